@@ -1,0 +1,370 @@
+//! Point-in-territory tests.
+//!
+//! # The border tie-break
+//!
+//! A point exactly on a border shared by two territories must belong to exactly one of them.
+//! We use the crossing-number test with half-open rules, computed on each edge in a canonical
+//! direction (from its lower to its upper end), so that two territories sharing an edge compute
+//! bit-identical crossings. The result: a point on a shared north-south border belongs to the
+//! territory **east** of it, a point on a shared east-west border to the territory **north** of
+//! it, and a shared vertex to exactly one of the territories meeting there. Territories that
+//! tile an area therefore assign every point in it exactly once.
+//!
+//! # Speed
+//!
+//! [`PreparedArea`] lays a raster over the territory's bounding box. Cells that no edge
+//! touches are known to be wholly inside or outside, so most points are answered by one
+//! lookup; points in cells an edge crosses are tested only against the edges of their row.
+
+use geo::{BoundingRect, MultiPolygon};
+
+/// One non-horizontal edge, stored from its lower to its upper end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Edge {
+    x0: f64,
+    y0: f64,
+    y1: f64,
+    /// dx/dy, computed from the canonical endpoints so that both owners of a shared edge
+    /// get the same value.
+    slope: f64,
+}
+
+impl Edge {
+    fn new(a: (f64, f64), b: (f64, f64)) -> Option<Edge> {
+        if a.1 == b.1 {
+            return None; // horizontal edges never cross a horizontal ray
+        }
+        let (lo, hi) = if a.1 < b.1 { (a, b) } else { (b, a) };
+        Some(Edge {
+            x0: lo.0,
+            y0: lo.1,
+            y1: hi.1,
+            slope: (hi.0 - lo.0) / (hi.1 - lo.1),
+        })
+    }
+
+    /// Whether a ray from (x, y) towards +x crosses this edge (half-open in y).
+    #[inline]
+    fn crossed_by_ray_from(&self, x: f64, y: f64) -> bool {
+        self.y0 <= y && y < self.y1 && x < self.x0 + (y - self.y0) * self.slope
+    }
+}
+
+/// All ring edges (outer rings and holes) of a multipolygon, as `(start, end)` pairs.
+fn ring_segments(geometry: &MultiPolygon<f64>) -> impl Iterator<Item = ((f64, f64), (f64, f64))> {
+    geometry.0.iter().flat_map(|polygon| {
+        std::iter::once(polygon.exterior())
+            .chain(polygon.interiors())
+            .flat_map(|ring| {
+                ring.lines()
+                    .map(|line| ((line.start.x, line.start.y), (line.end.x, line.end.y)))
+            })
+    })
+}
+
+/// The crossing-number test over every edge, without preparation: the reference that the
+/// prepared test must equal, and the right tool for a single point.
+pub fn contains_point(geometry: &MultiPolygon<f64>, x: f64, y: f64) -> bool {
+    let mut inside = false;
+    for (a, b) in ring_segments(geometry) {
+        if let Some(edge) = Edge::new(a, b)
+            && edge.crossed_by_ray_from(x, y)
+        {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+const OUTSIDE: u8 = 0;
+const INSIDE: u8 = 1;
+const BORDER: u8 = 2;
+
+/// A territory's geometry prepared for fast, exact point-in-territory tests.
+#[derive(Debug, Clone)]
+pub struct PreparedArea {
+    min_x: f64,
+    min_y: f64,
+    max_x: f64,
+    max_y: f64,
+    cols: usize,
+    rows: usize,
+    /// Cells per degree.
+    inv_w: f64,
+    inv_h: f64,
+    /// `rows * cols` cells: OUTSIDE, INSIDE or BORDER.
+    cells: Vec<u8>,
+    /// Edges touching each row, as a compressed row list: row r owns
+    /// `row_edges[row_start[r]..row_start[r + 1]]`.
+    row_start: Vec<u32>,
+    row_edges: Vec<Edge>,
+}
+
+impl PreparedArea {
+    /// Prepares a geometry. Empty geometries contain nothing.
+    pub fn new(geometry: &MultiPolygon<f64>) -> PreparedArea {
+        let Some(rect) = geometry.bounding_rect() else {
+            return PreparedArea::empty();
+        };
+        let (min_x, min_y, max_x, max_y) = (rect.min().x, rect.min().y, rect.max().x, rect.max().y);
+        let segments: Vec<_> = ring_segments(geometry).collect();
+        let width = (max_x - min_x).max(1e-12);
+        let height = (max_y - min_y).max(1e-12);
+        // About 16 cells per edge keeps border cells a small share of all cells.
+        let target_cells = (segments.len() * 16).clamp(64, 1 << 17) as f64;
+        let cols = ((target_cells * width / height).sqrt().round() as usize).clamp(1, 4096);
+        let rows = ((target_cells / cols as f64).round() as usize).clamp(1, 4096);
+        let mut area = PreparedArea {
+            min_x,
+            min_y,
+            max_x,
+            max_y,
+            cols,
+            rows,
+            inv_w: cols as f64 / width,
+            inv_h: rows as f64 / height,
+            cells: vec![OUTSIDE; cols * rows],
+            row_start: Vec::new(),
+            row_edges: Vec::new(),
+        };
+        area.rasterize(&segments);
+        area
+    }
+
+    fn empty() -> PreparedArea {
+        PreparedArea {
+            min_x: f64::INFINITY,
+            min_y: f64::INFINITY,
+            max_x: f64::NEG_INFINITY,
+            max_y: f64::NEG_INFINITY,
+            cols: 0,
+            rows: 0,
+            inv_w: 0.0,
+            inv_h: 0.0,
+            cells: Vec::new(),
+            row_start: vec![0],
+            row_edges: Vec::new(),
+        }
+    }
+
+    /// Rows (inclusive) that a y-range touches, widened a little so that rounding at cell
+    /// borders never misses an edge.
+    fn row_span(&self, y_lo: f64, y_hi: f64) -> (usize, usize) {
+        const SLACK: f64 = 1e-6; // in cells
+        let lo = ((y_lo - self.min_y) * self.inv_h - SLACK).floor().max(0.0) as usize;
+        let hi = ((y_hi - self.min_y) * self.inv_h + SLACK).floor().max(0.0) as usize;
+        (lo.min(self.rows - 1), hi.min(self.rows - 1))
+    }
+
+    fn col_span(&self, x_lo: f64, x_hi: f64) -> (usize, usize) {
+        const SLACK: f64 = 1e-6;
+        let lo = ((x_lo - self.min_x) * self.inv_w - SLACK).floor().max(0.0) as usize;
+        let hi = ((x_hi - self.min_x) * self.inv_w + SLACK).floor().max(0.0) as usize;
+        (lo.min(self.cols - 1), hi.min(self.cols - 1))
+    }
+
+    fn row_y(&self, row: usize) -> f64 {
+        self.min_y + row as f64 / self.inv_h
+    }
+
+    fn rasterize(&mut self, segments: &[((f64, f64), (f64, f64))]) {
+        // 1. Mark every cell an edge touches as BORDER, and file non-horizontal edges by row.
+        let mut per_row: Vec<Vec<Edge>> = vec![Vec::new(); self.rows];
+        for &(a, b) in segments {
+            let (y_lo, y_hi) = (a.1.min(b.1), a.1.max(b.1));
+            let (r0, r1) = self.row_span(y_lo, y_hi);
+            let edge = Edge::new(a, b);
+            for (row, row_edges) in per_row.iter_mut().enumerate().take(r1 + 1).skip(r0) {
+                // The part of the edge inside this row's band.
+                let band_lo = self.row_y(row).max(y_lo);
+                let band_hi = self.row_y(row + 1).min(y_hi);
+                let (x_a, x_b) = match edge {
+                    Some(e) => (
+                        e.x0 + (band_lo.max(e.y0) - e.y0) * e.slope,
+                        e.x0 + (band_hi.min(e.y1) - e.y0) * e.slope,
+                    ),
+                    None => (a.0, b.0),
+                };
+                let (c0, c1) = self.col_span(x_a.min(x_b), x_a.max(x_b));
+                let start = row * self.cols;
+                self.cells[start + c0..=start + c1].fill(BORDER);
+                if let Some(e) = edge {
+                    row_edges.push(e);
+                }
+            }
+        }
+        // 2. Classify the untouched cells of each row by the crossing test at the row's
+        //    centre line: between two crossings the inside/outside state cannot change.
+        let mut crossings = Vec::new();
+        for (row, row_edges) in per_row.iter().enumerate() {
+            let y = self.min_y + (row as f64 + 0.5) / self.inv_h;
+            crossings.clear();
+            crossings.extend(
+                row_edges
+                    .iter()
+                    .filter(|e| e.y0 <= y && y < e.y1)
+                    .map(|e| e.x0 + (y - e.y0) * e.slope),
+            );
+            crossings.sort_by(f64::total_cmp);
+            let mut next = 0;
+            for col in 0..self.cols {
+                let x = self.min_x + (col as f64 + 0.5) / self.inv_w;
+                // Crossings at or left of x are behind the ray; count those strictly right.
+                while next < crossings.len() && crossings[next] <= x {
+                    next += 1;
+                }
+                let cell = &mut self.cells[row * self.cols + col];
+                if *cell != BORDER && (crossings.len() - next) % 2 == 1 {
+                    *cell = INSIDE;
+                }
+            }
+        }
+        // 3. Flatten the row lists.
+        self.row_start = Vec::with_capacity(self.rows + 1);
+        self.row_start.push(0);
+        for row_edges in per_row {
+            self.row_edges.extend(row_edges);
+            self.row_start.push(self.row_edges.len() as u32);
+        }
+    }
+
+    /// The bounding box as `(min_x, min_y, max_x, max_y)`; empty areas have min > max.
+    pub fn bounds(&self) -> (f64, f64, f64, f64) {
+        (self.min_x, self.min_y, self.max_x, self.max_y)
+    }
+
+    /// Whether the territory contains the point, with the border tie-break described in the
+    /// module documentation. Equals [`contains_point`] for every point.
+    #[inline]
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        // NaN coordinates fail these comparisons and land here, outside.
+        if !(x >= self.min_x && x <= self.max_x && y >= self.min_y && y <= self.max_y) {
+            return false;
+        }
+        let col = (((x - self.min_x) * self.inv_w) as usize).min(self.cols - 1);
+        let row = (((y - self.min_y) * self.inv_h) as usize).min(self.rows - 1);
+        match self.cells[row * self.cols + col] {
+            INSIDE => true,
+            OUTSIDE => false,
+            _ => {
+                let edges =
+                    &self.row_edges[self.row_start[row] as usize..self.row_start[row + 1] as usize];
+                let mut inside = false;
+                for e in edges {
+                    inside ^= e.crossed_by_ray_from(x, y);
+                }
+                inside
+            }
+        }
+    }
+
+    /// Bytes held, for memory budgets.
+    pub fn heap_bytes(&self) -> usize {
+        self.cells.len() + self.row_start.len() * 4 + self.row_edges.len() * size_of::<Edge>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::SplitMix64;
+    use geo::{Contains, Coord, LineString, Point, Polygon, polygon};
+
+    fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
+        polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)]
+    }
+
+    fn star_with_hole() -> MultiPolygon<f64> {
+        let mut rng = SplitMix64::new(9);
+        let n = 300;
+        let outer: Vec<Coord<f64>> = (0..n)
+            .map(|i| {
+                let t = i as f64 / n as f64 * std::f64::consts::TAU;
+                let r = 1.0 + 0.5 * (7.0 * t).sin() + 0.1 * rng.next_f64();
+                Coord {
+                    x: 5.0 + r * t.cos(),
+                    y: 52.0 + r * t.sin(),
+                }
+            })
+            .collect();
+        let hole = square(4.9, 51.9, 5.1, 52.1).exterior().clone();
+        MultiPolygon(vec![
+            Polygon::new(LineString(outer), vec![hole]),
+            square(8.0, 50.0, 8.5, 50.5),
+        ])
+    }
+
+    #[test]
+    fn prepared_equals_reference_and_geo_on_random_points() {
+        let geometry = star_with_hole();
+        let prepared = PreparedArea::new(&geometry);
+        let mut rng = SplitMix64::new(1);
+        let mut inside = 0;
+        for _ in 0..100_000 {
+            let x = rng.range_f64(3.0, 9.0);
+            let y = rng.range_f64(49.5, 54.0);
+            let fast = prepared.contains(x, y);
+            assert_eq!(fast, contains_point(&geometry, x, y), "({x}, {y})");
+            // Random points are never exactly on an edge, so geo's test must agree too.
+            assert_eq!(fast, geometry.contains(&Point::new(x, y)), "({x}, {y})");
+            inside += fast as usize;
+        }
+        assert!(
+            inside > 10_000,
+            "the test must exercise the inside: {inside}"
+        );
+    }
+
+    #[test]
+    fn points_on_a_shared_border_belong_to_exactly_one_territory() {
+        // Two squares sharing the edge x = 5 (written in opposite directions), and a third
+        // below sharing y = 52: every vertex and edge point lands in exactly one.
+        let west = MultiPolygon(vec![square(4.0, 52.0, 5.0, 53.0)]);
+        let east = MultiPolygon(vec![square(5.0, 52.0, 6.0, 53.0)]);
+        let south = MultiPolygon(vec![square(4.0, 51.0, 6.0, 52.0)]);
+        let areas: Vec<_> = [&west, &east, &south].map(PreparedArea::new).into();
+        let probes = [
+            (5.0, 52.5), // north-south border: east wins
+            (4.5, 52.0), // east-west border: north wins
+            (5.0, 52.0), // the vertex where all three meet
+            (5.5, 52.0),
+            (5.0, 52.25),
+        ];
+        for (x, y) in probes {
+            let owners: Vec<usize> = (0..3).filter(|&i| areas[i].contains(x, y)).collect();
+            assert_eq!(owners.len(), 1, "({x}, {y}) owned by {owners:?}");
+        }
+        assert!(areas[1].contains(5.0, 52.5), "east of a north-south border");
+        assert!(areas[0].contains(4.5, 52.0), "north of an east-west border");
+    }
+
+    #[test]
+    fn slanted_shared_edges_split_points_exactly_once() {
+        // Two triangles sharing a slanted diagonal; probe points computed on the diagonal.
+        let a = MultiPolygon(vec![
+            polygon![(x: 0.0, y: 0.0), (x: 3.0, y: 1.7), (x: 0.0, y: 1.7)],
+        ]);
+        let b = MultiPolygon(vec![
+            polygon![(x: 0.0, y: 0.0), (x: 3.0, y: 0.0), (x: 3.0, y: 1.7)],
+        ]);
+        let (pa, pb) = (PreparedArea::new(&a), PreparedArea::new(&b));
+        for i in 0..=1000 {
+            let t = i as f64 / 1000.0;
+            let (x, y) = (3.0 * t, 1.7 * t);
+            let n = pa.contains(x, y) as u8 + pb.contains(x, y) as u8;
+            // The far corner (3, 1.7) is on the outer boundary's upper end: outside both.
+            if i < 1000 {
+                assert_eq!(n, 1, "({x}, {y})");
+            }
+        }
+    }
+
+    #[test]
+    fn empty_and_nan_contain_nothing() {
+        let empty = PreparedArea::new(&MultiPolygon(vec![]));
+        assert!(!empty.contains(0.0, 0.0));
+        let area = PreparedArea::new(&MultiPolygon(vec![square(0.0, 0.0, 1.0, 1.0)]));
+        assert!(area.contains(0.5, 0.5));
+        assert!(!area.contains(f64::NAN, 0.5));
+    }
+}

@@ -1,0 +1,152 @@
+//! How evenly a plan spreads each metric over its territories.
+
+use serde::Serialize;
+
+use super::metrics::TerritoryMetrics;
+
+/// A metric that a plan should spread evenly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BalanceMetric {
+    /// Number of accounts.
+    Accounts,
+    /// Number of prospects.
+    Prospects,
+    /// Potential, EUR/yr.
+    Potential,
+    /// Revenue, EUR/yr.
+    Revenue,
+    /// Workload, hours/yr.
+    Workload,
+    /// Drive time, hours/yr.
+    Travel,
+    /// Workload / rep capacity.
+    CapacityUse,
+}
+
+impl BalanceMetric {
+    /// Every metric, in display order.
+    pub const ALL: [BalanceMetric; 7] = [
+        BalanceMetric::Accounts,
+        BalanceMetric::Prospects,
+        BalanceMetric::Potential,
+        BalanceMetric::Revenue,
+        BalanceMetric::Workload,
+        BalanceMetric::Travel,
+        BalanceMetric::CapacityUse,
+    ];
+
+    /// A short label for tables and menus.
+    pub fn label(self) -> &'static str {
+        match self {
+            BalanceMetric::Accounts => "accounts",
+            BalanceMetric::Prospects => "prospects",
+            BalanceMetric::Potential => "potential",
+            BalanceMetric::Revenue => "revenue",
+            BalanceMetric::Workload => "workload",
+            BalanceMetric::Travel => "travel",
+            BalanceMetric::CapacityUse => "capacity use",
+        }
+    }
+
+    /// The metric's value for one territory; `None` where it does not apply (capacity use
+    /// without a rep).
+    pub fn value(self, m: &TerritoryMetrics) -> Option<f64> {
+        match self {
+            BalanceMetric::Accounts => Some(m.accounts as f64),
+            BalanceMetric::Prospects => Some(m.prospects as f64),
+            BalanceMetric::Potential => Some(m.potential),
+            BalanceMetric::Revenue => Some(m.revenue),
+            BalanceMetric::Workload => Some(m.workload_hours),
+            BalanceMetric::Travel => Some(m.travel_hours),
+            BalanceMetric::CapacityUse => m.capacity_use,
+        }
+    }
+}
+
+/// The balance of one metric across a plan's territories.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricBalance {
+    /// Which metric.
+    pub metric: BalanceMetric,
+    /// Mean over the territories where the metric applies.
+    pub mean: f64,
+    /// Each territory's value as an index, 100 = the mean (`None` where the metric does not
+    /// apply or the mean is zero).
+    pub index: Vec<Option<f64>>,
+    /// The largest absolute deviation from the mean, in percent.
+    pub max_deviation_pct: f64,
+    /// Territories whose deviation exceeds the tolerance.
+    pub outside_tolerance: Vec<bool>,
+}
+
+impl MetricBalance {
+    /// Measures the balance of `metric`; `tolerance` is a fraction (0.10 = +-10 %).
+    pub fn of(metric: BalanceMetric, metrics: &[TerritoryMetrics], tolerance: f64) -> Self {
+        let values: Vec<Option<f64>> = metrics.iter().map(|m| metric.value(m)).collect();
+        let present: Vec<f64> = values.iter().flatten().copied().collect();
+        let mean = if present.is_empty() {
+            0.0
+        } else {
+            present.iter().sum::<f64>() / present.len() as f64
+        };
+        let index: Vec<Option<f64>> = values
+            .iter()
+            .map(|v| v.filter(|_| mean != 0.0).map(|v| 100.0 * v / mean))
+            .collect();
+        let deviation = |i: &Option<f64>| i.map(|i| (i - 100.0).abs());
+        let max_deviation_pct = index.iter().filter_map(deviation).fold(0.0, f64::max);
+        // A hair of slack so that exactly-at-tolerance does not flip on rounding.
+        let outside_tolerance = index
+            .iter()
+            .map(|i| deviation(i).is_some_and(|d| d > tolerance * 100.0 + 1e-9))
+            .collect();
+        MetricBalance {
+            metric,
+            mean,
+            index,
+            max_deviation_pct,
+            outside_tolerance,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_potential(p: f64) -> TerritoryMetrics {
+        TerritoryMetrics {
+            potential: p,
+            ..TerritoryMetrics::default()
+        }
+    }
+
+    #[test]
+    fn index_and_deviation_against_the_mean() {
+        let metrics = [
+            with_potential(90.0),
+            with_potential(100.0),
+            with_potential(125.0),
+            with_potential(85.0),
+        ];
+        let b = MetricBalance::of(BalanceMetric::Potential, &metrics, 0.10);
+        assert_eq!(b.mean, 100.0);
+        assert_eq!(
+            b.index,
+            vec![Some(90.0), Some(100.0), Some(125.0), Some(85.0)]
+        );
+        assert_eq!(b.max_deviation_pct, 25.0);
+        assert_eq!(b.outside_tolerance, vec![false, false, true, true]);
+    }
+
+    #[test]
+    fn capacity_use_skips_territories_without_rep() {
+        let mut a = TerritoryMetrics::default();
+        a.capacity_use = Some(0.8);
+        let b = TerritoryMetrics::default();
+        let bal = MetricBalance::of(BalanceMetric::CapacityUse, &[a, b], 0.1);
+        assert_eq!(bal.index, vec![Some(100.0), None]);
+        assert_eq!(bal.max_deviation_pct, 0.0);
+    }
+}

@@ -1,0 +1,88 @@
+//! The report of one scenario: every territory's metrics, gaps, overlaps and balance.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::balance::{BalanceMetric, MetricBalance};
+use super::index::AccountGrid;
+use super::live::LivePlan;
+use super::metrics::TerritoryMetrics;
+use crate::model::{Project, Scenario};
+
+/// One territory's line in the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TerritoryReport {
+    /// Territory name.
+    pub name: String,
+    /// Rep name, if assigned.
+    pub rep: Option<String>,
+    /// All metrics.
+    #[serde(flatten)]
+    pub metrics: TerritoryMetrics,
+}
+
+/// The report of one scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanReport {
+    /// Scenario name.
+    pub scenario: String,
+    /// Accounts in the project.
+    pub accounts: usize,
+    /// Territories in scenario order.
+    pub territories: Vec<TerritoryReport>,
+    /// Accounts in no territory.
+    pub gaps: usize,
+    /// Accounts admitted by two or more territories.
+    pub overlaps: usize,
+    /// The tolerance used for balance flags, as a fraction.
+    pub tolerance: f64,
+    /// Balance of every metric.
+    pub balance: Vec<MetricBalance>,
+}
+
+impl PlanReport {
+    /// Builds the report from a live plan of `scenario`.
+    pub fn from_plan(project: &Project, scenario: &Scenario, plan: &LivePlan) -> PlanReport {
+        let metrics = plan.metrics(scenario);
+        let tolerance = project.settings.balance_tolerance;
+        let balance = BalanceMetric::ALL
+            .iter()
+            .map(|&m| MetricBalance::of(m, &metrics, tolerance))
+            .collect();
+        let territories = scenario
+            .territories
+            .iter()
+            .zip(metrics)
+            .map(|(t, metrics)| TerritoryReport {
+                name: t.name.clone(),
+                rep: t.rep.and_then(|id| project.rep(id)).map(|r| r.name.clone()),
+                metrics,
+            })
+            .collect();
+        PlanReport {
+            scenario: scenario.name.clone(),
+            accounts: project.accounts.len(),
+            territories,
+            gaps: plan.gaps(),
+            overlaps: plan.overlaps(),
+            tolerance,
+            balance,
+        }
+    }
+
+    /// Computes the report of a scenario from scratch.
+    pub fn compute(project: &Project, scenario: &Scenario) -> PlanReport {
+        let grid = Arc::new(AccountGrid::new(
+            project.accounts.lons(),
+            project.accounts.lats(),
+        ));
+        let plan = LivePlan::new(project, scenario, grid);
+        Self::from_plan(project, scenario, &plan)
+    }
+
+    /// The balance of one metric.
+    pub fn balance_of(&self, metric: BalanceMetric) -> Option<&MetricBalance> {
+        self.balance.iter().find(|b| b.metric == metric)
+    }
+}

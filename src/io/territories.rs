@@ -1,0 +1,316 @@
+//! Territories from GeoJSON: a FeatureCollection of Polygon and MultiPolygon features in
+//! WGS84 lon/lat (RFC 7946), each named by its `name` property.
+//!
+//! Everything is checked before anything is returned, and errors name the file, the feature
+//! (by number and name) and what is wrong with it.
+
+use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
+use geojson::{FeatureCollection, GeoJson, GeometryValue, Position};
+use thiserror::Error;
+
+/// A territory read from a file: a name and a shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedArea {
+    /// From the feature's `name` property (or its id, or "feature N").
+    pub name: String,
+    /// The shape, WGS84 lon/lat.
+    pub geometry: MultiPolygon<f64>,
+}
+
+/// What can be wrong with a territories file.
+#[derive(Debug, Error, PartialEq)]
+pub enum TerritoriesError {
+    /// Not JSON, or not GeoJSON.
+    #[error("{file}: not a GeoJSON file: {reason}")]
+    NotGeoJson {
+        /// The file.
+        file: String,
+        /// The parser's words.
+        reason: String,
+    },
+    /// GeoJSON, but not a FeatureCollection.
+    #[error(
+        "{file}: expected a GeoJSON FeatureCollection of (Multi)Polygon features, found a {found}"
+    )]
+    NotACollection {
+        /// The file.
+        file: String,
+        /// What it is instead.
+        found: &'static str,
+    },
+    /// A coordinate reference system other than WGS84 lon/lat.
+    #[error(
+        "{file}: coordinates must be WGS84 longitude/latitude (RFC 7946), but the file declares crs {crs}"
+    )]
+    WrongCrs {
+        /// The file.
+        file: String,
+        /// The declared CRS.
+        crs: String,
+    },
+    /// The collection has no features.
+    #[error("{file}: the FeatureCollection has no features")]
+    Empty {
+        /// The file.
+        file: String,
+    },
+    /// One feature is unusable.
+    #[error("{file}: feature {number} ({name}): {reason}")]
+    BadFeature {
+        /// The file.
+        file: String,
+        /// 1-based feature number.
+        number: usize,
+        /// The feature's name, if it has one.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// Reads territories from GeoJSON text; `file` names the source in messages.
+pub fn read_territories(text: &str, file: &str) -> Result<Vec<NamedArea>, TerritoriesError> {
+    let geojson: GeoJson =
+        text.parse()
+            .map_err(|e: geojson::Error| TerritoriesError::NotGeoJson {
+                file: file.to_owned(),
+                reason: e.to_string(),
+            })?;
+    let collection = match geojson {
+        GeoJson::FeatureCollection(c) => c,
+        GeoJson::Feature(_) => {
+            return Err(TerritoriesError::NotACollection {
+                file: file.to_owned(),
+                found: "single Feature",
+            });
+        }
+        GeoJson::Geometry(_) => {
+            return Err(TerritoriesError::NotACollection {
+                file: file.to_owned(),
+                found: "bare Geometry",
+            });
+        }
+    };
+    check_crs(&collection, file)?;
+    if collection.features.is_empty() {
+        return Err(TerritoriesError::Empty {
+            file: file.to_owned(),
+        });
+    }
+    collection
+        .features
+        .iter()
+        .enumerate()
+        .map(|(k, feature)| {
+            let name = feature_name(feature, k + 1);
+            let bad = |reason: String| TerritoriesError::BadFeature {
+                file: file.to_owned(),
+                number: k + 1,
+                name: name.clone(),
+                reason,
+            };
+            let geometry = feature
+                .geometry
+                .as_ref()
+                .ok_or_else(|| bad("has no geometry".into()))?;
+            let geometry = to_multipolygon(&geometry.value).map_err(bad)?;
+            Ok(NamedArea {
+                name: name.clone(),
+                geometry,
+            })
+        })
+        .collect()
+}
+
+/// Refuses a legacy `crs` member unless it names WGS84 lon/lat.
+fn check_crs(collection: &FeatureCollection, file: &str) -> Result<(), TerritoriesError> {
+    let Some(crs) = collection
+        .foreign_members
+        .as_ref()
+        .and_then(|m| m.get("crs"))
+    else {
+        return Ok(());
+    };
+    let name = crs
+        .pointer("/properties/name")
+        .and_then(|n| n.as_str())
+        .unwrap_or_default();
+    let wgs84 = [
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "urn:ogc:def:crs:OGC::CRS84",
+        "EPSG:4326",
+        "urn:ogc:def:crs:EPSG::4326",
+    ];
+    if wgs84.iter().any(|w| name.eq_ignore_ascii_case(w)) {
+        Ok(())
+    } else {
+        Err(TerritoriesError::WrongCrs {
+            file: file.to_owned(),
+            crs: crs.to_string(),
+        })
+    }
+}
+
+fn feature_name(feature: &geojson::Feature, number: usize) -> String {
+    let property = feature.properties.as_ref().and_then(|p| p.get("name"));
+    match property {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => match &feature.id {
+            Some(geojson::feature::Id::String(s)) => s.clone(),
+            Some(geojson::feature::Id::Number(n)) => n.to_string(),
+            None => format!("feature {number}"),
+        },
+    }
+}
+
+fn to_multipolygon(value: &GeometryValue) -> Result<MultiPolygon<f64>, String> {
+    let polygons = match value {
+        GeometryValue::Polygon { coordinates } => vec![to_polygon(coordinates, None)?],
+        GeometryValue::MultiPolygon { coordinates } => coordinates
+            .iter()
+            .enumerate()
+            .map(|(p, rings)| to_polygon(rings, Some(p + 1)))
+            .collect::<Result<_, _>>()?,
+        other => {
+            return Err(format!(
+                "geometry is a {}, but territories must be Polygon or MultiPolygon",
+                other.type_name()
+            ));
+        }
+    };
+    let multi = MultiPolygon(polygons);
+    if let Some(problem) = multi.validation_errors().first() {
+        return Err(format!("invalid geometry: {problem}"));
+    }
+    Ok(multi)
+}
+
+fn to_polygon(rings: &[Vec<Position>], part: Option<usize>) -> Result<Polygon<f64>, String> {
+    let part_text = part.map(|p| format!("part {p}, ")).unwrap_or_default();
+    let mut converted = rings.iter().enumerate().map(|(r, ring)| {
+        let what = format!("{part_text}ring {}", r + 1);
+        to_ring(ring).map_err(|e| format!("{what}: {e}"))
+    });
+    let exterior = converted
+        .next()
+        .ok_or_else(|| format!("{part_text}polygon has no rings"))??;
+    let interiors = converted.collect::<Result<Vec<_>, _>>()?;
+    Ok(Polygon::new(exterior, interiors))
+}
+
+fn to_ring(positions: &[Position]) -> Result<LineString<f64>, String> {
+    let coords = positions
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let s = p.as_slice();
+            let (Some(&x), Some(&y)) = (s.first(), s.get(1)) else {
+                return Err(format!("position {} has fewer than 2 numbers", k + 1));
+            };
+            if !x.is_finite() || !y.is_finite() || !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
+                return Err(format!(
+                    "position {} ({x}, {y}) is not a longitude/latitude (longitude -180..180, latitude -90..90)",
+                    k + 1
+                ));
+            }
+            Ok(Coord { x, y })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if coords.len() < 4 {
+        return Err(format!(
+            "has {} positions, a ring needs at least 4",
+            coords.len()
+        ));
+    }
+    if coords.first() != coords.last() {
+        return Err("is not closed (the last position must equal the first)".into());
+    }
+    Ok(LineString(coords))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SQUARE: &str = "[[[4,52],[5,52],[5,53],[4,53],[4,52]]]";
+
+    fn collection(features: &str) -> String {
+        format!(r#"{{"type":"FeatureCollection","features":[{features}]}}"#)
+    }
+
+    fn feature(name: &str, geometry: &str) -> String {
+        format!(r#"{{"type":"Feature","properties":{{"name":"{name}"}},"geometry":{geometry}}}"#)
+    }
+
+    #[test]
+    fn reads_polygons_and_multipolygons_with_names() {
+        let text = collection(&format!(
+            "{},{}",
+            feature(
+                "Noord",
+                &format!(r#"{{"type":"Polygon","coordinates":{SQUARE}}}"#)
+            ),
+            feature(
+                "Zuid",
+                &format!(r#"{{"type":"MultiPolygon","coordinates":[{SQUARE}]}}"#)
+            )
+        ));
+        let areas = read_territories(&text, "t.geojson").unwrap_or_default();
+        assert_eq!(areas.len(), 2);
+        assert_eq!(areas[0].name, "Noord");
+        assert_eq!(areas[1].geometry.0.len(), 1);
+    }
+
+    #[test]
+    fn bad_inputs_name_file_feature_and_problem() {
+        let cases = [
+            ("not json", "not a GeoJSON file"),
+            (
+                r#"{"type":"Point","coordinates":[1,2]}"#,
+                "found a bare Geometry",
+            ),
+            (&collection(""), "has no features"),
+            (
+                &collection(&feature("A", r#"{"type":"Point","coordinates":[1,2]}"#)),
+                "feature 1 (A): geometry is a Point",
+            ),
+            (
+                &collection(&feature(
+                    "B",
+                    r#"{"type":"Polygon","coordinates":[[[4,52],[5,52],[5,53],[4,53]]]}"#,
+                )),
+                "feature 1 (B): ring 1: is not closed",
+            ),
+            (
+                &collection(&feature(
+                    "C",
+                    r#"{"type":"Polygon","coordinates":[[[4,52],[5,95],[5,53],[4,52]]]}"#,
+                )),
+                "position 2 (5, 95) is not a longitude/latitude",
+            ),
+            (
+                &collection(&feature(
+                    "D",
+                    r#"{"type":"Polygon","coordinates":[[[4,52],[5,53],[5,52],[4,53],[4,52]]]}"#,
+                )),
+                "feature 1 (D): invalid geometry",
+            ),
+            (
+                r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:28992"}},"features":[]}"#,
+                "declares crs",
+            ),
+        ];
+        for (text, expected) in cases {
+            let error = read_territories(text, "in.geojson")
+                .map(|_| ())
+                .unwrap_err()
+                .to_string();
+            assert!(error.starts_with("in.geojson: "), "{error}");
+            assert!(
+                error.contains(expected),
+                "{error:?} should contain {expected:?}"
+            );
+        }
+    }
+}

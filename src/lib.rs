@@ -1,0 +1,15 @@
+//! Tessera: a desktop, map-based sales territory designer.
+//!
+//! The library holds everything below the user interface, in layers:
+//! [`model`] (plain data), [`engine`] (assignment and metrics), [`store`] (the SQLite project
+//! file), [`io`] (files in and out), [`demo`] and [`synth`] (built-in projects) and [`cli`]
+//! (the headless commands). See `ARCHITECTURE.md` for the rules between them.
+
+pub mod cli;
+pub mod demo;
+pub mod engine;
+pub mod io;
+pub mod model;
+pub mod rng;
+pub mod store;
+pub mod synth;

@@ -1,0 +1,16 @@
+//! Plain data: accounts, reps, scenarios, territories, settings and the project that holds
+//! them. No I/O and no user interface here; other layers read and change these types.
+
+mod accounts;
+mod colour;
+mod ids;
+mod plan;
+mod project;
+mod settings;
+
+pub use accounts::{Account, AccountStatus, Accounts, Vocabulary};
+pub use colour::Colour;
+pub use ids::{AccountId, RepId, ScenarioId, TerritoryId};
+pub use plan::{Rep, Scenario, SegmentRule, Territory};
+pub use project::Project;
+pub use settings::Settings;
