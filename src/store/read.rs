@@ -1,0 +1,234 @@
+//! Reading a whole project from the database.
+
+use std::collections::BTreeMap;
+
+use geo::MultiPolygon;
+use rusqlite::Connection;
+use rusqlite::types::ValueRef;
+
+use crate::model::{
+    AccountId, AccountStatus, Accounts, Colour, Project, Rep, RepId, Scenario, ScenarioId, SegmentRule,
+    Settings, Territory, TerritoryId,
+};
+
+/// A failure while reading.
+#[derive(Debug)]
+pub enum ReadError {
+    /// SQLite failed.
+    Sqlite(rusqlite::Error),
+    /// A value is impossible; the text names table, row and column.
+    Damaged(String),
+}
+
+impl From<rusqlite::Error> for ReadError {
+    fn from(e: rusqlite::Error) -> Self {
+        ReadError::Sqlite(e)
+    }
+}
+
+fn damaged(what: String) -> ReadError {
+    ReadError::Damaged(what)
+}
+
+/// Reads everything: settings, accounts, reps, scenarios with territories and overrides.
+pub fn read_project(conn: &Connection) -> Result<Project, ReadError> {
+    let (name, active, settings) = conn
+        .query_row(
+            "SELECT name, active_scenario, detour_factor, speed_kmh, working_hours_per_year, \
+             default_minutes_per_visit, balance_tolerance FROM project WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<u32>>(1)?,
+                    Settings {
+                        detour_factor: r.get(2)?,
+                        speed_kmh: r.get(3)?,
+                        working_hours_per_year: r.get(4)?,
+                        default_minutes_per_visit: r.get(5)?,
+                        balance_tolerance: r.get(6)?,
+                    },
+                ))
+            },
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => damaged("the project row is missing".into()),
+            e => ReadError::Sqlite(e),
+        })?;
+    let accounts = read_accounts(conn)?;
+    let reps = read_reps(conn)?;
+    let scenarios = read_scenarios(conn)?;
+    Ok(Project {
+        name,
+        settings,
+        accounts,
+        reps,
+        scenarios,
+        active_scenario: active.map(ScenarioId),
+    })
+}
+
+fn text<'a>(value: ValueRef<'a>, what: impl Fn() -> String) -> Result<&'a str, ReadError> {
+    match value {
+        ValueRef::Text(t) => std::str::from_utf8(t).map_err(|_| damaged(format!("{}: not UTF-8", what()))),
+        ValueRef::Null => Ok(""),
+        _ => Err(damaged(format!("{}: expected text", what()))),
+    }
+}
+
+fn number(value: ValueRef<'_>, what: impl Fn() -> String) -> Result<f64, ReadError> {
+    match value {
+        ValueRef::Real(x) => Ok(x),
+        ValueRef::Integer(i) => Ok(i as f64),
+        _ => Err(damaged(format!("{}: expected a number", what()))),
+    }
+}
+
+/// Reads the accounts with borrowed text, straight into the column table: no per-row
+/// allocation, which keeps a million-account project's load well under a second.
+fn read_accounts(conn: &Connection) -> Result<Accounts, ReadError> {
+    let count: i64 = conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
+    let mut accounts = Accounts::with_capacity(usize::try_from(count).unwrap_or(0));
+    let mut stmt = conn.prepare(
+        "SELECT id, external_id, name, lon, lat, industry, size_class, status, potential, revenue, \
+         pipeline, deals_won, deals_lost, visits_per_year, minutes_per_visit, extra \
+         FROM accounts ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: u32 = r.get(0)?;
+        let at = |column: &'static str| move || format!("accounts row id {id}, column {column}");
+        let status = match text(r.get_ref(7)?, at("status"))? {
+            "customer" => AccountStatus::Customer,
+            "prospect" => AccountStatus::Prospect,
+            other => return Err(damaged(format!("{}: unknown status {other:?}", at("status")()))),
+        };
+        let lon = number(r.get_ref(3)?, at("lon"))?;
+        let lat = number(r.get_ref(4)?, at("lat"))?;
+        let minutes = match r.get_ref(14)? {
+            ValueRef::Null => None,
+            v => Some(number(v, at("minutes_per_visit"))? as f32),
+        };
+        accounts.push_fields(
+            AccountId(id),
+            text(r.get_ref(1)?, at("external_id"))?,
+            text(r.get_ref(2)?, at("name"))?,
+            [lon, lat],
+            text(r.get_ref(5)?, at("industry"))?,
+            text(r.get_ref(6)?, at("size_class"))?,
+            status,
+            [
+                number(r.get_ref(8)?, at("potential"))?,
+                number(r.get_ref(9)?, at("revenue"))?,
+                number(r.get_ref(10)?, at("pipeline"))?,
+            ],
+            [r.get(11)?, r.get(12)?],
+            number(r.get_ref(13)?, at("visits_per_year"))? as f32,
+            minutes,
+            text(r.get_ref(15)?, at("extra"))?,
+        );
+    }
+    Ok(accounts)
+}
+
+fn json_list(text: &str, what: impl Fn() -> String) -> Result<Vec<String>, ReadError> {
+    serde_json::from_str(text).map_err(|e| damaged(format!("{}: {e}", what())))
+}
+
+fn colour(text: &str, what: impl Fn() -> String) -> Result<Colour, ReadError> {
+    Colour::from_hex(text).ok_or_else(|| damaged(format!("{}: {text:?} is not a #rrggbb colour", what())))
+}
+
+fn read_reps(conn: &Connection) -> Result<Vec<Rep>, ReadError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, name, home_lon, home_lat, capacity_hours, target, expertise, colour FROM reps ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut reps = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: u32 = r.get(0)?;
+        let at = |column: &'static str| move || format!("reps row id {id}, column {column}");
+        reps.push(Rep {
+            id: RepId(id),
+            name: r.get(1)?,
+            home_lon: r.get(2)?,
+            home_lat: r.get(3)?,
+            capacity_hours: r.get(4)?,
+            target: r.get(5)?,
+            expertise: json_list(&r.get::<_, String>(6)?, at("expertise"))?,
+            colour: colour(&r.get::<_, String>(7)?, at("colour"))?,
+        });
+    }
+    Ok(reps)
+}
+
+fn read_scenarios(conn: &Connection) -> Result<Vec<Scenario>, ReadError> {
+    let mut scenarios = Vec::new();
+    {
+        let mut stmt = conn.prepare("SELECT id, name, notes, created FROM scenarios ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            scenarios.push(Scenario {
+                id: ScenarioId(r.get(0)?),
+                name: r.get(1)?,
+                notes: r.get(2)?,
+                created: r.get(3)?,
+                territories: Vec::new(),
+                overrides: BTreeMap::new(),
+            });
+        }
+    }
+    let mut stmt = conn.prepare(
+        "SELECT id, scenario_id, name, colour, rep_id, geometry, rule_industries, rule_size_classes, \
+         target, average_deal, conversion FROM territories ORDER BY scenario_id, position, id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: u32 = r.get(0)?;
+        let at = |column: &'static str| move || format!("territories row id {id}, column {column}");
+        let scenario_id = ScenarioId(r.get(1)?);
+        let geometry_text: String = r.get(5)?;
+        let territory = Territory {
+            id: TerritoryId(id),
+            name: r.get(2)?,
+            colour: colour(&r.get::<_, String>(3)?, at("colour"))?,
+            rep: r.get::<_, Option<u32>>(4)?.map(RepId),
+            geometry: geometry_from_text(&geometry_text).map_err(|e| damaged(format!("{}: {e}", at("geometry")())))?,
+            rule: SegmentRule {
+                industries: json_list(&r.get::<_, String>(6)?, at("rule_industries"))?,
+                size_classes: json_list(&r.get::<_, String>(7)?, at("rule_size_classes"))?,
+            },
+            target: r.get(8)?,
+            average_deal: r.get(9)?,
+            conversion: r.get(10)?,
+        };
+        let scenario = scenarios
+            .iter_mut()
+            .find(|s| s.id == scenario_id)
+            .ok_or_else(|| damaged(format!("{}: no scenario {scenario_id}", at("scenario_id")())))?;
+        scenario.territories.push(territory);
+    }
+    let mut stmt = conn.prepare("SELECT scenario_id, account_id, territory_id FROM overrides")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let scenario_id = ScenarioId(r.get(0)?);
+        if let Some(s) = scenarios.iter_mut().find(|s| s.id == scenario_id) {
+            s.overrides.insert(AccountId(r.get(1)?), TerritoryId(r.get(2)?));
+        }
+    }
+    Ok(scenarios)
+}
+
+/// Parses a stored GeoJSON geometry (Polygon or MultiPolygon).
+pub fn geometry_from_text(text: &str) -> Result<MultiPolygon<f64>, String> {
+    let geometry: geojson::Geometry = text.parse().map_err(|e: geojson::Error| e.to_string())?;
+    match &geometry.value {
+        geojson::GeometryValue::Polygon { .. } => geo::Polygon::<f64>::try_from(&geometry.value)
+            .map(|p| MultiPolygon(vec![p]))
+            .map_err(|e| e.to_string()),
+        geojson::GeometryValue::MultiPolygon { .. } => {
+            MultiPolygon::<f64>::try_from(&geometry.value).map_err(|e| e.to_string())
+        }
+        other => Err(format!("a {} is not a territory shape", other.type_name())),
+    }
+}

@@ -1,0 +1,184 @@
+//! Store tests: round trips, refusals, migrations and per-change writes.
+
+use super::*;
+use crate::model::{AccountId, SegmentRule};
+use geo::{MultiPolygon, polygon};
+
+fn demo() -> Project {
+    crate::demo::project().expect("demo builds")
+}
+
+fn hash_file(path: &Path) -> Vec<u8> {
+    std::fs::read(path).expect("readable")
+}
+
+fn sidecars_absent(path: &Path) -> bool {
+    ["-wal", "-shm"].iter().all(|s| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(s);
+        !PathBuf::from(p).exists()
+    })
+}
+
+#[test]
+fn write_then_read_gives_the_same_project() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut project = crate::synth::project(2_000, 9, 7);
+    // Exercise every optional field: overrides, rules, a territory without rep, extras.
+    let scenario = &mut project.scenarios[0];
+    scenario.overrides.insert(AccountId(5), scenario.territories[2].id);
+    scenario.territories[1].rule = SegmentRule {
+        industries: vec!["Healthcare".into()],
+        size_classes: vec!["SME".into(), "Enterprise".into()],
+    };
+    scenario.territories[3].rep = None;
+    let path = dir.path().join("synth.tessera");
+    ProjectFile::create(&path, &project).expect("create");
+    let (_, read) = ProjectFile::open(&path).expect("open");
+    assert_eq!(read, project);
+
+    let demo = demo();
+    let path = dir.path().join("demo.tessera");
+    drop(ProjectFile::create(&path, &demo).expect("create demo"));
+    let (_, read) = ProjectFile::open(&path).expect("open demo");
+    assert_eq!(read, demo, "extras, minutes per visit and names survive");
+}
+
+#[test]
+fn create_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("keep.tessera");
+    std::fs::write(&path, b"precious").expect("write");
+    let err = ProjectFile::create(&path, &demo()).expect_err("must refuse");
+    assert!(matches!(err, StoreError::AlreadyExists { .. }), "{err}");
+    assert_eq!(hash_file(&path), b"precious");
+}
+
+#[test]
+fn non_projects_are_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = dir.path().join("accounts.csv");
+    std::fs::write(&text, "name,lat,lon\nA,52,5\n".repeat(300)).expect("write");
+    let empty = dir.path().join("empty.tessera");
+    std::fs::write(&empty, b"").expect("write");
+    let other_db = dir.path().join("other.sqlite");
+    {
+        let conn = Connection::open(&other_db).expect("sqlite");
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").expect("sql");
+    }
+    let cases = [
+        (&text, "not an SQLite database"),
+        (&empty, "the file is empty"),
+        (&other_db, "another program"),
+    ];
+    for (path, reason) in cases {
+        let before = hash_file(path);
+        let err = ProjectFile::open(path).expect_err("must refuse");
+        let message = err.to_string();
+        assert!(matches!(err, StoreError::NotAProject { .. }), "{message}");
+        assert!(message.contains(reason), "{message}");
+        assert!(message.contains("left untouched"), "{message}");
+        assert_eq!(hash_file(path), before, "{} changed", path.display());
+        assert!(sidecars_absent(path));
+    }
+    let missing = ProjectFile::open(&dir.path().join("nope.tessera")).expect_err("missing");
+    assert!(matches!(missing, StoreError::NotFound { .. }));
+    let folder = ProjectFile::open(dir.path()).expect_err("directory");
+    assert!(folder.to_string().contains("directory"), "{folder}");
+}
+
+#[test]
+fn newer_versions_are_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("future.tessera");
+    drop(ProjectFile::create(&path, &demo()).expect("create"));
+    {
+        let conn = Connection::open(&path).expect("open");
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).expect("bump");
+        conn.pragma_update(None, "journal_mode", "DELETE").expect("checkpoint");
+    }
+    let before = hash_file(&path);
+    let err = ProjectFile::open(&path).expect_err("must refuse");
+    assert!(
+        matches!(err, StoreError::NewerVersion { found, supported, .. } if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION),
+        "{err}"
+    );
+    assert!(err.to_string().contains("newer version of Tessera"));
+    assert_eq!(hash_file(&path), before);
+    assert!(sidecars_absent(&path));
+}
+
+#[test]
+fn older_versions_are_migrated_after_a_backup() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("old.tessera");
+    let project = demo();
+    drop(ProjectFile::create(&path, &project).expect("create"));
+    // Pretend this build knows a version 2 that adds a column.
+    let v2 = "ALTER TABLE reps ADD COLUMN phone TEXT NOT NULL DEFAULT ''";
+    let migrations = [schema::MIGRATIONS[0], v2];
+    let (file, read) = ProjectFile::open_with(&path, &migrations).expect("migrate");
+    assert_eq!(read, project, "data survives the migration");
+    let version: i32 = file.conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("version");
+    assert_eq!(version, 2);
+    let phones: i64 = file.conn.query_row("SELECT count(phone) FROM reps", [], |r| r.get(0)).expect("column");
+    assert_eq!(phones, 4);
+    let backup = backup_path(&path, 1);
+    let (_, from_backup) = ProjectFile::open(&backup).expect("the backup is a version 1 project");
+    assert_eq!(from_backup, project);
+}
+
+#[test]
+fn each_change_is_on_disk_when_the_call_returns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("edit.tessera");
+    let mut project = demo();
+    let mut file = ProjectFile::create(&path, &project).expect("create");
+    let scenario_id = project.scenarios[0].id;
+    let noord = project.scenarios[0].territories[0].id;
+    let shape = MultiPolygon(vec![polygon![(x: 6.0, y: 53.0), (x: 6.5, y: 53.0), (x: 6.5, y: 53.3)]]);
+    file.set_territory_geometry(noord, &shape).expect("geometry");
+    file.set_override(scenario_id, AccountId(3), Some(noord)).expect("override");
+    file.delete_rep(crate::model::RepId(2)).expect("delete rep");
+    let mut settings = project.settings.clone();
+    settings.speed_kmh = 75.0;
+    file.put_settings(&settings).expect("settings");
+    // Read through a second connection while the first stays open: nothing is buffered.
+    let (_, read) = ProjectFile::open(&path).expect("reopen");
+    let scenario = &mut project.scenarios[0];
+    scenario.territories[0].geometry = shape;
+    scenario.overrides.insert(AccountId(3), noord);
+    scenario.territories[1].rep = None;
+    project.reps.retain(|r| r.id.0 != 2);
+    project.settings = settings;
+    assert_eq!(read, project);
+}
+
+#[test]
+fn save_as_copies_a_live_project() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("a.tessera");
+    let project = demo();
+    let file = ProjectFile::create(&path, &project).expect("create");
+    let copy_path = dir.path().join("b.tessera");
+    let copy = file.save_as(&copy_path, false).expect("save as");
+    assert_eq!(copy.path(), copy_path);
+    let (_, read) = ProjectFile::open(&copy_path).expect("open copy");
+    assert_eq!(read, project);
+    assert!(matches!(file.save_as(&copy_path, false), Err(StoreError::AlreadyExists { .. })));
+    assert!(file.save_as(&copy_path, true).is_ok(), "replace when confirmed");
+}
+
+#[test]
+fn damaged_rows_are_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bad.tessera");
+    drop(ProjectFile::create(&path, &demo()).expect("create"));
+    {
+        let conn = Connection::open(&path).expect("open");
+        conn.execute("UPDATE territories SET geometry = '{\"type\":\"Point\"' WHERE id = 2", []).expect("break");
+    }
+    let err = ProjectFile::open(&path).expect_err("damaged");
+    let message = err.to_string();
+    assert!(message.contains("territories row id 2, column geometry"), "{message}");
+}

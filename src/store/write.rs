@@ -1,0 +1,244 @@
+//! Writing to the project file: the whole project once (on create), then one change at a
+//! time, each in its own transaction.
+
+use geo::MultiPolygon;
+use rusqlite::{Connection, Transaction, params};
+
+use super::{ProjectFile, StoreResult, sql_error};
+use crate::model::{
+    AccountId, Accounts, Project, Rep, RepId, Scenario, ScenarioId, Settings, Territory, TerritoryId,
+};
+
+/// GeoJSON text of a geometry, with coordinates exactly as held (shortest round-trip form).
+pub fn geometry_to_text(geometry: &MultiPolygon<f64>) -> String {
+    geojson::Geometry::new(geojson::GeometryValue::from(geometry)).to_string()
+}
+
+fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+/// Writes a whole project into an empty schema, in one transaction.
+pub fn insert_project(conn: &mut Connection, project: &Project) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    insert_accounts(&tx, &project.accounts)?;
+    for rep in &project.reps {
+        upsert_rep(&tx, rep)?;
+    }
+    for scenario in &project.scenarios {
+        upsert_scenario(&tx, scenario)?;
+        for (position, territory) in scenario.territories.iter().enumerate() {
+            upsert_territory(&tx, scenario.id, position, territory)?;
+        }
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO overrides (scenario_id, account_id, territory_id) VALUES (?1, ?2, ?3)",
+        )?;
+        for (account, territory) in &scenario.overrides {
+            stmt.execute(params![scenario.id.0, account.0, territory.0])?;
+        }
+    }
+    tx.execute(
+        "INSERT INTO project (id, name, active_scenario, detour_factor, speed_kmh, working_hours_per_year, \
+         default_minutes_per_visit, balance_tolerance) VALUES (1, ?1, ?2, 0, 0, 0, 0, 0)",
+        params![project.name, project.active_scenario.map(|s| s.0)],
+    )?;
+    update_settings(&tx, &project.settings)?;
+    tx.commit()
+}
+
+/// Inserts all accounts with one prepared statement (the caller holds the transaction).
+pub fn insert_accounts(tx: &Transaction<'_>, accounts: &Accounts) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO accounts (id, external_id, name, lon, lat, industry, size_class, status, potential, \
+         revenue, pipeline, deals_won, deals_lost, visits_per_year, minutes_per_visit, extra) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?;
+    let industries = accounts.industries();
+    let sizes = accounts.size_classes();
+    for i in 0..accounts.len() {
+        let (won, lost) = accounts.deals(i);
+        stmt.execute(params![
+            accounts.ids()[i].0,
+            accounts.external_id(i),
+            accounts.name(i),
+            accounts.lons()[i],
+            accounts.lats()[i],
+            industries.name(accounts.industry_codes()[i]),
+            sizes.name(accounts.size_class_codes()[i]),
+            accounts.status(i).as_str(),
+            accounts.potential(i),
+            accounts.revenue(i),
+            accounts.pipeline(i),
+            won,
+            lost,
+            f64::from(accounts.visits_per_year(i)),
+            accounts.minutes_per_visit(i).map(f64::from),
+            accounts.extra_json(i),
+        ])?;
+    }
+    Ok(())
+}
+
+fn update_settings(tx: &Transaction<'_>, s: &Settings) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE project SET detour_factor = ?1, speed_kmh = ?2, working_hours_per_year = ?3, \
+         default_minutes_per_visit = ?4, balance_tolerance = ?5 WHERE id = 1",
+        params![
+            s.detour_factor,
+            s.speed_kmh,
+            s.working_hours_per_year,
+            s.default_minutes_per_visit,
+            s.balance_tolerance
+        ],
+    )?;
+    Ok(())
+}
+
+fn upsert_rep(tx: &Transaction<'_>, rep: &Rep) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO reps (id, name, home_lon, home_lat, capacity_hours, target, expertise, colour) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        rep.id.0,
+        rep.name,
+        rep.home_lon,
+        rep.home_lat,
+        rep.capacity_hours,
+        rep.target,
+        json_list(&rep.expertise),
+        rep.colour.to_hex()
+    ])?;
+    Ok(())
+}
+
+fn upsert_scenario(tx: &Transaction<'_>, s: &Scenario) -> rusqlite::Result<()> {
+    // An UPSERT rather than INSERT OR REPLACE: replacing would delete the row and cascade to
+    // its territories.
+    tx.prepare_cached(
+        "INSERT INTO scenarios (id, name, notes, created) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, notes = excluded.notes, created = excluded.created",
+    )?
+    .execute(params![s.id.0, s.name, s.notes, s.created])?;
+    Ok(())
+}
+
+fn upsert_territory(tx: &Transaction<'_>, scenario: ScenarioId, position: usize, t: &Territory) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO territories (id, scenario_id, position, name, colour, rep_id, geometry, rule_industries, \
+         rule_size_classes, target, average_deal, conversion) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+         ON CONFLICT(id) DO UPDATE SET scenario_id = excluded.scenario_id, position = excluded.position, \
+         name = excluded.name, colour = excluded.colour, rep_id = excluded.rep_id, geometry = excluded.geometry, \
+         rule_industries = excluded.rule_industries, rule_size_classes = excluded.rule_size_classes, \
+         target = excluded.target, average_deal = excluded.average_deal, conversion = excluded.conversion",
+    )?
+    .execute(params![
+        t.id.0,
+        scenario.0,
+        position as i64,
+        t.name,
+        t.colour.to_hex(),
+        t.rep.map(|r| r.0),
+        geometry_to_text(&t.geometry),
+        json_list(&t.rule.industries),
+        json_list(&t.rule.size_classes),
+        t.target,
+        t.average_deal,
+        t.conversion
+    ])?;
+    Ok(())
+}
+
+/// One change at a time. Each method is one transaction: when it returns, the change is on
+/// disk; when it fails, nothing of it is.
+impl ProjectFile {
+    fn change(&mut self, f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>) -> StoreResult<()> {
+        let path = self.path.clone();
+        let sql = sql_error(&path);
+        let tx = self.conn().transaction().map_err(sql)?;
+        f(&tx).map_err(sql)?;
+        tx.commit().map_err(sql)
+    }
+
+    /// Replaces one territory's geometry.
+    pub fn set_territory_geometry(&mut self, id: TerritoryId, geometry: &MultiPolygon<f64>) -> StoreResult<()> {
+        self.change(|tx| {
+            tx.execute(
+                "UPDATE territories SET geometry = ?1 WHERE id = ?2",
+                params![geometry_to_text(geometry), id.0],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Inserts or updates a territory (all fields) at a position in its scenario.
+    pub fn put_territory(&mut self, scenario: ScenarioId, position: usize, territory: &Territory) -> StoreResult<()> {
+        self.change(|tx| upsert_territory(tx, scenario, position, territory))
+    }
+
+    /// Deletes a territory (its overrides go with it).
+    pub fn delete_territory(&mut self, id: TerritoryId) -> StoreResult<()> {
+        self.change(|tx| tx.execute("DELETE FROM territories WHERE id = ?1", [id.0]).map(drop))
+    }
+
+    /// Inserts or updates a rep.
+    pub fn put_rep(&mut self, rep: &Rep) -> StoreResult<()> {
+        self.change(|tx| upsert_rep(tx, rep))
+    }
+
+    /// Deletes a rep; territories it worked keep their shape and lose their rep.
+    pub fn delete_rep(&mut self, id: RepId) -> StoreResult<()> {
+        self.change(|tx| tx.execute("DELETE FROM reps WHERE id = ?1", [id.0]).map(drop))
+    }
+
+    /// Inserts or updates a scenario's name, notes and time (not its territories).
+    pub fn put_scenario(&mut self, scenario: &Scenario) -> StoreResult<()> {
+        self.change(|tx| upsert_scenario(tx, scenario))
+    }
+
+    /// Deletes a scenario with its territories and overrides.
+    pub fn delete_scenario(&mut self, id: ScenarioId) -> StoreResult<()> {
+        self.change(|tx| tx.execute("DELETE FROM scenarios WHERE id = ?1", [id.0]).map(drop))
+    }
+
+    /// Marks the active scenario.
+    pub fn set_active_scenario(&mut self, id: Option<ScenarioId>) -> StoreResult<()> {
+        self.change(|tx| {
+            tx.execute("UPDATE project SET active_scenario = ?1 WHERE id = 1", [id.map(|s| s.0)])
+                .map(drop)
+        })
+    }
+
+    /// Sets (or with `None` removes) a named-account override.
+    pub fn set_override(
+        &mut self,
+        scenario: ScenarioId,
+        account: AccountId,
+        territory: Option<TerritoryId>,
+    ) -> StoreResult<()> {
+        self.change(|tx| {
+            match territory {
+                Some(t) => tx.execute(
+                    "INSERT OR REPLACE INTO overrides (scenario_id, account_id, territory_id) VALUES (?1, ?2, ?3)",
+                    params![scenario.0, account.0, t.0],
+                )?,
+                None => tx.execute(
+                    "DELETE FROM overrides WHERE scenario_id = ?1 AND account_id = ?2",
+                    params![scenario.0, account.0],
+                )?,
+            };
+            Ok(())
+        })
+    }
+
+    /// Replaces the project settings.
+    pub fn put_settings(&mut self, settings: &Settings) -> StoreResult<()> {
+        self.change(|tx| update_settings(tx, settings))
+    }
+
+    /// Appends accounts (one transaction for all of them).
+    pub fn add_accounts(&mut self, accounts: &Accounts) -> StoreResult<()> {
+        self.change(|tx| insert_accounts(tx, accounts))
+    }
+}
