@@ -1,1 +1,5 @@
-fn main() {}
+//! The `tessera` binary: see [`tessera::cli`].
+
+fn main() -> std::process::ExitCode {
+    tessera::cli::main()
+}

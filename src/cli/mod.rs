@@ -1,1 +1,278 @@
-//! cli
+//! The command line: headless commands for automation, and the entry point of the binary.
+
+mod format;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::engine::report::PlanReport;
+use crate::io::route::{RoutingTable, route_csv};
+use crate::io::territories::read_territories;
+use crate::model::{Project, Scenario};
+use crate::store::ProjectFile;
+
+/// Tessera: design sales territories on a map, offline.
+#[derive(Debug, Parser)]
+#[command(name = "tessera", version, about, long_about = None)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// A project file to show. Without one, Tessera shows its embedded demo project.
+    project: Option<PathBuf>,
+    /// The command to run; without one Tessera shows the project (for now as a report: the
+    /// map window is being built).
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Output formats of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for reading.
+    Table,
+    /// One row per territory, for spreadsheets.
+    Csv,
+    /// One object, for programs.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show a project (the demo when no path is given).
+    Open {
+        /// The project file.
+        path: Option<PathBuf>,
+    },
+    /// Write the embedded demo project (the Netherlands in 4 regions) to a file.
+    Demo {
+        /// Where to write it, e.g. demo.tessera.
+        path: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print every territory's metrics, gaps, overlaps and the plan's balance.
+    Report {
+        /// The project file.
+        path: PathBuf,
+        /// The scenario to report (default: the active plan).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Add the territory (and rep) of each row of a CSV file of accounts or leads, for the
+    /// CRM. The CSV needs `lat` and `lon` columns; all other columns pass through unchanged.
+    Route {
+        /// The accounts or leads, CSV with a header row (`,` `;` tab or `|`).
+        #[arg(long)]
+        accounts: PathBuf,
+        /// Territories as a GeoJSON FeatureCollection with a `name` property.
+        #[arg(long, conflicts_with = "project", required_unless_present = "project")]
+        territories: Option<PathBuf>,
+        /// A project whose territories (and reps) to use.
+        #[arg(long)]
+        project: Option<PathBuf>,
+        /// The project's scenario (default: the active plan).
+        #[arg(long, requires = "project")]
+        scenario: Option<String>,
+        /// Where to write the result (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print read, index, assign and write times to standard error.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Write a synthetic project of any size (clustered accounts, territories tiling the
+    /// Netherlands' bounding box), for trying Tessera at scale.
+    Synth {
+        /// Where to write it.
+        path: PathBuf,
+        /// Number of accounts.
+        #[arg(long, default_value_t = 1_000_000)]
+        accounts: usize,
+        /// Number of territories (rounded to fill a grid).
+        #[arg(long, default_value_t = 100)]
+        territories: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        None => show(cli.project.as_deref()),
+        Some(Command::Open { path }) => show(path.as_deref()),
+        Some(Command::Demo { path, force }) => {
+            let project = crate::demo::project()?;
+            write_new(&path, &project, force)?;
+            eprintln!("wrote the demo project to {}", path.display());
+            Ok(())
+        }
+        Some(Command::Report {
+            path,
+            scenario,
+            format,
+        }) => {
+            let (_, project) = ProjectFile::open(&path)?;
+            let scenario = pick_scenario(&project, scenario.as_deref())?;
+            print!(
+                "{}",
+                format::report(&PlanReport::compute(&project, scenario), format)?
+            );
+            Ok(())
+        }
+        Some(Command::Route {
+            accounts,
+            territories,
+            project,
+            scenario,
+            out,
+            timings,
+        }) => route(
+            &accounts,
+            territories.as_deref(),
+            project.as_deref(),
+            scenario.as_deref(),
+            out.as_deref(),
+            timings,
+        ),
+        Some(Command::Synth {
+            path,
+            accounts,
+            territories,
+            seed,
+            force,
+        }) => {
+            let started = Instant::now();
+            let project = crate::synth::project(accounts, territories, seed);
+            write_new(&path, &project, force)?;
+            eprintln!(
+                "wrote {} accounts and {} territories to {} in {:.1} s",
+                project.accounts.len(),
+                project.scenarios[0].territories.len(),
+                path.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Shows a project, or the demo. Until the map window exists this prints the report.
+fn show(path: Option<&Path>) -> Result<()> {
+    let project = match path {
+        Some(p) => ProjectFile::open(p)?.1,
+        None => crate::demo::project()?,
+    };
+    let scenario = pick_scenario(&project, None)?;
+    eprintln!(
+        "{}: scenario \"{}\" (the map window is not built yet; this is the report)",
+        project.name, scenario.name
+    );
+    print!(
+        "{}",
+        format::report(&PlanReport::compute(&project, scenario), Format::Table)?
+    );
+    Ok(())
+}
+
+fn write_new(path: &Path, project: &Project, force: bool) -> Result<()> {
+    if force && path.exists() {
+        std::fs::remove_file(path).with_context(|| format!("cannot replace {}", path.display()))?;
+    }
+    ProjectFile::create(path, project)?;
+    Ok(())
+}
+
+fn pick_scenario<'p>(project: &'p Project, name: Option<&str>) -> Result<&'p Scenario> {
+    match name {
+        Some(name) => project.scenario_by_name(name).ok_or_else(|| {
+            let known: Vec<&str> = project.scenarios.iter().map(|s| s.name.as_str()).collect();
+            anyhow!(
+                "no scenario named {name:?}; the project has: {}",
+                known.join(", ")
+            )
+        }),
+        None => project
+            .active()
+            .ok_or_else(|| anyhow!("the project has no scenarios")),
+    }
+}
+
+fn route(
+    accounts: &Path,
+    territories: Option<&Path>,
+    project: Option<&Path>,
+    scenario: Option<&str>,
+    out: Option<&Path>,
+    timings: bool,
+) -> Result<()> {
+    let started = Instant::now();
+    let table = match (territories, project) {
+        (Some(file), _) => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let areas = read_territories(&text, &file.display().to_string())?;
+            RoutingTable::from_areas(&areas)
+        }
+        (None, Some(path)) => {
+            let (_, project) = ProjectFile::open(path)?;
+            RoutingTable::from_scenario(&project, pick_scenario(&project, scenario)?)
+        }
+        (None, None) => bail!("give --territories FILE.geojson or --project FILE.tessera"),
+    };
+    let index = started.elapsed();
+    const SHOWN: usize = 20;
+    let mut warnings = 0usize;
+    let result = route_csv(accounts, out, &table, |message| {
+        warnings += 1;
+        if warnings <= SHOWN {
+            eprintln!("warning: {message}");
+        }
+    });
+    if warnings > SHOWN {
+        eprintln!(
+            "warning: ... and {} more rows with unusable coordinates",
+            warnings - SHOWN
+        );
+    }
+    let mut stats = result?;
+    stats.index = index;
+    eprintln!(
+        "routed {} of {} rows ({} outside every territory, {} with unusable coordinates)",
+        stats.routed, stats.rows, stats.outside, stats.bad
+    );
+    if timings {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        eprintln!(
+            "timings: read {:.1} ms, index {:.1} ms, assign {:.1} ms, write {:.1} ms, total {:.1} ms",
+            ms(stats.read),
+            ms(stats.index),
+            ms(stats.assign),
+            ms(stats.write),
+            ms(started.elapsed())
+        );
+    }
+    Ok(())
+}

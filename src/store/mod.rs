@@ -100,7 +100,9 @@ impl ProjectFile {
     /// an existing file. On failure the half-written file is removed.
     pub fn create(path: &Path, project: &Project) -> StoreResult<ProjectFile> {
         if path.exists() {
-            return Err(StoreError::AlreadyExists { path: path.to_owned() });
+            return Err(StoreError::AlreadyExists {
+                path: path.to_owned(),
+            });
         }
         let result = Self::create_inner(path, project);
         if result.is_err() {
@@ -117,11 +119,17 @@ impl ProjectFile {
         let sql = sql_error(path);
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(sql)?;
-        conn.pragma_update(None, "application_id", APPLICATION_ID).map_err(sql)?;
-        let mut file = ProjectFile { conn, path: path.to_owned() };
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(sql)?;
+        let mut file = ProjectFile {
+            conn,
+            path: path.to_owned(),
+        };
         file.configure()?;
         file.migrate(0, schema::MIGRATIONS)?;
         write::insert_project(&mut file.conn, project).map_err(sql)?;
@@ -143,24 +151,39 @@ impl ProjectFile {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(sql)?;
-        let mut file = ProjectFile { conn, path: path.to_owned() };
+        let mut file = ProjectFile {
+            conn,
+            path: path.to_owned(),
+        };
         file.configure()?;
         if version < migrations.len() as i32 {
             file.backup_to(&backup_path(path, version))?;
             file.migrate(version, migrations)?;
         }
         let project = read::read_project(&file.conn).map_err(|e| match e {
-            read::ReadError::Sqlite(source) => StoreError::Sqlite { path: path.to_owned(), source },
-            read::ReadError::Damaged(what) => StoreError::Damaged { path: path.to_owned(), what },
+            read::ReadError::Sqlite(source) => StoreError::Sqlite {
+                path: path.to_owned(),
+                source,
+            },
+            read::ReadError::Damaged(what) => StoreError::Damaged {
+                path: path.to_owned(),
+                what,
+            },
         })?;
         Ok((file, project))
     }
 
     fn configure(&self) -> StoreResult<()> {
         let sql = sql_error(&self.path);
-        self.conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
-        self.conn.pragma_update(None, "synchronous", "FULL").map_err(sql)?;
-        self.conn.pragma_update(None, "foreign_keys", true).map_err(sql)?;
+        self.conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        self.conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(sql)?;
+        self.conn
+            .pragma_update(None, "foreign_keys", true)
+            .map_err(sql)?;
         Ok(())
     }
 
@@ -172,7 +195,8 @@ impl ProjectFile {
         for step in &migrations[from.max(0) as usize..] {
             tx.execute_batch(step).map_err(sql)?;
         }
-        tx.pragma_update(None, "user_version", migrations.len() as i32).map_err(sql)?;
+        tx.pragma_update(None, "user_version", migrations.len() as i32)
+            .map_err(sql)?;
         tx.commit().map_err(sql)
     }
 
@@ -180,7 +204,9 @@ impl ProjectFile {
     /// the project is open). Refuses to overwrite an existing file.
     pub fn backup_to(&self, path: &Path) -> StoreResult<()> {
         if path.exists() {
-            return Err(StoreError::AlreadyExists { path: path.to_owned() });
+            return Err(StoreError::AlreadyExists {
+                path: path.to_owned(),
+            });
         }
         self.conn
             .backup(rusqlite::MAIN_DB, path, rusqlite::backup::NO_PROGRESS)
@@ -191,7 +217,10 @@ impl ProjectFile {
     /// in. `replace` allows overwriting an existing file (the user confirmed it).
     pub fn save_as(&self, path: &Path, replace: bool) -> StoreResult<ProjectFile> {
         if replace && path.exists() {
-            std::fs::remove_file(path).map_err(|source| StoreError::Io { path: path.to_owned(), source })?;
+            std::fs::remove_file(path).map_err(|source| StoreError::Io {
+                path: path.to_owned(),
+                source,
+            })?;
         }
         self.backup_to(path)?;
         let (file, _) = Self::open(path)?;
@@ -217,16 +246,27 @@ pub fn backup_path(path: &Path, version: i32) -> PathBuf {
 }
 
 fn sql_error(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
-    move |source| StoreError::Sqlite { path: path.to_owned(), source }
+    move |source| StoreError::Sqlite {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 /// Checks, read-only, that `path` is a Tessera project this build can read, and returns its
 /// schema version.
 fn check_project(path: &Path, supported: i32) -> StoreResult<i32> {
-    let not_project = |reason: &str| StoreError::NotAProject { path: path.to_owned(), reason: reason.to_owned() };
+    let not_project = |reason: &str| StoreError::NotAProject {
+        path: path.to_owned(),
+        reason: reason.to_owned(),
+    };
     let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => StoreError::NotFound { path: path.to_owned() },
-        _ => StoreError::Io { path: path.to_owned(), source },
+        std::io::ErrorKind::NotFound => StoreError::NotFound {
+            path: path.to_owned(),
+        },
+        _ => StoreError::Io {
+            path: path.to_owned(),
+            source,
+        },
     })?;
     if !meta.is_file() {
         return Err(not_project("it is a directory, not a file"));
@@ -234,8 +274,11 @@ fn check_project(path: &Path, supported: i32) -> StoreResult<i32> {
     if meta.len() == 0 {
         return Err(not_project("the file is empty"));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|_| not_project("it is not an SQLite database"))?;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|_| not_project("it is not an SQLite database"))?;
     let id: i32 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
         .map_err(|_| not_project("it is not an SQLite database"))?;
@@ -246,7 +289,11 @@ fn check_project(path: &Path, supported: i32) -> StoreResult<i32> {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(sql_error(path))?;
     if version > supported {
-        return Err(StoreError::NewerVersion { path: path.to_owned(), found: version, supported });
+        return Err(StoreError::NewerVersion {
+            path: path.to_owned(),
+            found: version,
+            supported,
+        });
     }
     if version < 1 {
         return Err(not_project("it has no Tessera tables"));

@@ -7,8 +7,8 @@ use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 
 use crate::model::{
-    AccountId, AccountStatus, Accounts, Colour, Project, Rep, RepId, Scenario, ScenarioId, SegmentRule,
-    Settings, Territory, TerritoryId,
+    AccountId, AccountStatus, Accounts, Colour, Project, Rep, RepId, Scenario, ScenarioId,
+    SegmentRule, Settings, Territory, TerritoryId,
 };
 
 /// A failure while reading.
@@ -70,7 +70,9 @@ pub fn read_project(conn: &Connection) -> Result<Project, ReadError> {
 
 fn text<'a>(value: ValueRef<'a>, what: impl Fn() -> String) -> Result<&'a str, ReadError> {
     match value {
-        ValueRef::Text(t) => std::str::from_utf8(t).map_err(|_| damaged(format!("{}: not UTF-8", what()))),
+        ValueRef::Text(t) => {
+            std::str::from_utf8(t).map_err(|_| damaged(format!("{}: not UTF-8", what())))
+        }
         ValueRef::Null => Ok(""),
         _ => Err(damaged(format!("{}: expected text", what()))),
     }
@@ -101,7 +103,12 @@ fn read_accounts(conn: &Connection) -> Result<Accounts, ReadError> {
         let status = match text(r.get_ref(7)?, at("status"))? {
             "customer" => AccountStatus::Customer,
             "prospect" => AccountStatus::Prospect,
-            other => return Err(damaged(format!("{}: unknown status {other:?}", at("status")()))),
+            other => {
+                return Err(damaged(format!(
+                    "{}: unknown status {other:?}",
+                    at("status")()
+                )));
+            }
         };
         let lon = number(r.get_ref(3)?, at("lon"))?;
         let lat = number(r.get_ref(4)?, at("lat"))?;
@@ -136,7 +143,8 @@ fn json_list(text: &str, what: impl Fn() -> String) -> Result<Vec<String>, ReadE
 }
 
 fn colour(text: &str, what: impl Fn() -> String) -> Result<Colour, ReadError> {
-    Colour::from_hex(text).ok_or_else(|| damaged(format!("{}: {text:?} is not a #rrggbb colour", what())))
+    Colour::from_hex(text)
+        .ok_or_else(|| damaged(format!("{}: {text:?} is not a #rrggbb colour", what())))
 }
 
 fn read_reps(conn: &Connection) -> Result<Vec<Rep>, ReadError> {
@@ -165,7 +173,8 @@ fn read_reps(conn: &Connection) -> Result<Vec<Rep>, ReadError> {
 fn read_scenarios(conn: &Connection) -> Result<Vec<Scenario>, ReadError> {
     let mut scenarios = Vec::new();
     {
-        let mut stmt = conn.prepare("SELECT id, name, notes, created FROM scenarios ORDER BY id")?;
+        let mut stmt =
+            conn.prepare("SELECT id, name, notes, created FROM scenarios ORDER BY id")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             scenarios.push(Scenario {
@@ -193,7 +202,8 @@ fn read_scenarios(conn: &Connection) -> Result<Vec<Scenario>, ReadError> {
             name: r.get(2)?,
             colour: colour(&r.get::<_, String>(3)?, at("colour"))?,
             rep: r.get::<_, Option<u32>>(4)?.map(RepId),
-            geometry: geometry_from_text(&geometry_text).map_err(|e| damaged(format!("{}: {e}", at("geometry")())))?,
+            geometry: geometry_from_text(&geometry_text)
+                .map_err(|e| damaged(format!("{}: {e}", at("geometry")())))?,
             rule: SegmentRule {
                 industries: json_list(&r.get::<_, String>(6)?, at("rule_industries"))?,
                 size_classes: json_list(&r.get::<_, String>(7)?, at("rule_size_classes"))?,
@@ -205,7 +215,12 @@ fn read_scenarios(conn: &Connection) -> Result<Vec<Scenario>, ReadError> {
         let scenario = scenarios
             .iter_mut()
             .find(|s| s.id == scenario_id)
-            .ok_or_else(|| damaged(format!("{}: no scenario {scenario_id}", at("scenario_id")())))?;
+            .ok_or_else(|| {
+                damaged(format!(
+                    "{}: no scenario {scenario_id}",
+                    at("scenario_id")()
+                ))
+            })?;
         scenario.territories.push(territory);
     }
     let mut stmt = conn.prepare("SELECT scenario_id, account_id, territory_id FROM overrides")?;
@@ -213,7 +228,8 @@ fn read_scenarios(conn: &Connection) -> Result<Vec<Scenario>, ReadError> {
     while let Some(r) = rows.next()? {
         let scenario_id = ScenarioId(r.get(0)?);
         if let Some(s) = scenarios.iter_mut().find(|s| s.id == scenario_id) {
-            s.overrides.insert(AccountId(r.get(1)?), TerritoryId(r.get(2)?));
+            s.overrides
+                .insert(AccountId(r.get(1)?), TerritoryId(r.get(2)?));
         }
     }
     Ok(scenarios)

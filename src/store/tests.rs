@@ -26,7 +26,9 @@ fn write_then_read_gives_the_same_project() {
     let mut project = crate::synth::project(2_000, 9, 7);
     // Exercise every optional field: overrides, rules, a territory without rep, extras.
     let scenario = &mut project.scenarios[0];
-    scenario.overrides.insert(AccountId(5), scenario.territories[2].id);
+    scenario
+        .overrides
+        .insert(AccountId(5), scenario.territories[2].id);
     scenario.territories[1].rule = SegmentRule {
         industries: vec!["Healthcare".into()],
         size_classes: vec!["SME".into(), "Enterprise".into()],
@@ -64,7 +66,8 @@ fn non_projects_are_refused_and_left_untouched() {
     let other_db = dir.path().join("other.sqlite");
     {
         let conn = Connection::open(&other_db).expect("sqlite");
-        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").expect("sql");
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .expect("sql");
     }
     let cases = [
         (&text, "not an SQLite database"),
@@ -94,8 +97,10 @@ fn newer_versions_are_refused_and_left_untouched() {
     drop(ProjectFile::create(&path, &demo()).expect("create"));
     {
         let conn = Connection::open(&path).expect("open");
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).expect("bump");
-        conn.pragma_update(None, "journal_mode", "DELETE").expect("checkpoint");
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .expect("bump");
+        conn.pragma_update(None, "journal_mode", "DELETE")
+            .expect("checkpoint");
     }
     let before = hash_file(&path);
     let err = ProjectFile::open(&path).expect_err("must refuse");
@@ -119,9 +124,15 @@ fn older_versions_are_migrated_after_a_backup() {
     let migrations = [schema::MIGRATIONS[0], v2];
     let (file, read) = ProjectFile::open_with(&path, &migrations).expect("migrate");
     assert_eq!(read, project, "data survives the migration");
-    let version: i32 = file.conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("version");
+    let version: i32 = file
+        .conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("version");
     assert_eq!(version, 2);
-    let phones: i64 = file.conn.query_row("SELECT count(phone) FROM reps", [], |r| r.get(0)).expect("column");
+    let phones: i64 = file
+        .conn
+        .query_row("SELECT count(phone) FROM reps", [], |r| r.get(0))
+        .expect("column");
     assert_eq!(phones, 4);
     let backup = backup_path(&path, 1);
     let (_, from_backup) = ProjectFile::open(&backup).expect("the backup is a version 1 project");
@@ -136,9 +147,13 @@ fn each_change_is_on_disk_when_the_call_returns() {
     let mut file = ProjectFile::create(&path, &project).expect("create");
     let scenario_id = project.scenarios[0].id;
     let noord = project.scenarios[0].territories[0].id;
-    let shape = MultiPolygon(vec![polygon![(x: 6.0, y: 53.0), (x: 6.5, y: 53.0), (x: 6.5, y: 53.3)]]);
-    file.set_territory_geometry(noord, &shape).expect("geometry");
-    file.set_override(scenario_id, AccountId(3), Some(noord)).expect("override");
+    let shape = MultiPolygon(vec![
+        polygon![(x: 6.0, y: 53.0), (x: 6.5, y: 53.0), (x: 6.5, y: 53.3)],
+    ]);
+    file.set_territory_geometry(noord, &shape)
+        .expect("geometry");
+    file.set_override(scenario_id, AccountId(3), Some(noord))
+        .expect("override");
     file.delete_rep(crate::model::RepId(2)).expect("delete rep");
     let mut settings = project.settings.clone();
     settings.speed_kmh = 75.0;
@@ -165,8 +180,14 @@ fn save_as_copies_a_live_project() {
     assert_eq!(copy.path(), copy_path);
     let (_, read) = ProjectFile::open(&copy_path).expect("open copy");
     assert_eq!(read, project);
-    assert!(matches!(file.save_as(&copy_path, false), Err(StoreError::AlreadyExists { .. })));
-    assert!(file.save_as(&copy_path, true).is_ok(), "replace when confirmed");
+    assert!(matches!(
+        file.save_as(&copy_path, false),
+        Err(StoreError::AlreadyExists { .. })
+    ));
+    assert!(
+        file.save_as(&copy_path, true).is_ok(),
+        "replace when confirmed"
+    );
 }
 
 #[test]
@@ -176,9 +197,16 @@ fn damaged_rows_are_named() {
     drop(ProjectFile::create(&path, &demo()).expect("create"));
     {
         let conn = Connection::open(&path).expect("open");
-        conn.execute("UPDATE territories SET geometry = '{\"type\":\"Point\"' WHERE id = 2", []).expect("break");
+        conn.execute(
+            "UPDATE territories SET geometry = '{\"type\":\"Point\"' WHERE id = 2",
+            [],
+        )
+        .expect("break");
     }
     let err = ProjectFile::open(&path).expect_err("damaged");
     let message = err.to_string();
-    assert!(message.contains("territories row id 2, column geometry"), "{message}");
+    assert!(
+        message.contains("territories row id 2, column geometry"),
+        "{message}"
+    );
 }

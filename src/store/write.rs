@@ -6,7 +6,8 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::{ProjectFile, StoreResult, sql_error};
 use crate::model::{
-    AccountId, Accounts, Project, Rep, RepId, Scenario, ScenarioId, Settings, Territory, TerritoryId,
+    AccountId, Accounts, Project, Rep, RepId, Scenario, ScenarioId, Settings, Territory,
+    TerritoryId,
 };
 
 /// GeoJSON text of a geometry, with coordinates exactly as held (shortest round-trip form).
@@ -123,7 +124,12 @@ fn upsert_scenario(tx: &Transaction<'_>, s: &Scenario) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn upsert_territory(tx: &Transaction<'_>, scenario: ScenarioId, position: usize, t: &Territory) -> rusqlite::Result<()> {
+fn upsert_territory(
+    tx: &Transaction<'_>,
+    scenario: ScenarioId,
+    position: usize,
+    t: &Territory,
+) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO territories (id, scenario_id, position, name, colour, rep_id, geometry, rule_industries, \
          rule_size_classes, target, average_deal, conversion) \
@@ -153,7 +159,10 @@ fn upsert_territory(tx: &Transaction<'_>, scenario: ScenarioId, position: usize,
 /// One change at a time. Each method is one transaction: when it returns, the change is on
 /// disk; when it fails, nothing of it is.
 impl ProjectFile {
-    fn change(&mut self, f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>) -> StoreResult<()> {
+    fn change(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>,
+    ) -> StoreResult<()> {
         let path = self.path.clone();
         let sql = sql_error(&path);
         let tx = self.conn().transaction().map_err(sql)?;
@@ -162,7 +171,11 @@ impl ProjectFile {
     }
 
     /// Replaces one territory's geometry.
-    pub fn set_territory_geometry(&mut self, id: TerritoryId, geometry: &MultiPolygon<f64>) -> StoreResult<()> {
+    pub fn set_territory_geometry(
+        &mut self,
+        id: TerritoryId,
+        geometry: &MultiPolygon<f64>,
+    ) -> StoreResult<()> {
         self.change(|tx| {
             tx.execute(
                 "UPDATE territories SET geometry = ?1 WHERE id = ?2",
@@ -173,13 +186,21 @@ impl ProjectFile {
     }
 
     /// Inserts or updates a territory (all fields) at a position in its scenario.
-    pub fn put_territory(&mut self, scenario: ScenarioId, position: usize, territory: &Territory) -> StoreResult<()> {
+    pub fn put_territory(
+        &mut self,
+        scenario: ScenarioId,
+        position: usize,
+        territory: &Territory,
+    ) -> StoreResult<()> {
         self.change(|tx| upsert_territory(tx, scenario, position, territory))
     }
 
     /// Deletes a territory (its overrides go with it).
     pub fn delete_territory(&mut self, id: TerritoryId) -> StoreResult<()> {
-        self.change(|tx| tx.execute("DELETE FROM territories WHERE id = ?1", [id.0]).map(drop))
+        self.change(|tx| {
+            tx.execute("DELETE FROM territories WHERE id = ?1", [id.0])
+                .map(drop)
+        })
     }
 
     /// Inserts or updates a rep.
@@ -189,7 +210,10 @@ impl ProjectFile {
 
     /// Deletes a rep; territories it worked keep their shape and lose their rep.
     pub fn delete_rep(&mut self, id: RepId) -> StoreResult<()> {
-        self.change(|tx| tx.execute("DELETE FROM reps WHERE id = ?1", [id.0]).map(drop))
+        self.change(|tx| {
+            tx.execute("DELETE FROM reps WHERE id = ?1", [id.0])
+                .map(drop)
+        })
     }
 
     /// Inserts or updates a scenario's name, notes and time (not its territories).
@@ -199,14 +223,20 @@ impl ProjectFile {
 
     /// Deletes a scenario with its territories and overrides.
     pub fn delete_scenario(&mut self, id: ScenarioId) -> StoreResult<()> {
-        self.change(|tx| tx.execute("DELETE FROM scenarios WHERE id = ?1", [id.0]).map(drop))
+        self.change(|tx| {
+            tx.execute("DELETE FROM scenarios WHERE id = ?1", [id.0])
+                .map(drop)
+        })
     }
 
     /// Marks the active scenario.
     pub fn set_active_scenario(&mut self, id: Option<ScenarioId>) -> StoreResult<()> {
         self.change(|tx| {
-            tx.execute("UPDATE project SET active_scenario = ?1 WHERE id = 1", [id.map(|s| s.0)])
-                .map(drop)
+            tx.execute(
+                "UPDATE project SET active_scenario = ?1 WHERE id = 1",
+                [id.map(|s| s.0)],
+            )
+            .map(drop)
         })
     }
 

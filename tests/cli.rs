@@ -1,0 +1,320 @@
+//! The command line, end to end: demo, report, route, and their errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tessera::store::ProjectFile;
+
+fn tessera(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn demo_file(dir: &Path) -> PathBuf {
+    let path = dir.join("demo.tessera");
+    let out = tessera(&["demo", path.to_str().expect("utf-8 path")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    path
+}
+
+#[test]
+fn demo_then_report_shows_the_worked_example() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo_file(dir.path());
+    let p = path.to_str().expect("utf-8");
+
+    let out = tessera(&["report", p]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    for region in ["Noord", "Oost", "West", "Zuid"] {
+        assert!(table.contains(region), "{table}");
+    }
+    assert!(
+        table.contains("Gaps (accounts in no territory): 0"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Overlaps (accounts in two or more): 0"),
+        "{table}"
+    );
+
+    let out = tessera(&["report", p, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(json["scenario"], "Current plan");
+    assert_eq!(json["gaps"], 0);
+    assert_eq!(json["overlaps"], 0);
+    let territories = json["territories"].as_array().expect("a list");
+    assert_eq!(territories.len(), 4);
+    for t in territories {
+        for key in [
+            "name",
+            "rep",
+            "accounts",
+            "prospects",
+            "customers",
+            "potential",
+            "revenue",
+            "workload_hours",
+            "required_deals",
+            "required_leads",
+            "area_km2",
+            "polsby_popper",
+            "parts",
+        ] {
+            assert!(t.get(key).is_some(), "missing {key} in {t}");
+        }
+        assert_eq!(t["prospects"], 200);
+        assert_eq!(t["required_deals"], 20.0);
+        assert!((t["required_leads"].as_f64().unwrap_or(0.0) - 200.0).abs() < 1e-9);
+    }
+
+    let out = tessera(&["report", p, "--format", "csv", "--scenario", "Current plan"]);
+    let csv = text(&out.stdout);
+    assert_eq!(csv.lines().count(), 5, "{csv}");
+    assert!(csv.starts_with("name,rep,accounts,prospects"), "{csv}");
+}
+
+#[test]
+fn report_errors_are_clear_and_leave_files_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo_file(dir.path());
+    let out = tessera(&[
+        "report",
+        path.to_str().expect("utf-8"),
+        "--scenario",
+        "2027 draft",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr)
+            .contains("no scenario named \"2027 draft\"; the project has: Current plan"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let not_project = dir.path().join("leads.csv");
+    std::fs::write(&not_project, "name,lat,lon\nA,52.1,5.1\n").expect("write");
+    let out = tessera(&["report", not_project.to_str().expect("utf-8")]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("is not a Tessera project"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&not_project).expect("read"),
+        "name,lat,lon\nA,52.1,5.1\n"
+    );
+
+    let out = tessera(&["demo", path.to_str().expect("utf-8")]);
+    assert!(!out.status.success(), "demo must not overwrite");
+    assert!(text(&out.stderr).contains("already exists"));
+    assert!(
+        tessera(&["demo", path.to_str().expect("utf-8"), "--force"])
+            .status
+            .success()
+    );
+}
+
+const TWO_SQUARES: &str = r#"{"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"name":"West"},"geometry":{"type":"Polygon","coordinates":[[[4,52],[5,52],[5,53],[4,53],[4,52]]]}},
+ {"type":"Feature","properties":{"name":"East"},"geometry":{"type":"Polygon","coordinates":[[[5,52],[6,52],[6,53],[5,53],[5,52]]]}}]}"#;
+
+#[test]
+fn route_adds_territories_and_reports_bad_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let territories = dir.path().join("t.geojson");
+    std::fs::write(&territories, TWO_SQUARES).expect("write");
+    let leads = dir.path().join("leads.csv");
+    std::fs::write(
+        &leads,
+        "id,name,lat,lon,notes\n\
+         1,\"Bakker, Jan\",52.5,4.5,\"keep \"\"this\"\"\"\n\
+         2,Border,52.5,5.0,on the shared border\n\
+         3,Far,40.0,4.5,outside\n\
+         4,Broken,abc,4.5,\n\
+         5,Polar,95,4.5,\n\
+         6,East,52.25,5.75,\n",
+    )
+    .expect("write");
+    let out_path = dir.path().join("routed.csv");
+    let out = tessera(&[
+        "route",
+        "--accounts",
+        leads.to_str().expect("utf-8"),
+        "--territories",
+        territories.to_str().expect("utf-8"),
+        "--out",
+        out_path.to_str().expect("utf-8"),
+        "--timings",
+    ]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("leads.csv line 5, column lat: \"abc\" is not a number"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 6, column lat: 95 is out of range"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "routed 3 of 6 rows (1 outside every territory, 2 with unusable coordinates)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("timings: read"), "{stderr}");
+
+    let mut reader = csv::Reader::from_path(&out_path).expect("output is CSV");
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(header, ["id", "name", "lat", "lon", "notes", "territory"]);
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("rows");
+    let territory: Vec<&str> = rows.iter().map(|r| &r[5]).collect();
+    assert_eq!(
+        territory,
+        ["West", "East", "", "", "", "East"],
+        "the border point goes east"
+    );
+    assert_eq!(&rows[0][1], "Bakker, Jan");
+    assert_eq!(
+        &rows[0][4], "keep \"this\"",
+        "other columns pass through unchanged"
+    );
+}
+
+#[test]
+fn route_through_a_project_matches_the_engine_and_names_reps() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo_file(dir.path());
+    let (_, project) = ProjectFile::open(&path).expect("open");
+    // Export the demo's accounts as leads, with a Dutch semicolon file and decimal commas.
+    let leads = dir.path().join("leads.csv");
+    let mut csv_text = String::from("naam;lat;lon\n");
+    for i in 0..project.accounts.len() {
+        let lat = project.accounts.lats()[i].to_string().replace('.', ",");
+        let lon = project.accounts.lons()[i].to_string().replace('.', ",");
+        csv_text.push_str(&format!("{};{lat};{lon}\n", project.accounts.name(i)));
+    }
+    std::fs::write(&leads, csv_text).expect("write");
+    let out = tessera(&[
+        "route",
+        "--accounts",
+        leads.to_str().expect("utf-8"),
+        "--project",
+        path.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report =
+        tessera::engine::report::PlanReport::compute(&project, project.active().expect("scenario"));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    assert_eq!(
+        reader.headers().expect("header").iter().collect::<Vec<_>>(),
+        ["naam", "lat", "lon", "territory", "rep"]
+    );
+    let mut per_territory = std::collections::BTreeMap::<String, u64>::new();
+    for row in reader.records() {
+        let row = row.expect("row");
+        let expected_rep = report
+            .territories
+            .iter()
+            .find(|t| t.name == row[3])
+            .and_then(|t| t.rep.clone());
+        assert_eq!(Some(row[4].to_string()), expected_rep);
+        *per_territory.entry(row[3].to_string()).or_default() += 1;
+    }
+    for t in &report.territories {
+        assert_eq!(
+            per_territory.get(&t.name),
+            Some(&t.metrics.accounts),
+            "{}",
+            t.name
+        );
+    }
+}
+
+#[test]
+fn route_refuses_unusable_inputs_without_writing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let territories = dir.path().join("t.geojson");
+    std::fs::write(&territories, TWO_SQUARES).expect("write");
+    let t = territories.to_str().expect("utf-8");
+    let out_path = dir.path().join("out.csv");
+    let o = out_path.to_str().expect("utf-8");
+    let cases = [
+        (
+            "no_coords.csv",
+            "name,city\nA,Utrecht\n",
+            "no latitude column (looked for lat, latitude, breedtegraad); the header has: name, city",
+        ),
+        (
+            "all_bad.csv",
+            "name,lat,lon\nA,x,y\nB,,\n",
+            "nothing could be routed: 2 rows, 2 with unusable coordinates",
+        ),
+        (
+            "outside.csv",
+            "name,lat,lon\nA,10,10\n",
+            "nothing could be routed: 1 rows, 0 with unusable coordinates, 1 outside",
+        ),
+    ];
+    for (name, content, expected) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, content).expect("write");
+        let out = tessera(&[
+            "route",
+            "--accounts",
+            file.to_str().expect("utf-8"),
+            "--territories",
+            t,
+            "--out",
+            o,
+        ]);
+        assert!(!out.status.success(), "{name}");
+        assert!(
+            text(&out.stderr).contains(expected),
+            "{name}: {}",
+            text(&out.stderr)
+        );
+        assert!(!out_path.exists(), "{name}: no output on failure");
+    }
+    let point = dir.path().join("point.geojson");
+    std::fs::write(
+        &point,
+        r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[5,52]},"properties":{}}"#,
+    )
+    .expect("write");
+    let leads = dir.path().join("ok.csv");
+    std::fs::write(&leads, "lat,lon\n52.5,4.5\n").expect("write");
+    let out = tessera(&[
+        "route",
+        "--accounts",
+        leads.to_str().expect("utf-8"),
+        "--territories",
+        point.to_str().expect("utf-8"),
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("expected a GeoJSON FeatureCollection of (Multi)Polygon features, found a single Feature"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn help_explains_every_command() {
+    let out = tessera(&["--help"]);
+    let help = text(&out.stdout);
+    for command in ["demo", "report", "route", "synth"] {
+        assert!(help.contains(command), "{help}");
+    }
+    let out = tessera(&["route", "--help"]);
+    assert!(text(&out.stdout).contains("--territories"));
+}
