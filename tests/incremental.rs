@@ -123,7 +123,7 @@ proptest! {
             live.set_geometry(&project.accounts, t, &new);
             project.scenarios[0].territories[t].geometry = new;
             let full = LivePlan::new(&project, &project.scenarios[0], Arc::clone(&grid));
-            prop_assert_eq!(live.owners(), full.owners());
+            prop_assert_eq!(live.owners_by_position(), full.owners_by_position());
             prop_assert_eq!(live.gaps(), full.gaps());
             prop_assert_eq!(live.overlaps(), full.overlaps());
             for i in (0..project.accounts.len()).step_by(7) {

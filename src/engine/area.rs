@@ -14,7 +14,9 @@
 //!
 //! [`PreparedArea`] lays a raster over the territory's bounding box. Cells that no edge
 //! touches are known to be wholly inside or outside, so most points are answered by one
-//! lookup; points in cells an edge crosses are tested only against the edges of their row.
+//! lookup. Points in cells an edge crosses are tested only against the edges of their thin
+//! horizontal slab: slabs are much finer than raster rows, so that a border running east-west
+//! with hundreds of small segments still puts only a few of them in any one slab.
 
 use geo::{BoundingRect, MultiPolygon};
 
@@ -94,10 +96,13 @@ pub struct PreparedArea {
     inv_h: f64,
     /// `rows * cols` cells: OUTSIDE, INSIDE or BORDER.
     cells: Vec<u8>,
-    /// Edges touching each row, as a compressed row list: row r owns
-    /// `row_edges[row_start[r]..row_start[r + 1]]`.
-    row_start: Vec<u32>,
-    row_edges: Vec<Edge>,
+    /// Slabs per degree of latitude.
+    inv_slab_h: f64,
+    slabs: usize,
+    /// Edges spanning each slab, as a compressed list: slab s owns
+    /// `slab_edges[slab_start[s]..slab_start[s + 1]]`.
+    slab_start: Vec<u32>,
+    slab_edges: Vec<Edge>,
 }
 
 impl PreparedArea {
@@ -124,8 +129,11 @@ impl PreparedArea {
             inv_w: cols as f64 / width,
             inv_h: rows as f64 / height,
             cells: vec![OUTSIDE; cols * rows],
-            row_start: Vec::new(),
-            row_edges: Vec::new(),
+            // About two slabs per edge keeps a few edges in each, whatever the shape.
+            slabs: (segments.len() * 2).clamp(1, 1 << 16),
+            inv_slab_h: (segments.len() * 2).clamp(1, 1 << 16) as f64 / height,
+            slab_start: Vec::new(),
+            slab_edges: Vec::new(),
         };
         area.rasterize(&segments);
         area
@@ -142,8 +150,10 @@ impl PreparedArea {
             inv_w: 0.0,
             inv_h: 0.0,
             cells: Vec::new(),
-            row_start: vec![0],
-            row_edges: Vec::new(),
+            slabs: 0,
+            inv_slab_h: 0.0,
+            slab_start: vec![0],
+            slab_edges: Vec::new(),
         }
     }
 
@@ -219,12 +229,91 @@ impl PreparedArea {
                 }
             }
         }
-        // 3. Flatten the row lists.
-        self.row_start = Vec::with_capacity(self.rows + 1);
-        self.row_start.push(0);
-        for row_edges in per_row {
-            self.row_edges.extend(row_edges);
-            self.row_start.push(self.row_edges.len() as u32);
+        // 3. File every non-horizontal edge in the slabs its y-range touches (widened a
+        //    little, like the rows, so rounding never misses one).
+        let edges: Vec<Edge> = segments
+            .iter()
+            .filter_map(|&(a, b)| Edge::new(a, b))
+            .collect();
+        let slab_of = |y: f64, slack: f64| {
+            (((y - self.min_y) * self.inv_slab_h + slack)
+                .floor()
+                .max(0.0) as usize)
+                .min(self.slabs - 1)
+        };
+        let mut count = vec![0u32; self.slabs + 1];
+        for e in &edges {
+            for slab in slab_of(e.y0, -1e-6)..=slab_of(e.y1, 1e-6) {
+                count[slab + 1] += 1;
+            }
+        }
+        for s in 0..self.slabs {
+            count[s + 1] += count[s];
+        }
+        let mut fill = count.clone();
+        self.slab_edges = vec![
+            edges.first().copied().unwrap_or(Edge {
+                x0: 0.0,
+                y0: 0.0,
+                y1: 0.0,
+                slope: 0.0
+            });
+            count[self.slabs] as usize
+        ];
+        for e in &edges {
+            for slab in slab_of(e.y0, -1e-6)..=slab_of(e.y1, 1e-6) {
+                self.slab_edges[fill[slab] as usize] = *e;
+                fill[slab] += 1;
+            }
+        }
+        self.slab_start = count;
+    }
+
+    /// The exact crossing test against the edges of the point's slab.
+    #[inline]
+    fn crossing_test(&self, x: f64, y: f64) -> bool {
+        let slab = (((y - self.min_y) * self.inv_slab_h) as usize).min(self.slabs - 1);
+        let edges =
+            &self.slab_edges[self.slab_start[slab] as usize..self.slab_start[slab + 1] as usize];
+        let mut inside = false;
+        for e in edges {
+            inside ^= e.crossed_by_ray_from(x, y);
+        }
+        inside
+    }
+
+    /// How a box relates to the area, judged from the raster: `Some(true)` when every point of
+    /// the box is inside, `Some(false)` when every point is outside, `None` when it may hold
+    /// both (or the raster cannot tell).
+    pub fn classify_box(&self, min_x: f64, min_y: f64, max_x: f64, max_y: f64) -> Option<bool> {
+        if self.cells.is_empty()
+            || max_x < self.min_x
+            || min_x > self.max_x
+            || max_y < self.min_y
+            || min_y > self.max_y
+        {
+            return Some(false);
+        }
+        let within = min_x >= self.min_x
+            && max_x <= self.max_x
+            && min_y >= self.min_y
+            && max_y <= self.max_y;
+        let (c0, c1) = self.col_span(min_x, max_x);
+        let (r0, r1) = self.row_span(min_y, max_y);
+        let (mut any_inside, mut any_other) = (false, false);
+        for row in r0..=r1 {
+            for &cell in &self.cells[row * self.cols + c0..=row * self.cols + c1] {
+                match cell {
+                    INSIDE => any_inside = true,
+                    OUTSIDE => any_other = true,
+                    _ => return None,
+                }
+            }
+        }
+        match (any_inside, any_other) {
+            (true, false) if within => Some(true),
+            (false, _) => Some(false),
+            _ => None,
         }
     }
 
@@ -246,21 +335,13 @@ impl PreparedArea {
         match self.cells[row * self.cols + col] {
             INSIDE => true,
             OUTSIDE => false,
-            _ => {
-                let edges =
-                    &self.row_edges[self.row_start[row] as usize..self.row_start[row + 1] as usize];
-                let mut inside = false;
-                for e in edges {
-                    inside ^= e.crossed_by_ray_from(x, y);
-                }
-                inside
-            }
+            _ => self.crossing_test(x, y),
         }
     }
 
     /// Bytes held, for memory budgets.
     pub fn heap_bytes(&self) -> usize {
-        self.cells.len() + self.row_start.len() * 4 + self.row_edges.len() * size_of::<Edge>()
+        self.cells.len() + self.slab_start.len() * 4 + self.slab_edges.len() * size_of::<Edge>()
     }
 }
 

@@ -11,7 +11,7 @@ use geo::MultiPolygon;
 use rayon::prelude::*;
 
 use super::area::PreparedArea;
-use super::index::{Bounds, TerritoryGrid};
+use super::index::{TerritoryGrid, WHOLE_CELL};
 use crate::model::{SegmentRule, Vocabulary};
 
 /// The owner value of an account that no territory admits.
@@ -44,6 +44,11 @@ impl RuleFilter {
         }
     }
 
+    /// True when the rule admits every account.
+    pub fn is_open(&self) -> bool {
+        self.industries.is_none() && self.sizes.is_none()
+    }
+
     /// Whether the rule admits an account with these industry and size codes.
     #[inline]
     pub fn admits(&self, industry: u16, size: u16) -> bool {
@@ -73,15 +78,6 @@ pub struct Located {
     pub admitted: u8,
 }
 
-/// Per-account attributes that segment rules look at; `None` when no rule needs them.
-#[derive(Debug, Clone, Copy)]
-pub struct Segments<'a> {
-    /// Industry code per account.
-    pub industry: &'a [u16],
-    /// Size class code per account.
-    pub size: &'a [u16],
-}
-
 /// All territories of a scenario, prepared for assignment.
 #[derive(Debug, Clone)]
 pub struct ZoneSet {
@@ -101,7 +97,7 @@ impl ZoneSet {
             .zip(filters)
             .map(|(area, filter)| Zone { area, filter })
             .collect();
-        let grid = TerritoryGrid::new(&zones.iter().map(|z| z.area.bounds()).collect::<Vec<_>>());
+        let grid = TerritoryGrid::new(&zones.iter().map(|z| &z.area).collect::<Vec<_>>());
         ZoneSet { zones, grid }
     }
 
@@ -115,17 +111,26 @@ impl ZoneSet {
         self.zones.is_empty()
     }
 
+    /// Whether any zone has a segment rule (so callers must pass real industry and size codes).
+    pub fn uses_segments(&self) -> bool {
+        self.zones.iter().any(|z| !z.filter.is_open())
+    }
+
     /// Zone `t`.
     pub fn zone(&self, t: usize) -> &Zone {
         &self.zones[t]
     }
 
-    /// Replaces zone `t` and returns the old one. The candidate grid is rebuilt, which costs
-    /// far less than the point tests that follow an edit.
+    /// Replaces zone `t` and returns the old one. Only `t` is re-filed in the candidate grid,
+    /// unless it grew beyond the grid's extent.
     pub fn replace(&mut self, t: usize, zone: Zone) -> Zone {
         let old = std::mem::replace(&mut self.zones[t], zone);
-        let bounds: Vec<Bounds> = self.zones.iter().map(|z| z.area.bounds()).collect();
-        self.grid = TerritoryGrid::new(&bounds);
+        if self.grid.covers(&self.zones[t].area) {
+            self.grid.remove(t as u32, old.area.bounds());
+            self.grid.insert(t as u32, &self.zones[t].area);
+        } else {
+            self.grid = TerritoryGrid::new(&self.zones.iter().map(|z| &z.area).collect::<Vec<_>>());
+        }
         old
     }
 
@@ -134,9 +139,11 @@ impl ZoneSet {
     pub fn locate(&self, x: f64, y: f64, industry: u16, size: u16) -> Located {
         let mut owner = NO_TERRITORY;
         let mut admitted = 0u8;
-        for &t in self.grid.candidates(x, y) {
+        for &entry in self.grid.candidates(x, y) {
+            let t = entry & !WHOLE_CELL;
             let zone = &self.zones[t as usize];
-            if zone.filter.admits(industry, size) && zone.area.contains(x, y) {
+            let certain = entry & WHOLE_CELL != 0;
+            if zone.filter.admits(industry, size) && (certain || zone.area.contains(x, y)) {
                 if admitted == 0 {
                     owner = t;
                 }
@@ -146,12 +153,13 @@ impl ZoneSet {
         Located { owner, admitted }
     }
 
-    /// Locates every point, on all cores. Returns the owner and admit count per point.
+    /// Locates every point, on all cores. `segment(k)` gives point k's industry and size codes
+    /// (return `(0, 0)` when no rule needs them). Returns the owner and admit count per point.
     pub fn locate_all(
         &self,
         lons: &[f64],
         lats: &[f64],
-        segments: Option<Segments<'_>>,
+        segment: impl Fn(usize) -> (u16, u16) + Sync,
     ) -> (Vec<u32>, Vec<u8>) {
         let n = lons.len();
         let mut owner = vec![NO_TERRITORY; n];
@@ -166,7 +174,7 @@ impl ZoneSet {
                 let base = chunk * CHUNK;
                 for (k, (o, c)) in owners.iter_mut().zip(counts.iter_mut()).enumerate() {
                     let i = base + k;
-                    let (industry, size) = segments.map_or((0, 0), |s| (s.industry[i], s.size[i]));
+                    let (industry, size) = segment(i);
                     let located = self.locate(lons[i], lats[i], industry, size);
                     *o = located.owner;
                     *c = located.admitted;
@@ -192,7 +200,7 @@ mod tests {
         let n = 30_000;
         let lons: Vec<f64> = (0..n).map(|_| rng.range_f64(3.0, 7.6)).collect();
         let lats: Vec<f64> = (0..n).map(|_| rng.range_f64(50.5, 53.8)).collect();
-        let (owner, admitted) = zones.locate_all(&lons, &lats, None);
+        let (owner, admitted) = zones.locate_all(&lons, &lats, |_| (0, 0));
         let mut inside = 0;
         for i in 0..n {
             let hits: Vec<u32> = (0..tiling.len() as u32)

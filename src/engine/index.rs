@@ -1,10 +1,12 @@
 //! Spatial grids: accounts by cell (for "which accounts are in this box") and territories
 //! by cell (for "which territories might contain this point").
 //!
-//! Both are uniform grids stored as compressed cell lists. Accounts are spread like the
+//! Both are uniform grids. Accounts are spread like the
 //! population, so a grid is not perfectly balanced, but it costs 4 bytes per account (an
 //! R-tree of points costs several times that) and answers box queries by walking rows of
 //! cells, which is what the incremental update needs.
+
+use super::area::PreparedArea;
 
 /// A box in lon/lat: `(min_x, min_y, max_x, max_y)`.
 pub type Bounds = (f64, f64, f64, f64);
@@ -56,20 +58,29 @@ impl GridFrame {
     }
 }
 
-/// Accounts filed by grid cell, for box queries. Built once per account table.
+/// Accounts filed by grid cell, for box queries, with their coordinates copied in cell order.
+///
+/// A *position* is an account's place in cell order. Scans of a box then read contiguous
+/// memory, which is what keeps the incremental update fast at a million accounts; the live
+/// plan keeps its per-account state in the same order. Accounts with non-finite coordinates
+/// get the last positions, outside every cell: no box query finds them.
 #[derive(Debug, Clone)]
 pub struct AccountGrid {
     frame: GridFrame,
-    /// Cell `c` holds `items[start[c]..start[c + 1]]`.
+    /// Cell `c` holds positions `start[c]..start[c + 1]`.
     start: Vec<u32>,
-    /// Account rows, cell by cell.
-    items: Vec<u32>,
+    /// Account row at each position.
+    rows: Vec<u32>,
+    /// Position of each account row.
+    positions: Vec<u32>,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
 }
 
 impl AccountGrid {
     /// Files the points (one per account row) into a grid of about 8 accounts per cell.
-    /// Points with non-finite coordinates are left out: they can be in no territory.
     pub fn new(lons: &[f64], lats: &[f64]) -> AccountGrid {
+        let n = lons.len();
         let finite = |i: usize| lons[i].is_finite() && lats[i].is_finite();
         let mut bounds = (
             f64::INFINITY,
@@ -77,44 +88,86 @@ impl AccountGrid {
             f64::NEG_INFINITY,
             f64::NEG_INFINITY,
         );
-        for i in (0..lons.len()).filter(|&i| finite(i)) {
+        for i in (0..n).filter(|&i| finite(i)) {
             bounds = union_bounds(bounds, (lons[i], lats[i], lons[i], lats[i]));
         }
         if bounds.0 > bounds.2 {
             bounds = (0.0, 0.0, 1.0, 1.0);
         }
-        let frame = GridFrame::new(bounds, (lons.len() / 8).clamp(1, 1 << 22));
+        let frame = GridFrame::new(bounds, (n / 8).clamp(1, 1 << 22));
         let cell_count = frame.cols * frame.rows;
-        // Counting sort by cell.
-        let mut start = vec![0u32; cell_count + 1];
-        for i in (0..lons.len()).filter(|&i| finite(i)) {
-            start[frame.cell(lons[i], lats[i]) + 1] += 1;
+        // Counting sort by cell; the non-finite go after the last cell.
+        let cell_of = |i: usize| {
+            if finite(i) {
+                frame.cell(lons[i], lats[i])
+            } else {
+                cell_count
+            }
+        };
+        let mut start = vec![0u32; cell_count + 2];
+        for i in 0..n {
+            start[cell_of(i) + 1] += 1;
         }
-        for c in 0..cell_count {
+        for c in 0..=cell_count {
             start[c + 1] += start[c];
         }
         let mut fill = start.clone();
-        let mut items = vec![0u32; start[cell_count] as usize];
-        for i in (0..lons.len()).filter(|&i| finite(i)) {
-            let c = frame.cell(lons[i], lats[i]);
-            items[fill[c] as usize] = i as u32;
+        let mut rows = vec![0u32; n];
+        let mut positions = vec![0u32; n];
+        for i in 0..n {
+            let c = cell_of(i);
+            rows[fill[c] as usize] = i as u32;
+            positions[i] = fill[c];
             fill[c] += 1;
         }
+        start.truncate(cell_count + 1);
+        let xs = rows.iter().map(|&i| lons[i as usize]).collect();
+        let ys = rows.iter().map(|&i| lats[i as usize]).collect();
         AccountGrid {
             frame,
             start,
-            items,
+            rows,
+            positions,
+            xs,
+            ys,
         }
     }
 
-    /// Calls `visit` with every account row whose point lies in the box (edges included).
-    pub fn for_each_in(
-        &self,
-        bounds: Bounds,
-        lons: &[f64],
-        lats: &[f64],
-        mut visit: impl FnMut(usize),
-    ) {
+    /// Number of accounts filed.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when no accounts are filed.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The account row at a position.
+    #[inline]
+    pub fn row(&self, position: usize) -> usize {
+        self.rows[position] as usize
+    }
+
+    /// The position of an account row.
+    #[inline]
+    pub fn position(&self, row: usize) -> usize {
+        self.positions[row] as usize
+    }
+
+    /// Longitudes in position order.
+    pub fn xs(&self) -> &[f64] {
+        &self.xs
+    }
+
+    /// Latitudes in position order.
+    pub fn ys(&self) -> &[f64] {
+        &self.ys
+    }
+
+    /// Calls `visit` with the position of every account whose point lies in the box (edges
+    /// included), in position order.
+    pub fn for_each_in(&self, bounds: Bounds, mut visit: impl FnMut(usize)) {
         let (min_x, min_y, max_x, max_y) = bounds;
         if !(min_x <= max_x && min_y <= max_y) {
             return;
@@ -125,11 +178,10 @@ impl AccountGrid {
         for row in r0..=r1 {
             let first = self.start[row * f.cols + c0] as usize;
             let last = self.start[row * f.cols + c1 + 1] as usize;
-            for &i in &self.items[first..last] {
-                let i = i as usize;
-                let (x, y) = (lons[i], lats[i]);
+            for p in first..last {
+                let (x, y) = (self.xs[p], self.ys[p]);
                 if x >= min_x && x <= max_x && y >= min_y && y <= max_y {
-                    visit(i);
+                    visit(p);
                 }
             }
         }
@@ -137,84 +189,149 @@ impl AccountGrid {
 
     /// Bytes held.
     pub fn heap_bytes(&self) -> usize {
-        (self.start.len() + self.items.len()) * 4
+        (self.start.len() + self.rows.len() + self.positions.len()) * 4
+            + (self.xs.len() + self.ys.len()) * 8
     }
 }
 
-/// Territories filed by the grid cells their bounding boxes cover: the candidates that
-/// might contain a point.
+/// Flag on a [`TerritoryGrid`] entry: the territory contains the whole cell, so points in it
+/// need no geometric test.
+pub const WHOLE_CELL: u32 = 1 << 31;
+
+/// Territories filed by the grid cells they touch: the candidates that might contain a point.
+/// Each entry is a territory index, with [`WHOLE_CELL`] set when the territory covers the
+/// whole cell. Entries are kept in ascending territory order, which is the tie-break order.
+/// A territory can be re-filed alone after an edit.
 #[derive(Debug, Clone)]
 pub struct TerritoryGrid {
     frame: GridFrame,
-    start: Vec<u32>,
-    items: Vec<u32>,
+    extent: Bounds,
+    cells: Vec<Vec<u32>>,
+    /// One word per cell, derived from `cells`, so that the common cases cost one read of a
+    /// compact array: [`NO_TERRITORY_HERE`], [`SEE_LIST`], or the single entry of a cell
+    /// that one territory covers whole.
+    fast: Vec<u32>,
 }
 
+/// `fast` value of a cell that no territory touches.
+const NO_TERRITORY_HERE: u32 = u32::MAX;
+/// `fast` value of a cell whose candidates are in its list.
+const SEE_LIST: u32 = u32::MAX - 1;
+
 impl TerritoryGrid {
-    /// Builds the grid from each territory's bounding box (empty boxes are skipped).
-    pub fn new(bounds: &[Bounds]) -> TerritoryGrid {
+    /// Files every area. The grid spans all their bounding boxes.
+    pub fn new(areas: &[&PreparedArea]) -> TerritoryGrid {
         let valid = |b: &Bounds| b.0 <= b.2 && b.1 <= b.3;
-        let all = bounds
+        let extent = areas
             .iter()
-            .filter(|b| valid(b))
+            .map(|a| a.bounds())
+            .filter(valid)
             .fold(None, |acc: Option<Bounds>, b| {
-                Some(acc.map_or(*b, |a| union_bounds(a, *b)))
+                Some(acc.map_or(b, |a| union_bounds(a, b)))
             })
             .unwrap_or((0.0, 0.0, 1.0, 1.0));
-        // Cells a few times smaller than a territory keep candidate lists short.
-        let frame = GridFrame::new(all, (bounds.len() * 256).clamp(64, 1 << 20));
+        // About a thousand cells per territory: most cells then lie wholly inside one.
+        let frame = GridFrame::new(extent, (areas.len() * 1024).clamp(64, 1 << 21));
         let cell_count = frame.cols * frame.rows;
-        let spans: Vec<Option<(usize, usize, usize, usize)>> = bounds
-            .iter()
-            .map(|b| {
-                valid(b).then(|| {
-                    (
-                        frame.col(b.0),
-                        frame.row(b.1),
-                        frame.col(b.2),
-                        frame.row(b.3),
-                    )
-                })
-            })
-            .collect();
-        let mut start = vec![0u32; cell_count + 1];
-        for &(c0, r0, c1, r1) in spans.iter().flatten() {
-            for row in r0..=r1 {
-                for col in c0..=c1 {
-                    start[row * frame.cols + col + 1] += 1;
-                }
-            }
-        }
-        for c in 0..cell_count {
-            start[c + 1] += start[c];
-        }
-        let mut fill = start.clone();
-        let mut items = vec![0u32; start[cell_count] as usize];
-        // Territories enter each cell in ascending order, so candidates come out sorted and
-        // the first one that admits a point is the tie-break winner.
-        for (t, span) in spans.iter().enumerate() {
-            if let Some((c0, r0, c1, r1)) = *span {
-                for row in r0..=r1 {
-                    for col in c0..=c1 {
-                        let c = row * frame.cols + col;
-                        items[fill[c] as usize] = t as u32;
-                        fill[c] += 1;
-                    }
-                }
-            }
-        }
-        TerritoryGrid {
+        let mut grid = TerritoryGrid {
             frame,
-            start,
-            items,
+            extent,
+            cells: vec![Vec::new(); cell_count],
+            fast: vec![NO_TERRITORY_HERE; cell_count],
+        };
+        for (t, area) in areas.iter().enumerate() {
+            grid.insert(t as u32, area);
+        }
+        grid
+    }
+
+    /// Whether an area fits inside the grid's extent (else the grid must be rebuilt).
+    pub fn covers(&self, area: &PreparedArea) -> bool {
+        let b = area.bounds();
+        !(b.0 <= b.2 && b.1 <= b.3)
+            || (b.0 >= self.extent.0
+                && b.1 >= self.extent.1
+                && b.2 <= self.extent.2
+                && b.3 <= self.extent.3)
+    }
+
+    /// The cell span of a box, if it is not empty.
+    fn span(&self, b: Bounds) -> Option<(usize, usize, usize, usize)> {
+        (b.0 <= b.2 && b.1 <= b.3).then(|| {
+            (
+                self.frame.col(b.0),
+                self.frame.row(b.1),
+                self.frame.col(b.2),
+                self.frame.row(b.3),
+            )
+        })
+    }
+
+    /// Files territory `t` in every cell it touches. The area must fit the extent.
+    pub fn insert(&mut self, t: u32, area: &PreparedArea) {
+        let Some((c0, r0, c1, r1)) = self.span(area.bounds()) else {
+            return;
+        };
+        let f = self.frame;
+        // Widen each cell by a hair so that rounding in `cell()` never puts a point in a cell
+        // whose classification did not look at it.
+        let (slack_x, slack_y) = (1e-6 / f.inv_w, 1e-6 / f.inv_h);
+        for row in r0..=r1 {
+            for col in c0..=c1 {
+                let x0 = f.min_x + col as f64 / f.inv_w - slack_x;
+                let y0 = f.min_y + row as f64 / f.inv_h - slack_y;
+                let x1 = f.min_x + (col + 1) as f64 / f.inv_w + slack_x;
+                let y1 = f.min_y + (row + 1) as f64 / f.inv_h + slack_y;
+                let entry = match area.classify_box(x0, y0, x1, y1) {
+                    Some(false) => continue,
+                    Some(true) => t | WHOLE_CELL,
+                    None => t,
+                };
+                let c = row * f.cols + col;
+                let at = self.cells[c].partition_point(|&e| (e & !WHOLE_CELL) < t);
+                self.cells[c].insert(at, entry);
+                self.refresh(c);
+            }
         }
     }
 
-    /// Territories (in ascending order) whose bounding box may contain the point.
+    /// Recomputes the fast word of cell `c` from its list.
+    fn refresh(&mut self, c: usize) {
+        self.fast[c] = match self.cells[c].as_slice() {
+            [] => NO_TERRITORY_HERE,
+            [only] if only & WHOLE_CELL != 0 => *only,
+            _ => SEE_LIST,
+        };
+    }
+
+    /// Removes territory `t`, which was filed with bounding box `bounds`.
+    pub fn remove(&mut self, t: u32, bounds: Bounds) {
+        let Some((c0, r0, c1, r1)) = self.span(bounds) else {
+            return;
+        };
+        for row in r0..=r1 {
+            for col in c0..=c1 {
+                let c = row * self.frame.cols + col;
+                self.cells[c].retain(|&e| e & !WHOLE_CELL != t);
+                self.refresh(c);
+            }
+        }
+    }
+
+    /// Territories (in ascending order, flagged with [`WHOLE_CELL`] where certain) that may
+    /// contain the point. Points outside the grid have none.
     #[inline]
     pub fn candidates(&self, x: f64, y: f64) -> &[u32] {
+        let e = &self.extent;
+        if !(x >= e.0 && x <= e.2 && y >= e.1 && y <= e.3) {
+            return &[];
+        }
         let c = self.frame.cell(x, y);
-        &self.items[self.start[c] as usize..self.start[c + 1] as usize]
+        match self.fast[c] {
+            NO_TERRITORY_HERE => &[],
+            SEE_LIST => &self.cells[c],
+            _ => std::slice::from_ref(&self.fast[c]),
+        }
     }
 }
 
@@ -231,6 +348,12 @@ mod tests {
         let mut lats: Vec<f64> = (0..n).map(|_| rng.range_f64(50.0, 54.0)).collect();
         lats[17] = f64::NAN;
         let grid = AccountGrid::new(&lons, &lats);
+        assert_eq!(grid.position(grid.row(123)), 123);
+        assert_eq!(
+            grid.xs()[grid.position(17)].is_nan(),
+            false,
+            "non-finite rows keep their own x"
+        );
         for _ in 0..50 {
             let (x0, y0) = (rng.range_f64(2.5, 7.5), rng.range_f64(49.5, 54.5));
             let b = (
@@ -240,7 +363,7 @@ mod tests {
                 y0 + rng.range_f64(0.0, 2.0),
             );
             let mut found = Vec::new();
-            grid.for_each_in(b, &lons, &lats, |i| found.push(i));
+            grid.for_each_in(b, |p| found.push(grid.row(p)));
             found.sort_unstable();
             let expected: Vec<usize> = (0..n)
                 .filter(|&i| lons[i] >= b.0 && lons[i] <= b.2 && lats[i] >= b.1 && lats[i] <= b.3)
@@ -250,19 +373,40 @@ mod tests {
     }
 
     #[test]
-    fn territory_candidates_cover_every_box_containing_the_point() {
-        let boxes = vec![
-            (0.0, 0.0, 1.0, 1.0),
-            (0.5, 0.5, 2.0, 2.0),
-            (5.0, 5.0, 4.0, 4.0),
-        ];
-        let grid = TerritoryGrid::new(&boxes);
-        assert_eq!(grid.candidates(0.75, 0.75), &[0, 1]);
-        assert!(grid.candidates(0.1, 0.1).contains(&0));
-        assert!(grid.candidates(1.9, 1.9).contains(&1));
-        assert!(
-            !grid.candidates(1.9, 1.9).contains(&2),
-            "empty boxes are skipped"
+    fn territory_candidates_are_exact_where_certain() {
+        use geo::{MultiPolygon, polygon};
+        let square = |x0: f64, y0: f64, x1: f64, y1: f64| {
+            PreparedArea::new(&MultiPolygon(vec![
+                polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)],
+            ]))
+        };
+        let (a, b, empty) = (
+            square(0.0, 0.0, 1.0, 1.0),
+            square(0.5, 0.5, 2.0, 2.0),
+            PreparedArea::new(&MultiPolygon(vec![])),
         );
+        let mut grid = TerritoryGrid::new(&[&a, &b, &empty]);
+        let ids = |grid: &TerritoryGrid, x, y| {
+            grid.candidates(x, y)
+                .iter()
+                .map(|e| e & !WHOLE_CELL)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&grid, 0.75, 0.75), [0, 1], "both, in tie-break order");
+        assert_eq!(
+            grid.candidates(0.4, 0.3),
+            &[WHOLE_CELL],
+            "deep inside a: certain"
+        );
+        assert_eq!(ids(&grid, 1.9, 1.9), [1]);
+        assert!(
+            grid.candidates(1.9, 0.1).is_empty(),
+            "inside the extent, in no territory"
+        );
+        assert!(grid.candidates(3.0, 3.0).is_empty() && grid.candidates(f64::NAN, 0.5).is_empty());
+        grid.remove(0, a.bounds());
+        assert_eq!(ids(&grid, 0.75, 0.75), [1]);
+        grid.insert(0, &a);
+        assert_eq!(ids(&grid, 0.75, 0.75), [0, 1], "re-filed in order");
     }
 }

@@ -12,7 +12,7 @@ use geo::MultiPolygon;
 use rayon::prelude::*;
 
 use super::area::PreparedArea;
-use super::assign::{NO_TERRITORY, RuleFilter, Segments, Zone, ZoneSet};
+use super::assign::{NO_TERRITORY, RuleFilter, Zone, ZoneSet};
 use super::index::{AccountGrid, union_bounds};
 use super::metrics::{Contribution, GeometryMeasures, Tally, TerritoryMetrics, TravelBase};
 use crate::model::{Accounts, Project, Scenario, Settings};
@@ -37,11 +37,14 @@ struct TerritoryState {
     /// Whether the base is the centroid (no rep), so it moves with the shape.
     base_is_centroid: bool,
     rep_capacity: Option<f64>,
-    /// Rows of accounts given to this territory by override (few, and possibly far away).
+    /// Positions of accounts given to this territory by override (few, possibly far away).
     overridden: Vec<usize>,
 }
 
 /// One scenario's assignment and tallies, kept current through edits.
+///
+/// Per-account state is kept in the account grid's position order (see [`AccountGrid`]), so
+/// that re-testing a box reads contiguous memory; the public accessors take account rows.
 #[derive(Debug, Clone)]
 pub struct LivePlan {
     settings: Settings,
@@ -103,22 +106,20 @@ impl LivePlan {
                 }
             })
             .collect();
-        let (mut owner, mut admitted) = zones.locate_all(
-            accounts.lons(),
-            accounts.lats(),
-            Some(Segments {
-                industry: accounts.industry_codes(),
-                size: accounts.size_class_codes(),
-            }),
-        );
+        let (industry, size) = (accounts.industry_codes(), accounts.size_class_codes());
+        let (mut owner, mut admitted) = zones.locate_all(grid.xs(), grid.ys(), |p| {
+            let row = grid.row(p);
+            (industry[row], size[row])
+        });
         for (&account, &territory) in &scenario.overrides {
             if let (Some(i), Some(t)) = (
                 accounts.index_of(account),
                 scenario.territory_index(territory),
             ) {
-                owner[i] = t as u32;
-                admitted[i] = OVERRIDDEN;
-                territories[t].overridden.push(i);
+                let p = grid.position(i);
+                owner[p] = t as u32;
+                admitted[p] = OVERRIDDEN;
+                territories[t].overridden.push(p);
             }
         }
         let mut plan = LivePlan {
@@ -141,6 +142,7 @@ impl LivePlan {
         let n_territories = self.territories.len();
         let bases: Vec<TravelBase> = self.territories.iter().map(|t| t.base).collect();
         let settings = &self.settings;
+        let grid = &self.grid;
         let (tallies, gaps, overlaps) = self
             .owner
             .par_iter()
@@ -148,10 +150,15 @@ impl LivePlan {
             .enumerate()
             .fold(
                 || (vec![Tally::default(); n_territories], 0usize, 0usize),
-                |(mut tallies, mut gaps, mut overlaps), (i, (&owner, &admitted))| {
+                |(mut tallies, mut gaps, mut overlaps), (p, (&owner, &admitted))| {
                     if owner != NO_TERRITORY {
                         let t = owner as usize;
-                        tallies[t].add(&Contribution::of(accounts, i, bases[t], settings));
+                        tallies[t].add(&Contribution::of(
+                            accounts,
+                            grid.row(p),
+                            bases[t],
+                            settings,
+                        ));
                     }
                     gaps += (admitted == 0) as usize;
                     overlaps += (admitted >= 2 && admitted != OVERRIDDEN) as usize;
@@ -198,8 +205,9 @@ impl LivePlan {
         if rebuild {
             state.base = shape.centroid;
             self.tallies[t] = Tally::default();
-            for &i in &state.overridden {
-                self.tallies[t].add(&Contribution::of(accounts, i, state.base, &self.settings));
+            for &p in &state.overridden {
+                let row = self.grid.row(p);
+                self.tallies[t].add(&Contribution::of(accounts, row, state.base, &self.settings));
             }
         }
         state.shape = shape;
@@ -218,35 +226,43 @@ impl LivePlan {
         bounds: super::index::Bounds,
         rebuilt: Option<usize>,
     ) -> UpdateSummary {
-        let (lons, lats) = (accounts.lons(), accounts.lats());
         let (industry, size) = (accounts.industry_codes(), accounts.size_class_codes());
+        // Reading an account's codes costs a cache miss; skip it when no rule looks at them.
+        let segments = self.zones.uses_segments();
         let mut summary = UpdateSummary::default();
         let mut rescan_max = vec![false; self.territories.len()];
         let grid = Arc::clone(&self.grid);
-        grid.for_each_in(bounds, lons, lats, |i| {
+        let (xs, ys) = (grid.xs(), grid.ys());
+        grid.for_each_in(bounds, |p| {
             summary.tested += 1;
-            if self.admitted[i] == OVERRIDDEN {
+            let was = self.admitted[p];
+            if was == OVERRIDDEN {
                 return;
             }
-            let located = self.zones.locate(lons[i], lats[i], industry[i], size[i]);
-            let (old, new) = (self.owner[i], located.owner);
-            let was = self.admitted[i];
+            let row = grid.row(p);
+            let (i, s) = if segments {
+                (industry[row], size[row])
+            } else {
+                (0, 0)
+            };
+            let located = self.zones.locate(xs[p], ys[p], i, s);
+            let (old, new) = (self.owner[p], located.owner);
             self.gaps = self.gaps + (located.admitted == 0) as usize - (was == 0) as usize;
             self.overlaps = self.overlaps + (located.admitted >= 2) as usize - (was >= 2) as usize;
-            self.admitted[i] = located.admitted;
+            self.admitted[p] = located.admitted;
             if old != new {
-                self.owner[i] = new;
-                summary.moved.push(i);
+                self.owner[p] = new;
+                summary.moved.push(row);
             }
             let is_rebuilt = |t: u32| rebuilt == Some(t as usize);
             if old != NO_TERRITORY && old != new && !is_rebuilt(old) {
                 let o = old as usize;
-                let c = Contribution::of(accounts, i, self.territories[o].base, &self.settings);
+                let c = Contribution::of(accounts, row, self.territories[o].base, &self.settings);
                 rescan_max[o] |= self.tallies[o].remove(&c);
             }
             if new != NO_TERRITORY && (old != new || is_rebuilt(new)) {
                 let n = new as usize;
-                let c = Contribution::of(accounts, i, self.territories[n].base, &self.settings);
+                let c = Contribution::of(accounts, row, self.territories[n].base, &self.settings);
                 self.tallies[n].add(&c);
             }
         });
@@ -259,39 +275,45 @@ impl LivePlan {
     /// Recomputes a territory's largest travel distance from its accounts.
     fn rescan_max_distance(&mut self, accounts: &Accounts, t: usize) {
         let state = &self.territories[t];
+        let grid = &self.grid;
         let mut max: f64 = 0.0;
-        let mut visit = |i: usize| {
-            if self.owner[i] == t as u32 {
-                max = max
-                    .max(Contribution::of(accounts, i, state.base, &self.settings).distance_km());
+        let mut visit = |p: usize| {
+            if self.owner[p] == t as u32 {
+                let c = Contribution::of(accounts, grid.row(p), state.base, &self.settings);
+                max = max.max(c.distance_km());
             }
         };
-        state.overridden.iter().for_each(|&i| visit(i));
-        let bounds = self.zones.zone(t).area.bounds();
-        self.grid
-            .for_each_in(bounds, accounts.lons(), accounts.lats(), visit);
+        state.overridden.iter().for_each(|&p| visit(p));
+        grid.for_each_in(self.zones.zone(t).area.bounds(), visit);
         self.tallies[t].max_distance_km = max;
+    }
+
+    /// The account grid whose position order the plan's state follows.
+    pub fn grid(&self) -> &AccountGrid {
+        &self.grid
     }
 
     /// The owner (scenario territory index) of account row `i`, if any.
     pub fn owner(&self, i: usize) -> Option<usize> {
-        let o = self.owner[i];
+        let o = self.owner[self.grid.position(i)];
         (o != NO_TERRITORY).then_some(o as usize)
     }
 
-    /// Owners of all account rows ([`NO_TERRITORY`] for none).
-    pub fn owners(&self) -> &[u32] {
+    /// Owners in the grid's position order ([`NO_TERRITORY`] for none): the fast way to walk
+    /// all accounts with their coordinates (`grid().xs()`, `grid().ys()`).
+    pub fn owners_by_position(&self) -> &[u32] {
         &self.owner
     }
 
     /// Whether account row `i` is admitted by two or more territories.
     pub fn is_overlap(&self, i: usize) -> bool {
-        self.admitted[i] >= 2 && self.admitted[i] != OVERRIDDEN
+        let a = self.admitted[self.grid.position(i)];
+        a >= 2 && a != OVERRIDDEN
     }
 
     /// Whether account row `i` is in no territory.
     pub fn is_gap(&self, i: usize) -> bool {
-        self.admitted[i] == 0
+        self.admitted[self.grid.position(i)] == 0
     }
 
     /// Accounts in no territory.

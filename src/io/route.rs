@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
-use crate::engine::assign::{RuleFilter, Segments, ZoneSet};
+use crate::engine::assign::{RuleFilter, ZoneSet};
 use crate::model::{Project, Scenario, Vocabulary};
 
 /// The territories to route into: names, optional rep names, prepared shapes.
@@ -277,11 +277,13 @@ pub fn route_csv(
     stats.read = started.elapsed();
 
     let started = Instant::now();
-    let segments = table.vocabularies.as_ref().map(|_| Segments {
-        industry: &industries,
-        size: &sizes,
-    });
-    let (owners, _) = table.zones.locate_all(&lons, &lats, segments);
+    let segment = |k: usize| {
+        industries
+            .get(k)
+            .zip(sizes.get(k))
+            .map_or((0, 0), |(&i, &s)| (i, s))
+    };
+    let (owners, _) = table.zones.locate_all(&lons, &lats, segment);
     stats.assign = started.elapsed();
     stats.routed = owners
         .iter()
