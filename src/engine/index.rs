@@ -6,6 +6,8 @@
 //! R-tree of points costs several times that) and answers box queries by walking rows of
 //! cells, which is what the incremental update needs.
 
+use rayon::prelude::*;
+
 use super::area::PreparedArea;
 
 /// A box in lon/lat: `(min_x, min_y, max_x, max_y)`.
@@ -239,8 +241,17 @@ impl TerritoryGrid {
             cells: vec![Vec::new(); cell_count],
             fast: vec![NO_TERRITORY_HERE; cell_count],
         };
-        for (t, area) in areas.iter().enumerate() {
-            grid.insert(t as u32, area);
+        // Classify in parallel; file in territory order, so each cell's list comes out sorted.
+        let filed: Vec<Vec<(usize, u32)>> = areas
+            .par_iter()
+            .enumerate()
+            .map(|(t, area)| grid.entries(t as u32, area))
+            .collect();
+        for (c, entry) in filed.into_iter().flatten() {
+            grid.cells[c].push(entry);
+        }
+        for c in 0..cell_count {
+            grid.refresh(c);
         }
         grid
     }
@@ -267,31 +278,38 @@ impl TerritoryGrid {
         })
     }
 
-    /// Files territory `t` in every cell it touches. The area must fit the extent.
-    pub fn insert(&mut self, t: u32, area: &PreparedArea) {
+    /// The cells territory `t` touches, with its entry for each.
+    fn entries(&self, t: u32, area: &PreparedArea) -> Vec<(usize, u32)> {
         let Some((c0, r0, c1, r1)) = self.span(area.bounds()) else {
-            return;
+            return Vec::new();
         };
         let f = self.frame;
         // Widen each cell by a hair so that rounding in `cell()` never puts a point in a cell
         // whose classification did not look at it.
         let (slack_x, slack_y) = (1e-6 / f.inv_w, 1e-6 / f.inv_h);
+        let mut entries = Vec::new();
         for row in r0..=r1 {
             for col in c0..=c1 {
                 let x0 = f.min_x + col as f64 / f.inv_w - slack_x;
                 let y0 = f.min_y + row as f64 / f.inv_h - slack_y;
                 let x1 = f.min_x + (col + 1) as f64 / f.inv_w + slack_x;
                 let y1 = f.min_y + (row + 1) as f64 / f.inv_h + slack_y;
-                let entry = match area.classify_box(x0, y0, x1, y1) {
-                    Some(false) => continue,
-                    Some(true) => t | WHOLE_CELL,
-                    None => t,
-                };
-                let c = row * f.cols + col;
-                let at = self.cells[c].partition_point(|&e| (e & !WHOLE_CELL) < t);
-                self.cells[c].insert(at, entry);
-                self.refresh(c);
+                match area.classify_box(x0, y0, x1, y1) {
+                    Some(false) => {}
+                    Some(true) => entries.push((row * f.cols + col, t | WHOLE_CELL)),
+                    None => entries.push((row * f.cols + col, t)),
+                }
             }
+        }
+        entries
+    }
+
+    /// Files territory `t` in every cell it touches. The area must fit the extent.
+    pub fn insert(&mut self, t: u32, area: &PreparedArea) {
+        for (c, entry) in self.entries(t, area) {
+            let at = self.cells[c].partition_point(|&e| (e & !WHOLE_CELL) < t);
+            self.cells[c].insert(at, entry);
+            self.refresh(c);
         }
     }
 

@@ -141,6 +141,15 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// Replaces the travel sums (after the travel base moved).
+    pub fn set_travel(&mut self, travel_minutes: f64, distance_km: f64, max_distance_km: f64) {
+        self.travel_minutes = travel_minutes;
+        self.distance_km = distance_km;
+        self.max_distance_km = max_distance_km;
+    }
+}
+
 /// Measures of a territory's shape.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GeometryMeasures {
