@@ -107,7 +107,7 @@ impl Vocabulary {
     /// The number of a string, adding it if new. Saturates at `u16::MAX` distinct values
     /// (then maps further new strings to "unknown"), which no real vocabulary reaches.
     pub fn intern(&mut self, name: &str) -> u16 {
-        if let Some(&i) = self.index.get(name) {
+        if let Some(i) = self.lookup(name) {
             return i;
         }
         let Ok(i) = u16::try_from(self.names.len()) else {
@@ -119,7 +119,13 @@ impl Vocabulary {
     }
 
     /// The number of a string, if known.
+    #[inline]
     pub fn lookup(&self, name: &str) -> Option<u16> {
+        // Vocabularies are usually a handful of words: comparing them beats hashing, and this
+        // runs once per account when a project loads.
+        if self.names.len() <= 16 {
+            return self.names.iter().position(|n| n == name).map(|i| i as u16);
+        }
         self.index.get(name).copied()
     }
 
@@ -297,6 +303,35 @@ impl Accounts {
         id
     }
 
+    /// Appends every account of `other` (whose ids must all be greater than ours), renumbering
+    /// its industry and size codes into our vocabularies.
+    pub fn append(&mut self, other: &Accounts) {
+        let industries: Vec<u16> = other.industries.names().iter().map(|n| self.industries.intern(n)).collect();
+        let sizes: Vec<u16> = other.size_classes.names().iter().map(|n| self.size_classes.intern(n)).collect();
+        for i in 0..other.len() {
+            let id = match self.id.last() {
+                Some(last) if other.id[i] <= *last => AccountId(last.0 + 1),
+                _ => other.id[i],
+            };
+            self.id.push(id);
+            self.external_id.push(other.external_id.get(i));
+            self.name.push(other.name.get(i));
+            self.extra.push(other.extra.get(i));
+            self.industry.push(industries[other.industry[i] as usize]);
+            self.size_class.push(sizes[other.size_class[i] as usize]);
+        }
+        self.lon.extend_from_slice(&other.lon);
+        self.lat.extend_from_slice(&other.lat);
+        self.status.extend_from_slice(&other.status);
+        self.potential.extend_from_slice(&other.potential);
+        self.revenue.extend_from_slice(&other.revenue);
+        self.pipeline.extend_from_slice(&other.pipeline);
+        self.deals_won.extend_from_slice(&other.deals_won);
+        self.deals_lost.extend_from_slice(&other.deals_lost);
+        self.visits_per_year.extend_from_slice(&other.visits_per_year);
+        self.minutes_per_visit.extend_from_slice(&other.minutes_per_visit);
+    }
+
     /// The next id that [`Self::push`] would accept.
     pub fn next_id(&self) -> AccountId {
         self.id
@@ -458,6 +493,22 @@ mod tests {
         assert_eq!(table.index_of(AccountId(5)), Some(1));
         assert_eq!(table.index_of(AccountId(3)), None);
         assert_eq!(table.industries().len(), 2, "'' and Healthcare");
+    }
+
+    #[test]
+    fn append_renumbers_vocabularies() {
+        let mut a = Accounts::default();
+        a.push(&sample(1, "a"));
+        let mut b = Accounts::default();
+        let mut retail = sample(2, "b");
+        retail.industry = "Retail".into();
+        b.push(&retail);
+        b.push(&sample(3, "c"));
+        a.append(&b);
+        assert_eq!(a.len(), 3);
+        assert_eq!(a.get(1), retail);
+        assert_eq!(a.get(2), sample(3, "c"));
+        assert_eq!(a.industry_codes()[0], a.industry_codes()[2], "same industry, same code");
     }
 
     #[test]

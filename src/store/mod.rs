@@ -160,7 +160,7 @@ impl ProjectFile {
             file.backup_to(&backup_path(path, version))?;
             file.migrate(version, migrations)?;
         }
-        let project = read::read_project(&file.conn).map_err(|e| match e {
+        let project = read::read_project(&file.conn, path).map_err(|e| match e {
             read::ReadError::Sqlite(source) => StoreError::Sqlite {
                 path: path.to_owned(),
                 source,
