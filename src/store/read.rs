@@ -99,17 +99,17 @@ fn read_accounts(conn: &Connection, path: &Path) -> Result<Accounts, ReadError> 
     // Unit tests lower the threshold so that their small projects take the two-thread path.
     const SPLIT_ABOVE: i64 = if cfg!(test) { 1_000 } else { 200_000 };
     if max - min < SPLIT_ABOVE {
-        return read_account_range(conn, min, max);
+        return read_account_range(conn, min, max, max - min + 1);
     }
     let mid = min + (max - min) / 2;
     let (lower, upper) = std::thread::scope(|scope| {
         let upper = scope.spawn(|| -> Result<Accounts, ReadError> {
             let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
             let second = Connection::open_with_flags(path, flags)?;
-            second.pragma_update(None, "mmap_size", 1i64 << 30)?;
-            read_account_range(&second, mid + 1, max)
+            read_account_range(&second, mid + 1, max, max - mid)
         });
-        let lower = read_account_range(conn, min, mid);
+        // The lower half gets room for all, so appending the upper half does not reallocate.
+        let lower = read_account_range(conn, min, mid, max - min + 1);
         let upper = upper.join().map_err(|_| damaged("the account reader thread failed".into()));
         (lower, upper)
     });
@@ -119,10 +119,10 @@ fn read_accounts(conn: &Connection, path: &Path) -> Result<Accounts, ReadError> 
 }
 
 /// Reads the accounts with ids in `first..=last` with borrowed text, straight into the column
-/// table: no allocation per row.
-fn read_account_range(conn: &Connection, first: i64, last: i64) -> Result<Accounts, ReadError> {
+/// table (with room for `room` accounts): no allocation per row.
+fn read_account_range(conn: &Connection, first: i64, last: i64, room: i64) -> Result<Accounts, ReadError> {
     // Ids are dense in practice; the cap keeps a damaged id from asking for absurd memory.
-    let expected = usize::try_from(last - first + 1).unwrap_or(0).min(1 << 24);
+    let expected = usize::try_from(room).unwrap_or(0).min(1 << 24);
     let mut accounts = Accounts::with_capacity(expected);
     let mut stmt = conn.prepare(
         "SELECT id, external_id, name, lon, lat, industry, size_class, status, potential, revenue, \
