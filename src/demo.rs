@@ -317,7 +317,7 @@ mod tests {
             assert!((t.metrics.required_leads - 200.0).abs() < 1e-9);
             assert!(t.metrics.coverage.is_some_and(|c| (c - 1.0).abs() < 1e-9));
             assert!(t.metrics.customers > 0 && t.metrics.revenue > 0.0);
-            assert_eq!(t.metrics.parts >= 1, true);
+            assert!(t.metrics.parts >= 1);
             assert!(
                 t.metrics.area_km2 > 5_000.0 && t.metrics.area_km2 < 15_000.0,
                 "{}",

@@ -64,6 +64,9 @@ fn ring_segments(geometry: &MultiPolygon<f64>) -> impl Iterator<Item = ((f64, f6
     })
 }
 
+/// A ring edge as `(start, end)`, each `(x, y)`.
+type Segment = ((f64, f64), (f64, f64));
+
 /// The crossing-number test over every edge, without preparation: the reference that the
 /// prepared test must equal, and the right tool for a single point.
 pub fn contains_point(geometry: &MultiPolygon<f64>, x: f64, y: f64) -> bool {
@@ -177,7 +180,7 @@ impl PreparedArea {
         self.min_y + row as f64 / self.inv_h
     }
 
-    fn rasterize(&mut self, segments: &[((f64, f64), (f64, f64))]) {
+    fn rasterize(&mut self, segments: &[Segment]) {
         // 1. Mark every cell an edge touches as BORDER, and file non-horizontal edges by row.
         let mut per_row: Vec<Vec<Edge>> = vec![Vec::new(); self.rows];
         for &(a, b) in segments {
@@ -251,21 +254,15 @@ impl PreparedArea {
             count[s + 1] += count[s];
         }
         let mut fill = count.clone();
-        self.slab_edges = vec![
-            edges.first().copied().unwrap_or(Edge {
-                x0: 0.0,
-                y0: 0.0,
-                y1: 0.0,
-                slope: 0.0
-            });
-            count[self.slabs] as usize
-        ];
+        let mut slab_edges = vec![None; count[self.slabs] as usize];
         for e in &edges {
-            for slab in slab_of(e.y0, -1e-6)..=slab_of(e.y1, 1e-6) {
-                self.slab_edges[fill[slab] as usize] = *e;
-                fill[slab] += 1;
+            for next in &mut fill[slab_of(e.y0, -1e-6)..=slab_of(e.y1, 1e-6)] {
+                slab_edges[*next as usize] = Some(*e);
+                *next += 1;
             }
         }
+        // Every slot was filled: the counts and the fills walk the same slabs.
+        self.slab_edges = slab_edges.into_iter().flatten().collect();
         self.slab_start = count;
     }
 

@@ -142,8 +142,10 @@ mod tests {
 
     #[test]
     fn capacity_use_skips_territories_without_rep() {
-        let mut a = TerritoryMetrics::default();
-        a.capacity_use = Some(0.8);
+        let a = TerritoryMetrics {
+            capacity_use: Some(0.8),
+            ..TerritoryMetrics::default()
+        };
         let b = TerritoryMetrics::default();
         let bal = MetricBalance::of(BalanceMetric::CapacityUse, &[a, b], 0.1);
         assert_eq!(bal.index, vec![Some(100.0), None]);

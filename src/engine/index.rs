@@ -116,10 +116,10 @@ impl AccountGrid {
         let mut fill = start.clone();
         let mut rows = vec![0u32; n];
         let mut positions = vec![0u32; n];
-        for i in 0..n {
+        for (i, position) in positions.iter_mut().enumerate() {
             let c = cell_of(i);
             rows[fill[c] as usize] = i as u32;
-            positions[i] = fill[c];
+            *position = fill[c];
             fill[c] += 1;
         }
         start.truncate(cell_count + 1);
@@ -367,10 +367,9 @@ mod tests {
         lats[17] = f64::NAN;
         let grid = AccountGrid::new(&lons, &lats);
         assert_eq!(grid.position(grid.row(123)), 123);
-        assert_eq!(
-            grid.xs()[grid.position(17)].is_nan(),
-            false,
-            "non-finite rows keep their own x"
+        assert!(
+            !grid.xs()[grid.position(17)].is_nan(),
+            "a row with a NaN latitude keeps its own longitude"
         );
         for _ in 0..50 {
             let (x0, y0) = (rng.range_f64(2.5, 7.5), rng.range_f64(49.5, 54.5));

@@ -78,12 +78,6 @@ pub struct Account {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Default for AccountId {
-    fn default() -> Self {
-        AccountId(0)
-    }
-}
-
 /// A small set of distinct strings (industries, size classes) numbered in order of arrival.
 /// Index 0 is always the empty string ("unknown").
 #[derive(Debug, Clone, PartialEq)]
@@ -306,8 +300,18 @@ impl Accounts {
     /// Appends every account of `other` (whose ids must all be greater than ours), renumbering
     /// its industry and size codes into our vocabularies.
     pub fn append(&mut self, other: &Accounts) {
-        let industries: Vec<u16> = other.industries.names().iter().map(|n| self.industries.intern(n)).collect();
-        let sizes: Vec<u16> = other.size_classes.names().iter().map(|n| self.size_classes.intern(n)).collect();
+        let industries: Vec<u16> = other
+            .industries
+            .names()
+            .iter()
+            .map(|n| self.industries.intern(n))
+            .collect();
+        let sizes: Vec<u16> = other
+            .size_classes
+            .names()
+            .iter()
+            .map(|n| self.size_classes.intern(n))
+            .collect();
         for i in 0..other.len() {
             let id = match self.id.last() {
                 Some(last) if other.id[i] <= *last => AccountId(last.0 + 1),
@@ -328,8 +332,10 @@ impl Accounts {
         self.pipeline.extend_from_slice(&other.pipeline);
         self.deals_won.extend_from_slice(&other.deals_won);
         self.deals_lost.extend_from_slice(&other.deals_lost);
-        self.visits_per_year.extend_from_slice(&other.visits_per_year);
-        self.minutes_per_visit.extend_from_slice(&other.minutes_per_visit);
+        self.visits_per_year
+            .extend_from_slice(&other.visits_per_year);
+        self.minutes_per_visit
+            .extend_from_slice(&other.minutes_per_visit);
     }
 
     /// The next id that [`Self::push`] would accept.
@@ -508,7 +514,11 @@ mod tests {
         assert_eq!(a.len(), 3);
         assert_eq!(a.get(1), retail);
         assert_eq!(a.get(2), sample(3, "c"));
-        assert_eq!(a.industry_codes()[0], a.industry_codes()[2], "same industry, same code");
+        assert_eq!(
+            a.industry_codes()[0],
+            a.industry_codes()[2],
+            "same industry, same code"
+        );
     }
 
     #[test]

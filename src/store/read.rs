@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use geo::MultiPolygon;
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags};
 use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
 
 use crate::model::{
     AccountId, AccountStatus, Accounts, Colour, Project, Rep, RepId, Scenario, ScenarioId,
@@ -92,10 +92,11 @@ fn number(value: ValueRef<'_>, what: impl Fn() -> String) -> Result<f64, ReadErr
 /// read-only connection reads the upper half of the ids), which nearly halves the load time
 /// of a million-account project.
 fn read_accounts(conn: &Connection, path: &Path) -> Result<Accounts, ReadError> {
-    let (min, max): (i64, i64) =
-        conn.query_row("SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM accounts", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+    let (min, max): (i64, i64) = conn.query_row(
+        "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM accounts",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     // Unit tests lower the threshold so that their small projects take the two-thread path.
     const SPLIT_ABOVE: i64 = if cfg!(test) { 1_000 } else { 200_000 };
     if max - min < SPLIT_ABOVE {
@@ -110,7 +111,9 @@ fn read_accounts(conn: &Connection, path: &Path) -> Result<Accounts, ReadError> 
         });
         // The lower half gets room for all, so appending the upper half does not reallocate.
         let lower = read_account_range(conn, min, mid, max - min + 1);
-        let upper = upper.join().map_err(|_| damaged("the account reader thread failed".into()));
+        let upper = upper
+            .join()
+            .map_err(|_| damaged("the account reader thread failed".into()));
         (lower, upper)
     });
     let mut accounts = lower?;
@@ -120,7 +123,12 @@ fn read_accounts(conn: &Connection, path: &Path) -> Result<Accounts, ReadError> 
 
 /// Reads the accounts with ids in `first..=last` with borrowed text, straight into the column
 /// table (with room for `room` accounts): no allocation per row.
-fn read_account_range(conn: &Connection, first: i64, last: i64, room: i64) -> Result<Accounts, ReadError> {
+fn read_account_range(
+    conn: &Connection,
+    first: i64,
+    last: i64,
+    room: i64,
+) -> Result<Accounts, ReadError> {
     // Ids are dense in practice; the cap keeps a damaged id from asking for absurd memory.
     let expected = usize::try_from(room).unwrap_or(0).min(1 << 24);
     let mut accounts = Accounts::with_capacity(expected);
