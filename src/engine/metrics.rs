@@ -7,6 +7,7 @@
 //! on the shape only, recomputed when the shape changes. [`TerritoryMetrics`] combines both
 //! with the territory's targets into the numbers the planner sees.
 
+use geo::orient::{Direction, Orient};
 use geo::{Centroid, GeodesicArea, MultiPolygon};
 use serde::Serialize;
 
@@ -169,7 +170,11 @@ pub struct GeometryMeasures {
 impl GeometryMeasures {
     /// Measures a geometry (WGS84 lon/lat).
     pub fn of(geometry: &MultiPolygon<f64>) -> Self {
-        let (perimeter_m, area_m2) = geometry.geodesic_perimeter_area_unsigned();
+        // A clockwise outer ring would measure as the rest of the Earth: orient first (cheap
+        // next to the geodesic computation).
+        let (perimeter_m, area_m2) = geometry
+            .orient(Direction::Default)
+            .geodesic_perimeter_area_unsigned();
         let area_km2 = area_m2 / 1e6;
         let perimeter_km = perimeter_m / 1e3;
         let polsby_popper = if perimeter_km > 0.0 {
@@ -379,6 +384,11 @@ mod tests {
             (x: 5.0, y: 52.0), (x: 6.0, y: 52.0), (x: 6.0, y: 53.0), (x: 5.0, y: 53.0)
         ]]);
         let m = GeometryMeasures::of(&g);
+        let clockwise = g.orient(Direction::Reversed);
+        assert!(
+            (GeometryMeasures::of(&clockwise).area_km2 - m.area_km2).abs() < 1e-6,
+            "winding does not matter"
+        );
         // About 68.5 km x 111.2 km at 52.5 N.
         assert!((m.area_km2 - 7600.0).abs() < 100.0, "{}", m.area_km2);
         // A square is 0.785 compact (pi / 4); this slightly oblong one a bit less.

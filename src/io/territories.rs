@@ -4,6 +4,7 @@
 //! Everything is checked before anything is returned, and errors name the file, the feature
 //! (by number and name) and what is wrong with it.
 
+use geo::orient::{Direction, Orient};
 use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
 use geojson::{FeatureCollection, GeoJson, GeometryValue, Position};
 use thiserror::Error;
@@ -179,7 +180,8 @@ fn to_multipolygon(value: &GeometryValue) -> Result<MultiPolygon<f64>, String> {
             ));
         }
     };
-    let multi = MultiPolygon(polygons);
+    // RFC 7946 winding (outer rings counter-clockwise), whatever the file used.
+    let multi = MultiPolygon(polygons).orient(Direction::Default);
     if let Some(problem) = multi.validation_errors().first() {
         return Err(format!("invalid geometry: {problem}"));
     }
