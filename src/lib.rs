@@ -5,6 +5,8 @@
 //! file), [`io`] (files in and out), [`demo`] and [`synth`] (built-in projects) and [`cli`]
 //! (the headless commands). See `ARCHITECTURE.md` for the rules between them.
 
+pub mod app;
+pub mod basemap;
 pub mod cli;
 pub mod demo;
 pub mod engine;

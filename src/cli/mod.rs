@@ -20,10 +20,13 @@ use crate::store::ProjectFile;
 #[command(name = "tessera", version, about, long_about = None)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// A project file to show. Without one, Tessera shows its embedded demo project.
+    /// A project file to open in the window. Without one, Tessera opens the last project, or
+    /// its embedded demo project.
     project: Option<PathBuf>,
-    /// The command to run; without one Tessera shows the project (for now as a report: the
-    /// map window is being built).
+    /// Open the window, let the map settle, save the window as a PNG here, and exit.
+    #[arg(long, value_name = "PNG")]
+    screenshot: Option<PathBuf>,
+    /// The command to run; without one Tessera opens the window.
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -41,10 +44,13 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Show a project (the demo when no path is given).
+    /// Open a project in the window (the demo when no path is given).
     Open {
         /// The project file.
         path: Option<PathBuf>,
+        /// Save the window as a PNG once the map has settled, then exit.
+        #[arg(long, value_name = "PNG")]
+        screenshot: Option<PathBuf>,
     },
     /// Write the embedded demo project (the Netherlands in 4 regions) to a file.
     Demo {
@@ -121,8 +127,8 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        None => show(cli.project.as_deref()),
-        Some(Command::Open { path }) => show(path.as_deref()),
+        None => window(cli.project, cli.screenshot),
+        Some(Command::Open { path, screenshot }) => window(path, screenshot),
         Some(Command::Demo { path, force }) => {
             let project = crate::demo::project()?;
             write_new(&path, &project, force)?;
@@ -179,22 +185,9 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Shows a project, or the demo. Until the map window exists this prints the report.
-fn show(path: Option<&Path>) -> Result<()> {
-    let project = match path {
-        Some(p) => ProjectFile::open(p)?.1,
-        None => crate::demo::project()?,
-    };
-    let scenario = pick_scenario(&project, None)?;
-    eprintln!(
-        "{}: scenario \"{}\" (the map window is not built yet; this is the report)",
-        project.name, scenario.name
-    );
-    print!(
-        "{}",
-        format::report(&PlanReport::compute(&project, scenario), Format::Table)?
-    );
-    Ok(())
+/// Opens the window.
+fn window(project: Option<PathBuf>, screenshot: Option<PathBuf>) -> Result<()> {
+    crate::app::run(project, screenshot).map_err(|e| anyhow!("cannot open the window: {e}"))
 }
 
 fn write_new(path: &Path, project: &Project, force: bool) -> Result<()> {

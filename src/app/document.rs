@@ -1,0 +1,128 @@
+//! The open project and everything derived from it that the window shows.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::engine::index::AccountGrid;
+use crate::engine::live::LivePlan;
+use crate::engine::report::PlanReport;
+use crate::model::{Project, Scenario};
+use crate::store::{ProjectFile, StoreResult};
+
+/// A project as the window holds it: the data, its file (none for the demo until saved),
+/// the chosen scenario, its live plan and its report.
+pub struct Document {
+    /// The project data.
+    pub project: Project,
+    /// The open file; `None` for the embedded demo before Save As.
+    pub file: Option<ProjectFile>,
+    /// Index of the scenario shown.
+    pub scenario: usize,
+    /// Live assignment and tallies of that scenario.
+    pub plan: LivePlan,
+    /// Metrics, gaps, overlaps and balance of that scenario.
+    pub report: PlanReport,
+}
+
+impl Document {
+    /// The embedded demo project (not yet saved anywhere).
+    pub fn demo() -> anyhow::Result<Document> {
+        Ok(Document::new(crate::demo::project()?, None))
+    }
+
+    /// Opens a project file.
+    pub fn open(path: &Path) -> StoreResult<Document> {
+        let (file, project) = ProjectFile::open(path)?;
+        Ok(Document::new(project, Some(file)))
+    }
+
+    fn new(project: Project, file: Option<ProjectFile>) -> Document {
+        let scenario = project
+            .active_scenario
+            .and_then(|id| project.scenarios.iter().position(|s| s.id == id))
+            .unwrap_or(0);
+        let grid = Arc::new(AccountGrid::new(
+            project.accounts.lons(),
+            project.accounts.lats(),
+        ));
+        let (plan, report) = Self::compute(&project, scenario, grid);
+        Document {
+            project,
+            file,
+            scenario,
+            plan,
+            report,
+        }
+    }
+
+    fn compute(
+        project: &Project,
+        scenario: usize,
+        grid: Arc<AccountGrid>,
+    ) -> (LivePlan, PlanReport) {
+        let empty = Scenario {
+            id: crate::model::ScenarioId(0),
+            name: "(no scenario)".into(),
+            notes: String::new(),
+            created: 0,
+            territories: Vec::new(),
+            overrides: Default::default(),
+        };
+        let s = project.scenarios.get(scenario).unwrap_or(&empty);
+        let plan = LivePlan::new(project, s, grid);
+        let report = PlanReport::from_plan(project, s, &plan);
+        (plan, report)
+    }
+
+    /// Shows another scenario.
+    pub fn set_scenario(&mut self, scenario: usize) {
+        if scenario < self.project.scenarios.len() && scenario != self.scenario {
+            self.scenario = scenario;
+            let grid = Arc::new(self.plan.grid().clone());
+            (self.plan, self.report) = Self::compute(&self.project, scenario, grid);
+        }
+    }
+
+    /// Recomputes the plan and report (after settings changed).
+    pub fn set_scenario_force(&mut self) {
+        let grid = Arc::new(self.plan.grid().clone());
+        (self.plan, self.report) = Self::compute(&self.project, self.scenario, grid);
+    }
+
+    /// The scenario shown, if the project has any.
+    pub fn current(&self) -> Option<&Scenario> {
+        self.project.scenarios.get(self.scenario)
+    }
+
+    /// Copies the project to `path` (SQLite backup for an open file, a fresh file for the
+    /// demo) and continues in the copy.
+    pub fn save_as(&mut self, path: &Path) -> StoreResult<()> {
+        let copy = match &self.file {
+            Some(file) => file.save_as(path, true)?,
+            None => {
+                if path.exists() {
+                    std::fs::remove_file(path).map_err(|source| crate::store::StoreError::Io {
+                        path: path.to_owned(),
+                        source,
+                    })?;
+                }
+                ProjectFile::create(path, &self.project)?
+            }
+        };
+        self.file = Some(copy);
+        Ok(())
+    }
+
+    /// The file's path, if saved.
+    pub fn path(&self) -> Option<PathBuf> {
+        self.file.as_ref().map(|f| f.path().to_owned())
+    }
+
+    /// Title for the window: the project name and where it lives.
+    pub fn title(&self) -> String {
+        match self.path() {
+            Some(p) => format!("{} — {} — Tessera", self.project.name, p.display()),
+            None => format!("{} (not saved) — Tessera", self.project.name),
+        }
+    }
+}

@@ -1,0 +1,500 @@
+//! The desktop window (eframe/egui): map in the middle, plan on the left, balance on the
+//! right, status bar below.
+//!
+//! Panels and the map never change the document directly; they push [`Command`]s that
+//! [`TesseraApp::apply`] carries out after the frame. That keeps every change in one place
+//! (and ready for undo when editing arrives).
+
+mod document;
+mod map;
+mod panels;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+pub use document::Document;
+pub use map::{MapView, Screen};
+pub use panels::value_text;
+
+use crate::basemap::Basemap;
+use crate::engine::balance::BalanceMetric;
+
+/// Something the user asked for, applied after the frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Open a project file.
+    Open(PathBuf),
+    /// Show the embedded demo project.
+    OpenDemo,
+    /// Save the project under a new path and continue there.
+    SaveAs(PathBuf),
+    /// Show scenario `n`.
+    SelectScenario(usize),
+    /// Select territory `n` and zoom to it.
+    SelectTerritory(usize),
+    /// Show this metric in the balance panel.
+    SetMetric(BalanceMetric),
+    /// Change the balance tolerance (a fraction).
+    SetTolerance(f64),
+    /// Fit the map to the project.
+    ZoomToFit,
+    /// Zoom in or out one step.
+    Zoom(f64),
+}
+
+/// What is remembered between runs (eframe's RON storage).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Preferences {
+    /// The last project opened or saved.
+    pub last_project: Option<PathBuf>,
+    /// Recently used projects, newest first.
+    pub recent: Vec<PathBuf>,
+}
+
+const PREFERENCES_KEY: &str = "tessera-preferences";
+
+/// The application state.
+pub struct TesseraApp {
+    /// The open project.
+    pub doc: Document,
+    /// Map state.
+    pub map: MapView,
+    /// Selected territory (scenario index).
+    pub selected: Option<usize>,
+    /// Metric in the balance panel.
+    pub metric: BalanceMetric,
+    /// An error to show (file could not be opened, ...).
+    pub error: Option<String>,
+    /// Remembered between runs.
+    pub preferences: Preferences,
+    basemap: Option<Arc<Basemap>>,
+    fit_pending: bool,
+    screenshot: Option<ScreenshotJob>,
+}
+
+/// `--screenshot PATH`: after the map settles, save the window and quit.
+struct ScreenshotJob {
+    path: PathBuf,
+    frames: u32,
+    requested: bool,
+    done: Arc<AtomicBool>,
+}
+
+impl TesseraApp {
+    /// The app showing `doc`. The basemap loads from the embedded assets.
+    pub fn new(doc: Document) -> TesseraApp {
+        TesseraApp {
+            doc,
+            map: MapView::default(),
+            selected: None,
+            metric: BalanceMetric::Workload,
+            error: None,
+            preferences: Preferences::default(),
+            basemap: Basemap::load().ok().map(Arc::new),
+            fit_pending: true,
+            screenshot: None,
+        }
+    }
+
+    /// Opens `path` (or the last project, or the demo) and sets up from eframe's storage.
+    pub fn from_creation_context(
+        cc: &eframe::CreationContext<'_>,
+        path: Option<PathBuf>,
+        screenshot: Option<PathBuf>,
+    ) -> TesseraApp {
+        let preferences: Preferences = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, PREFERENCES_KEY))
+            .unwrap_or_default();
+        let mut error = None;
+        let wanted = path.or_else(|| preferences.last_project.clone().filter(|p| p.exists()));
+        let doc = match wanted.as_deref().map(Document::open) {
+            Some(Ok(doc)) => Some(doc),
+            Some(Err(e)) => {
+                error = Some(e.to_string());
+                None
+            }
+            None => None,
+        };
+        let doc = match doc {
+            Some(d) => d,
+            None => match Document::demo() {
+                Ok(d) => d,
+                Err(e) => {
+                    // The demo is built into the binary; failing here is a build defect.
+                    panic!("the embedded demo is damaged: {e:#}")
+                }
+            },
+        };
+        let mut app = TesseraApp::new(doc);
+        app.preferences = preferences;
+        app.error = error;
+        app.screenshot = screenshot.map(|path| ScreenshotJob {
+            path,
+            frames: 0,
+            requested: false,
+            done: Arc::new(AtomicBool::new(false)),
+        });
+        app
+    }
+
+    /// Carries out one command.
+    pub fn apply(&mut self, command: Command, map_size: egui::Vec2) {
+        match command {
+            Command::Open(path) => match Document::open(&path) {
+                Ok(doc) => {
+                    self.replace(doc);
+                    self.remember(&path);
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            },
+            Command::OpenDemo => match Document::demo() {
+                Ok(doc) => self.replace(doc),
+                Err(e) => self.error = Some(format!("{e:#}")),
+            },
+            Command::SaveAs(path) => match self.doc.save_as(&path) {
+                Ok(()) => self.remember(&path),
+                Err(e) => self.error = Some(e.to_string()),
+            },
+            Command::SelectScenario(n) => {
+                self.doc.set_scenario(n);
+                self.selected = None;
+                self.map.invalidate();
+            }
+            Command::SelectTerritory(t) => {
+                self.selected = Some(t);
+                if let Some(bounds) = self
+                    .doc
+                    .current()
+                    .and_then(|s| s.territories.get(t))
+                    .and_then(|t| geo::BoundingRect::bounding_rect(&t.geometry))
+                {
+                    self.map.fit(
+                        (
+                            bounds.min().x,
+                            bounds.min().y,
+                            bounds.max().x,
+                            bounds.max().y,
+                        ),
+                        map_size,
+                    );
+                }
+            }
+            Command::SetMetric(m) => self.metric = m,
+            Command::SetTolerance(t) => {
+                self.doc.project.settings.balance_tolerance = t.clamp(0.0, 1.0);
+                if let Some(file) = &mut self.doc.file
+                    && let Err(e) = file.put_settings(&self.doc.project.settings)
+                {
+                    self.error = Some(e.to_string());
+                }
+                self.doc.set_scenario_force();
+            }
+            Command::ZoomToFit => {
+                if let Some(b) = self.project_bounds() {
+                    self.map.fit(b, map_size);
+                }
+            }
+            Command::Zoom(step) => {
+                let z = self.map.memory.zoom();
+                let _ = self.map.memory.set_zoom((z + step).clamp(2.0, 18.0));
+            }
+        }
+    }
+
+    fn replace(&mut self, doc: Document) {
+        self.doc = doc;
+        self.selected = None;
+        self.error = None;
+        self.map.invalidate();
+        self.fit_pending = true;
+    }
+
+    fn remember(&mut self, path: &Path) {
+        self.preferences.last_project = Some(path.to_owned());
+        self.preferences.recent.retain(|p| p != path);
+        self.preferences.recent.insert(0, path.to_owned());
+        self.preferences.recent.truncate(8);
+    }
+
+    /// The lon/lat box of the scenario's territories (or of the accounts).
+    fn project_bounds(&self) -> Option<(f64, f64, f64, f64)> {
+        let scenario = self.doc.current()?;
+        let mut b: Option<(f64, f64, f64, f64)> = None;
+        for t in &scenario.territories {
+            if let Some(r) = geo::BoundingRect::bounding_rect(&t.geometry) {
+                let r = (r.min().x, r.min().y, r.max().x, r.max().y);
+                b = Some(b.map_or(r, |a| crate::engine::index::union_bounds(a, r)));
+            }
+        }
+        b
+    }
+
+    /// The whole window for one frame.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let mut commands = Vec::new();
+        self.keyboard(ui.ctx(), &mut commands);
+        egui::Panel::top("menu").show(ui, |ui| self.menu(ui, &mut commands));
+        egui::Panel::bottom("status").show(ui, |ui| {
+            let note = if self.map.aggregated {
+                "accounts aggregated: zoom in for single accounts"
+            } else {
+                ""
+            };
+            panels::status(
+                ui,
+                &self.doc,
+                self.map.pointer,
+                self.map.memory.zoom(),
+                note,
+            );
+        });
+        egui::Panel::left("plan")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    panels::territories(ui, &self.doc, self.selected, &mut commands)
+                });
+            });
+        egui::Panel::right("balance")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    panels::balance(ui, &self.doc, self.metric, &mut commands)
+                });
+            });
+        let mut map_size = egui::Vec2::new(800.0, 600.0);
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                map_size = ui.available_size();
+                if self.fit_pending {
+                    self.fit_pending = false;
+                    commands.push(Command::ZoomToFit);
+                }
+                let centre = walkers::lon_lat(5.3, 52.2);
+                let basemap = self.basemap.clone();
+                let (doc, selected) = (&self.doc, self.selected);
+                let map = &mut self.map;
+                let mut memory = std::mem::take(&mut map.memory);
+                walkers::Map::new(None, &mut memory, centre).show(
+                    ui,
+                    |ui, response, projector, _| {
+                        map.paint(ui, projector, doc, basemap.as_deref(), selected);
+                        if let Some(row) = map.hovered_account {
+                            response
+                                .clone()
+                                .on_hover_ui_at_pointer(|ui| account_tooltip(ui, doc, row));
+                        }
+                    },
+                );
+                map.memory = memory;
+            });
+        self.error_window(ui.ctx());
+        for command in commands {
+            self.apply(command, map_size);
+        }
+        ui.ctx()
+            .send_viewport_cmd(egui::ViewportCommand::Title(self.doc.title()));
+        self.screenshot_step(ui.ctx());
+    }
+
+    fn keyboard(&self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let typing = ctx.egui_wants_keyboard_input();
+        ctx.input_mut(|i| {
+            if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::O))
+                && let Some(p) = pick_open()
+            {
+                commands.push(Command::Open(p));
+            }
+            let save_as = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+            // A saved project has no unsaved state: Ctrl+S only asks for a path for the demo.
+            if (i.consume_shortcut(&save_as)
+                || i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S)))
+                && let Some(p) = pick_save()
+            {
+                commands.push(Command::SaveAs(p));
+            }
+            if !typing {
+                if i.key_pressed(Key::F) {
+                    commands.push(Command::ZoomToFit);
+                }
+                if i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals) {
+                    commands.push(Command::Zoom(1.0));
+                }
+                if i.key_pressed(Key::Minus) {
+                    commands.push(Command::Zoom(-1.0));
+                }
+            }
+        });
+    }
+
+    fn menu(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Open demo project").clicked() {
+                    commands.push(Command::OpenDemo);
+                }
+                if ui.button("Open…  (Ctrl+O)").clicked()
+                    && let Some(p) = pick_open()
+                {
+                    commands.push(Command::Open(p));
+                }
+                if ui.button("Save As…  (Ctrl+Shift+S)").clicked()
+                    && let Some(p) = pick_save()
+                {
+                    commands.push(Command::SaveAs(p));
+                }
+                ui.menu_button("Recent", |ui| {
+                    for p in &self.preferences.recent {
+                        if ui.button(p.display().to_string()).clicked() {
+                            commands.push(Command::Open(p.clone()));
+                        }
+                    }
+                });
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                if ui.button("Zoom to fit  (F)").clicked() {
+                    commands.push(Command::ZoomToFit);
+                }
+                if ui.button("Zoom in  (+)").clicked() {
+                    commands.push(Command::Zoom(1.0));
+                }
+                if ui.button("Zoom out  (-)").clicked() {
+                    commands.push(Command::Zoom(-1.0));
+                }
+            });
+            ui.menu_button("Help", |ui| {
+                ui.label("Tessera — territory designer");
+                ui.label("Country boundaries: Made with Natural Earth.");
+                ui.label("Places: GeoNames (geonames.org), CC BY 4.0.");
+            });
+        });
+    }
+
+    fn error_window(&mut self, ctx: &egui::Context) {
+        let Some(message) = self.error.clone() else {
+            return;
+        };
+        let mut open = true;
+        egui::Window::new("Could not do that")
+            .collapsible(false)
+            .open(&mut open)
+            .show(ctx, |ui| {
+                ui.label(message);
+                if ui.button("OK").clicked() {
+                    self.error = None;
+                }
+            });
+        if !open {
+            self.error = None;
+        }
+    }
+
+    fn screenshot_step(&mut self, ctx: &egui::Context) {
+        let Some(job) = &mut self.screenshot else {
+            return;
+        };
+        job.frames += 1;
+        ctx.request_repaint();
+        if job.done.load(Ordering::SeqCst) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        } else if job.frames >= 10 && !job.requested {
+            job.requested = true;
+            let (path, done) = (job.path.clone(), Arc::clone(&job.done));
+            ctx.request_screenshot(move |image| {
+                if let Err(e) = save_png(&path, &image) {
+                    eprintln!("error: cannot save the screenshot: {e}");
+                }
+                done.store(true, Ordering::SeqCst);
+            });
+        }
+    }
+}
+
+fn save_png(path: &Path, image: &egui::ColorImage) -> Result<(), image::ImageError> {
+    let [w, h] = image.size;
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+    image::save_buffer(
+        path,
+        &bytes,
+        w as u32,
+        h as u32,
+        image::ExtendedColorType::Rgba8,
+    )
+}
+
+fn account_tooltip(ui: &mut egui::Ui, doc: &Document, row: usize) {
+    let a = &doc.project.accounts;
+    let territory = doc
+        .plan
+        .owner(row)
+        .and_then(|t| doc.current().and_then(|s| s.territories.get(t)));
+    let rep = territory
+        .and_then(|t| t.rep)
+        .and_then(|r| doc.project.rep(r))
+        .map(|r| r.name.as_str());
+    ui.label(egui::RichText::new(a.name(row)).strong());
+    ui.label(format!(
+        "{} · {}",
+        a.industries().name(a.industry_codes()[row]),
+        a.status(row).as_str()
+    ));
+    ui.label(format!("Potential EUR {}", panels::whole(a.potential(row))));
+    ui.label(format!(
+        "Territory: {}",
+        territory.map_or("none (gap)", |t| t.name.as_str())
+    ));
+    ui.label(format!("Rep: {}", rep.unwrap_or("-")));
+}
+
+fn pick_open() -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .add_filter("Tessera project", &[crate::store::EXTENSION])
+        .pick_file()
+}
+
+fn pick_save() -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .add_filter("Tessera project", &[crate::store::EXTENSION])
+        .save_file()
+}
+
+impl eframe::App for TesseraApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, PREFERENCES_KEY, &self.preferences);
+    }
+}
+
+/// Opens the window on `project` (or the last project, or the demo).
+pub fn run(project: Option<PathBuf>, screenshot: Option<PathBuf>) -> eframe::Result {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1400.0, 860.0])
+            .with_title("Tessera"),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Tessera",
+        options,
+        Box::new(move |cc| {
+            Ok(Box::new(TesseraApp::from_creation_context(
+                cc, project, screenshot,
+            )))
+        }),
+    )
+}

@@ -1,0 +1,294 @@
+//! The side panels and the status bar. Panels never change the project themselves: they return
+//! [`Command`]s that the app applies after the frame.
+
+use egui::{Color32, RichText, Sense, Stroke, Vec2};
+
+use super::Command;
+use super::document::Document;
+use super::map::colour;
+use crate::engine::balance::{BalanceMetric, MetricBalance};
+
+/// Thousands separators for whole numbers.
+pub fn whole(x: f64) -> String {
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < -0.5 { format!("-{out}") } else { out }
+}
+
+/// Scenario picker and the territory list.
+pub fn territories(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    selected: Option<usize>,
+    commands: &mut Vec<Command>,
+) {
+    ui.heading("Plan");
+    let names: Vec<String> = doc
+        .project
+        .scenarios
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    let current = names.get(doc.scenario).cloned().unwrap_or_default();
+    egui::ComboBox::from_label("Scenario")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            for (k, name) in names.iter().enumerate() {
+                if ui.selectable_label(k == doc.scenario, name).clicked() {
+                    commands.push(Command::SelectScenario(k));
+                }
+            }
+        });
+    ui.separator();
+    let workload = doc.report.balance_of(BalanceMetric::Workload);
+    egui::Grid::new("territory list")
+        .striped(true)
+        .num_columns(6)
+        .show(ui, |ui| {
+            for header in [
+                "",
+                "Territory",
+                "Accounts",
+                "Potential EUR",
+                "Workload h",
+                "vs mean",
+            ] {
+                ui.label(RichText::new(header).strong());
+            }
+            ui.end_row();
+            for (t, row) in doc.report.territories.iter().enumerate() {
+                let c = doc
+                    .current()
+                    .and_then(|s| s.territories.get(t))
+                    .map(|t| colour(t.colour, 255));
+                let (rect, _) = ui.allocate_exact_size(Vec2::splat(12.0), Sense::hover());
+                ui.painter()
+                    .rect_filled(rect, 2.0, c.unwrap_or(Color32::GRAY));
+                let label = format!("{}\n{}", row.name, row.rep.as_deref().unwrap_or("no rep"));
+                if ui.selectable_label(selected == Some(t), label).clicked() {
+                    commands.push(Command::SelectTerritory(t));
+                }
+                ui.label(whole(row.metrics.accounts as f64));
+                ui.label(whole(row.metrics.potential));
+                ui.label(whole(row.metrics.workload_hours));
+                let deviation = workload.and_then(|b| b.index.get(t).copied().flatten());
+                let outside = workload
+                    .and_then(|b| b.outside_tolerance.get(t).copied())
+                    .unwrap_or(false);
+                let text = deviation.map_or("-".to_string(), |i| format!("{:+.0} %", i - 100.0));
+                ui.label(if outside {
+                    RichText::new(text).color(Color32::from_rgb(200, 40, 40))
+                } else {
+                    RichText::new(text)
+                });
+                ui.end_row();
+            }
+        });
+}
+
+fn metric_value_text(metric: BalanceMetric, value: f64) -> String {
+    match metric {
+        BalanceMetric::CapacityUse => format!("{:.0} %", value * 100.0),
+        BalanceMetric::Potential | BalanceMetric::Revenue => format!("EUR {}", whole(value)),
+        BalanceMetric::Workload | BalanceMetric::Travel => format!("{} h", whole(value)),
+        _ => whole(value),
+    }
+}
+
+/// The balance panel: bars per territory against the mean and the tolerance band, plus the
+/// feasibility of each territory.
+pub fn balance(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    metric: BalanceMetric,
+    commands: &mut Vec<Command>,
+) {
+    ui.heading("Balance");
+    egui::ComboBox::from_label("Metric")
+        .selected_text(metric.label())
+        .show_ui(ui, |ui| {
+            for m in BalanceMetric::ALL {
+                if ui.selectable_label(m == metric, m.label()).clicked() {
+                    commands.push(Command::SetMetric(m));
+                }
+            }
+        });
+    let tolerance = doc.project.settings.balance_tolerance;
+    let mut tolerance_pct = tolerance * 100.0;
+    ui.horizontal(|ui| {
+        ui.label("Tolerance ±");
+        if ui
+            .add(
+                egui::DragValue::new(&mut tolerance_pct)
+                    .range(0.0..=100.0)
+                    .suffix(" %"),
+            )
+            .changed()
+        {
+            commands.push(Command::SetTolerance(tolerance_pct / 100.0));
+        }
+    });
+    let Some(b) = doc.report.balance_of(metric) else {
+        return;
+    };
+    bars(ui, doc, metric, b, tolerance);
+    ui.label(format!(
+        "Mean {}   Largest deviation {:.1} %",
+        metric_value_text(metric, b.mean),
+        b.max_deviation_pct
+    ));
+    ui.separator();
+    ui.label(RichText::new("Feasibility").strong());
+    egui::Grid::new("feasibility").striped(true).show(ui, |ui| {
+        for h in [
+            "Territory",
+            "Req. deals",
+            "Req. leads",
+            "Prospects",
+            "Coverage",
+        ] {
+            ui.label(RichText::new(h).strong());
+        }
+        ui.end_row();
+        for t in &doc.report.territories {
+            let m = &t.metrics;
+            ui.label(&t.name);
+            ui.label(format!("{:.0}", m.required_deals));
+            ui.label(format!("{:.0}", m.required_leads));
+            ui.label(whole(m.prospects as f64));
+            let text = m.coverage.map_or("-".to_string(), |c| format!("{c:.2}"));
+            let short = m.coverage.is_some_and(|c| c < 1.0);
+            ui.label(if short {
+                RichText::new(format!("{text} short")).color(Color32::from_rgb(200, 40, 40))
+            } else {
+                RichText::new(text)
+            });
+            ui.end_row();
+        }
+    });
+}
+
+fn bars(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    metric: BalanceMetric,
+    b: &MetricBalance,
+    tolerance: f64,
+) {
+    let values: Vec<Option<f64>> = doc
+        .report
+        .territories
+        .iter()
+        .map(|t| metric.value(&t.metrics))
+        .collect();
+    let max = values
+        .iter()
+        .flatten()
+        .fold(b.mean * (1.0 + tolerance), |m, v| m.max(*v))
+        .max(1e-9);
+    let bar_w = (ui.available_width() - 170.0).max(60.0);
+    let mut x_range = None;
+    let mut top = f32::INFINITY;
+    let mut bottom = f32::NEG_INFINITY;
+    // One row per territory: name, bar, value (labels are widgets, so tests and screen readers
+    // can read them).
+    for (t, (value, territory)) in values.iter().zip(&doc.report.territories).enumerate() {
+        ui.horizontal(|ui| {
+            ui.add_sized([64.0, 20.0], egui::Label::new(&territory.name).truncate());
+            let (rect, _) = ui.allocate_exact_size(Vec2::new(bar_w, 18.0), Sense::hover());
+            x_range = Some((rect.left(), rect.width()));
+            top = top.min(rect.top());
+            bottom = bottom.max(rect.bottom());
+            let Some(v) = value else {
+                ui.label("-");
+                return;
+            };
+            let c = doc
+                .current()
+                .and_then(|s| s.territories.get(t))
+                .map(|t| colour(t.colour, 220))
+                .unwrap_or(Color32::GRAY);
+            let bar = egui::Rect::from_min_size(
+                rect.min,
+                Vec2::new((v / max) as f32 * rect.width(), rect.height()),
+            );
+            ui.painter().rect_filled(bar, 2.0, c);
+            let outside = b.outside_tolerance.get(t).copied().unwrap_or(false);
+            if outside {
+                ui.painter().rect_stroke(
+                    bar,
+                    2.0,
+                    Stroke::new(2.0, Color32::from_rgb(200, 40, 40)),
+                    egui::StrokeKind::Inside,
+                );
+            }
+            let text = metric_value_text(metric, *v);
+            ui.label(if outside {
+                RichText::new(text).color(Color32::from_rgb(200, 40, 40))
+            } else {
+                RichText::new(text)
+            });
+        });
+    }
+    // The tolerance band and the mean line over all rows.
+    if let Some((left, width)) = x_range {
+        let x_of = |v: f64| left + (v / max) as f32 * width;
+        let band = egui::Rect::from_x_y_ranges(
+            x_of(b.mean * (1.0 - tolerance))..=x_of(b.mean * (1.0 + tolerance)),
+            top..=bottom,
+        );
+        ui.painter()
+            .rect_filled(band, 0.0, Color32::from_rgba_unmultiplied(60, 160, 60, 45));
+        let mean_x = x_of(b.mean);
+        ui.painter().line_segment(
+            [
+                egui::pos2(mean_x, top - 2.0),
+                egui::pos2(mean_x, bottom + 2.0),
+            ],
+            Stroke::new(1.5, Color32::from_rgb(30, 100, 30)),
+        );
+    }
+}
+
+/// The text of a metric value as the balance panel shows it.
+pub fn value_text(metric: BalanceMetric, value: f64) -> String {
+    metric_value_text(metric, value)
+}
+
+/// Accounts, gaps and overlaps; pointer position; zoom.
+pub fn status(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    pointer: Option<(f64, f64)>,
+    zoom: f64,
+    note: &str,
+) {
+    ui.horizontal(|ui| {
+        let total = doc.project.accounts.len();
+        let gaps = doc.report.gaps;
+        ui.label(format!(
+            "Accounts {}   assigned {}   gaps {}   overlaps {}",
+            whole(total as f64),
+            whole((total - gaps) as f64),
+            whole(gaps as f64),
+            whole(doc.report.overlaps as f64)
+        ));
+        ui.separator();
+        match pointer {
+            Some((lon, lat)) => ui.label(format!("{lat:.5}° N  {lon:.5}° E")),
+            None => ui.label("—"),
+        };
+        ui.separator();
+        ui.label(format!("zoom {zoom:.1}"));
+        if !note.is_empty() {
+            ui.separator();
+            ui.label(note);
+        }
+    });
+}
