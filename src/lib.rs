@@ -12,6 +12,7 @@ pub mod demo;
 pub mod engine;
 pub mod io;
 pub mod model;
+pub mod numbers;
 pub mod rng;
 pub mod store;
 pub mod synth;

@@ -8,18 +8,7 @@ use super::document::Document;
 use super::map::colour;
 use crate::engine::balance::{BalanceMetric, MetricBalance};
 
-/// Thousands separators for whole numbers.
-pub fn whole(x: f64) -> String {
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < -0.5 { format!("-{out}") } else { out }
-}
+pub use crate::numbers::whole;
 
 /// Scenario picker and the territory list.
 pub fn territories(

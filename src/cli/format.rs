@@ -7,6 +7,7 @@ use anyhow::Result;
 use super::Format;
 use crate::engine::balance::BalanceMetric;
 use crate::engine::report::PlanReport;
+use crate::numbers::whole;
 
 /// The report in the chosen format.
 pub fn report(report: &PlanReport, format: Format) -> Result<String> {
@@ -15,19 +16,6 @@ pub fn report(report: &PlanReport, format: Format) -> Result<String> {
         Format::Csv => csv(report)?,
         Format::Table => table(report),
     })
-}
-
-/// Thousands separators for whole numbers: 1234567 -> "1,234,567".
-fn whole(x: f64) -> String {
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < -0.5 { format!("-{out}") } else { out }
 }
 
 fn optional(x: Option<f64>, f: impl Fn(f64) -> String) -> String {
@@ -211,17 +199,4 @@ fn table(report: &PlanReport) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(whole(0.0), "0");
-        assert_eq!(whole(999.4), "999");
-        assert_eq!(whole(1_234_567.0), "1,234,567");
-        assert_eq!(whole(-40_000.0), "-40,000");
-    }
 }
