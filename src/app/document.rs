@@ -30,6 +30,11 @@ impl Document {
         Ok(Document::new(crate::demo::project()?, None))
     }
 
+    /// An empty, unsaved project.
+    pub fn empty() -> Document {
+        Document::new(Project::default(), None)
+    }
+
     /// Opens a project file.
     pub fn open(path: &Path) -> StoreResult<Document> {
         let (file, project) = ProjectFile::open(path)?;

@@ -72,6 +72,9 @@ pub struct TesseraApp {
     pub preferences: Preferences,
     basemap: Option<Arc<Basemap>>,
     fit_pending: bool,
+    /// CPU seconds of recent frames (from eframe), for the F12 overlay and `--screenshot`.
+    frame_times: Vec<f32>,
+    show_frame_time: bool,
     screenshot: Option<ScreenshotJob>,
 }
 
@@ -95,6 +98,8 @@ impl TesseraApp {
             preferences: Preferences::default(),
             basemap: Basemap::load().ok().map(Arc::new),
             fit_pending: true,
+            frame_times: Vec::new(),
+            show_frame_time: false,
             screenshot: None,
         }
     }
@@ -121,13 +126,12 @@ impl TesseraApp {
         };
         let doc = match doc {
             Some(d) => d,
-            None => match Document::demo() {
-                Ok(d) => d,
-                Err(e) => {
-                    // The demo is built into the binary; failing here is a build defect.
-                    panic!("the embedded demo is damaged: {e:#}")
-                }
-            },
+            None => Document::demo().unwrap_or_else(|e| {
+                // The demo is built into the binary, so this is a build defect; still, show
+                // an empty project and say why rather than crash.
+                error = Some(format!("{e:#}"));
+                Document::empty()
+            }),
         };
         let mut app = TesseraApp::new(doc);
         app.preferences = preferences;
@@ -304,7 +308,7 @@ impl TesseraApp {
         self.screenshot_step(ui.ctx());
     }
 
-    fn keyboard(&self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+    fn keyboard(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
         use egui::{Key, KeyboardShortcut, Modifiers};
         let typing = ctx.egui_wants_keyboard_input();
         ctx.input_mut(|i| {
@@ -320,6 +324,9 @@ impl TesseraApp {
                 && let Some(p) = pick_save()
             {
                 commands.push(Command::SaveAs(p));
+            }
+            if i.key_pressed(Key::F12) {
+                self.show_frame_time = !self.show_frame_time;
             }
             if !typing {
                 if i.key_pressed(Key::F) {
@@ -411,6 +418,18 @@ impl TesseraApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         } else if job.frames >= 10 && !job.requested {
             job.requested = true;
+            // Frame 1 includes loading and fitting; report the settled frames.
+            let settled: Vec<f32> = self.frame_times.iter().skip(2).copied().collect();
+            if !settled.is_empty() {
+                let mean = settled.iter().sum::<f32>() / settled.len() as f32;
+                let max = settled.iter().copied().fold(0.0, f32::max);
+                eprintln!(
+                    "frame CPU time over {} frames: mean {:.1} ms, max {:.1} ms",
+                    settled.len(),
+                    mean * 1000.0,
+                    max * 1000.0
+                );
+            }
             let (path, done) = (job.path.clone(), Arc::clone(&job.done));
             ctx.request_screenshot(move |image| {
                 if let Err(e) = save_png(&path, &image) {
@@ -471,7 +490,13 @@ fn pick_save() -> Option<PathBuf> {
 }
 
 impl eframe::App for TesseraApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        if let Some(t) = frame.info().cpu_usage {
+            self.frame_times.push(t);
+            if self.frame_times.len() > 120 {
+                self.frame_times.remove(0);
+            }
+        }
         self.show(ui);
     }
 
