@@ -141,8 +141,8 @@ pub struct MapView {
     pub memory: MapMemory,
     /// Triangulated territories of the scenario shown, keyed by territory id.
     territory_meshes: HashMap<u32, Triangles>,
-    /// Triangulated countries, keyed by level of detail and index.
-    land_meshes: HashMap<(u8, usize), Triangles>,
+    /// Triangulated country parts, keyed by level of detail, country and part.
+    land_meshes: HashMap<(u8, usize, usize), Triangles>,
     /// The account under the pointer (row), for the tooltip.
     pub hovered_account: Option<usize>,
     /// Pointer position in lon/lat.
@@ -239,12 +239,20 @@ impl MapView {
             if !intersects(&country.bounds, &view) {
                 continue;
             }
-            let mesh = self
-                .land_meshes
-                .entry((level, k))
-                .or_insert_with(|| triangulate(&country.polygons));
-            fill(painter, screen, mesh, LAND);
-            for polygon in &country.polygons {
+            // Cull part by part: a country's box may reach across oceans (France, the
+            // Netherlands with their overseas parts) while only one part is on screen.
+            for (part, polygon) in country.polygons.iter().enumerate() {
+                let Some(bounds) = geo::BoundingRect::bounding_rect(polygon) else {
+                    continue;
+                };
+                if !intersects(&bounds, &view) {
+                    continue;
+                }
+                let mesh = self
+                    .land_meshes
+                    .entry((level, k, part))
+                    .or_insert_with(|| triangulate(std::slice::from_ref(polygon)));
+                fill(painter, screen, mesh, LAND);
                 outline(
                     painter,
                     screen,
