@@ -69,6 +69,12 @@ impl Screen {
     #[inline]
     pub fn point(&self, lon: f64, lat: f64) -> Pos2 {
         let (x, y) = mercator(lon, lat);
+        self.point_mercator(x, y)
+    }
+
+    /// Screen point of Web Mercator coordinates normalised to 0..1.
+    #[inline]
+    pub fn point_mercator(&self, x: f64, y: f64) -> Pos2 {
         Pos2::new(
             (self.origin_x + x * self.scale) as f32,
             (self.origin_y + y * self.scale) as f32,
@@ -147,6 +153,9 @@ pub struct MapView {
     pub hovered_account: Option<usize>,
     /// Pointer position in lon/lat.
     pub pointer: Option<(f64, f64)>,
+    /// Accounts' Web Mercator coordinates (0..1) in grid position order, computed once per
+    /// document: projecting a million accounts per frame is then two multiply-adds each.
+    mercator_accounts: Option<(Vec<f64>, Vec<f64>)>,
     /// Accounts visible in the last frame, and whether they were aggregated.
     pub visible_accounts: usize,
     /// Whether the last frame aggregated accounts.
@@ -166,6 +175,7 @@ impl Default for MapView {
             land_meshes: HashMap::new(),
             hovered_account: None,
             pointer: None,
+            mercator_accounts: None,
             visible_accounts: 0,
             aggregated: false,
             last_screen: None,
@@ -177,6 +187,7 @@ impl MapView {
     /// Forgets cached territory meshes (after the document or scenario changed).
     pub fn invalidate(&mut self) {
         self.territory_meshes.clear();
+        self.mercator_accounts = None;
     }
 
     /// Centres and zooms so that a lon/lat box fills a screen rectangle.
@@ -320,6 +331,10 @@ impl MapView {
             })
             .unwrap_or_default();
         let owner_colour = |o: u32| territory_colours.get(o as usize).copied().unwrap_or(GAP);
+        let (mx, my) = self
+            .mercator_accounts
+            .get_or_insert_with(|| xs.iter().zip(ys).map(|(&x, &y)| mercator(x, y)).unzip());
+        let (mx, my) = (&*mx, &*my);
         let mut visible = Vec::new();
         grid.for_each_in(screen.view(), |p| visible.push(p));
         self.visible_accounts = visible.len();
@@ -332,7 +347,7 @@ impl MapView {
             let rows = (screen.rect.height() / BIN).ceil() as usize + 1;
             let mut bins: Vec<(u32, u32)> = vec![(0, NO_TERRITORY); cols * rows];
             for &p in &visible {
-                let s = screen.point(xs[p], ys[p]) - screen.rect.min;
+                let s = screen.point_mercator(mx[p], my[p]) - screen.rect.min;
                 if s.x >= 0.0 && s.y >= 0.0 {
                     let k = (s.y / BIN) as usize * cols + (s.x / BIN) as usize;
                     if let Some(bin) = bins.get_mut(k) {
@@ -359,7 +374,7 @@ impl MapView {
             .filter(|p| screen.rect.contains(*p));
         let mut nearest = (6.0f32, None);
         for &p in &visible {
-            let s = screen.point(xs[p], ys[p]);
+            let s = screen.point_mercator(mx[p], my[p]);
             let row = grid.row(p);
             let (fill_colour, ring) = if plan.is_gap(row) {
                 (GAP, None)
