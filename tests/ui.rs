@@ -124,3 +124,16 @@ fn opening_a_file_that_is_not_a_project_shows_the_error() {
         "name,lat,lon\nA,52,5\n"
     );
 }
+
+#[test]
+fn map_buttons_zoom_in_and_out() {
+    let mut harness = harness();
+    let before = harness.state().map.memory.zoom();
+    harness.get_by_label("+").click();
+    harness.run_steps(2);
+    let zoomed = harness.state().map.memory.zoom();
+    assert!((zoomed - before - 1.0).abs() < 1e-9, "{before} -> {zoomed}");
+    harness.get_by_label("-").click();
+    harness.run_steps(2);
+    assert!((harness.state().map.memory.zoom() - before).abs() < 1e-9);
+}

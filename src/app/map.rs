@@ -511,3 +511,55 @@ fn paint_territory_labels(painter: &egui::Painter, screen: &Screen, doc: &Docume
         painter.galley(rect.min + Vec2::splat(4.0), galley, Color32::BLACK);
     }
 }
+
+/// A scale bar in the map's bottom-left corner: a round length that fits about 120 points.
+pub fn paint_scale_bar(ui: &egui::Ui, projector: &Projector) {
+    let rect = projector.clip_rect();
+    let centre = projector.unproject(rect.center().to_vec2());
+    // Web Mercator metres per screen point at the centre's latitude.
+    let metres_per_point = centre.y().to_radians().cos() * 2.0 * std::f64::consts::PI * 6_378_137.0
+        / (WORLD_PIXELS * 2f64.powf(projector.zoom()));
+    if !metres_per_point.is_finite() || metres_per_point <= 0.0 {
+        return;
+    }
+    let target = 120.0 * metres_per_point;
+    let magnitude = 10f64.powf(target.log10().floor());
+    let length = [5.0, 2.0, 1.0]
+        .iter()
+        .map(|f| f * magnitude)
+        .find(|l| *l <= target)
+        .unwrap_or(magnitude);
+    let width = (length / metres_per_point) as f32;
+    let start = rect.left_bottom() + Vec2::new(12.0, -14.0);
+    let painter = ui.painter();
+    let stroke = Stroke::new(2.0, Color32::from_gray(40));
+    painter.rect_filled(
+        Rect::from_min_max(
+            start + Vec2::new(-4.0, -18.0),
+            start + Vec2::new(width + 4.0, 6.0),
+        ),
+        3.0,
+        Color32::from_rgba_unmultiplied(255, 255, 255, 190),
+    );
+    painter.line_segment([start, start + Vec2::new(width, 0.0)], stroke);
+    painter.line_segment([start, start + Vec2::new(0.0, -5.0)], stroke);
+    painter.line_segment(
+        [
+            start + Vec2::new(width, 0.0),
+            start + Vec2::new(width, -5.0),
+        ],
+        stroke,
+    );
+    let text = if length >= 1000.0 {
+        format!("{} km", length / 1000.0)
+    } else {
+        format!("{length} m")
+    };
+    painter.text(
+        start + Vec2::new(width / 2.0, -9.0),
+        egui::Align2::CENTER_CENTER,
+        text,
+        egui::FontId::proportional(11.0),
+        Color32::from_gray(30),
+    );
+}

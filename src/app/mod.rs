@@ -290,6 +290,8 @@ impl TesseraApp {
                     ui,
                     |ui, response, projector, _| {
                         map.paint(ui, projector, doc, basemap.as_deref(), selected);
+                        map::paint_scale_bar(ui, projector);
+                        map_buttons(ui, &mut commands);
                         if let Some(row) = map.hovered_account {
                             response
                                 .clone()
@@ -451,6 +453,32 @@ fn save_png(path: &Path, image: &egui::ColorImage) -> Result<(), image::ImageErr
         h as u32,
         image::ExtendedColorType::Rgba8,
     )
+}
+
+/// Zoom and fit buttons in the map's top-right corner.
+fn map_buttons(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let corner = ui.max_rect().right_top() + egui::vec2(-46.0, 10.0);
+    let buttons = [
+        ("+", "Zoom in (+)", Command::Zoom(1.0)),
+        ("-", "Zoom out (-)", Command::Zoom(-1.0)),
+        ("Fit", "Zoom to fit (F)", Command::ZoomToFit),
+    ];
+    for (k, (label, tip, command)) in buttons.into_iter().enumerate() {
+        let rect = egui::Rect::from_min_size(
+            corner + egui::vec2(0.0, 34.0 * k as f32),
+            egui::vec2(36.0, 30.0),
+        );
+        if ui
+            .put(
+                rect,
+                egui::Button::new(egui::RichText::new(label).size(18.0)),
+            )
+            .on_hover_text(tip)
+            .clicked()
+        {
+            commands.push(command);
+        }
+    }
 }
 
 fn account_tooltip(ui: &mut egui::Ui, doc: &Document, row: usize) {
