@@ -1,6 +1,11 @@
 //! Numbers as people read them, shared by the window and the command line.
 
-/// A whole number with thousands separators: 1234567 -> "1,234,567".
+/// A whole number with thousands separators.
+///
+/// ```
+/// assert_eq!(tessera::numbers::whole(1_234_567.0), "1,234,567");
+/// assert_eq!(tessera::numbers::whole(-40_000.4), "-40,000");
+/// ```
 pub fn whole(x: f64) -> String {
     let digits = format!("{:.0}", x.abs());
     let mut out = String::new();
