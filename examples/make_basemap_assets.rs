@@ -9,6 +9,10 @@
 //!
 //! `DATA_DIR` defaults to `../shared/data` and `OUT_DIR` to `assets`.
 //!
+//! The library embeds the outputs (`src/basemap.rs`), and cargo builds the
+//! library before any example, so the files must exist before this can run:
+//! if they are missing, create empty ones first (`touch` them).
+//!
 //! # Inputs and licences
 //!
 //! - `countries-110m.geojson`, `countries-50m.geojson`,
