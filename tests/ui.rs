@@ -137,3 +137,30 @@ fn map_buttons_zoom_in_and_out() {
     harness.run_steps(2);
     assert!((harness.state().map.memory.zoom() - before).abs() < 1e-9);
 }
+
+#[test]
+fn widening_the_tolerance_updates_the_balance_flags() {
+    let mut harness = harness();
+    let outside = |app: &TesseraApp| {
+        let b = app
+            .doc
+            .report
+            .balance_of(BalanceMetric::Workload)
+            .expect("workload balance");
+        b.outside_tolerance.iter().filter(|o| **o).count()
+    };
+    assert!(
+        outside(harness.state()) > 0,
+        "the demo has unbalanced workload at 10 %"
+    );
+    harness
+        .state_mut()
+        .apply(Command::SetTolerance(0.5), Vec2::new(700.0, 700.0));
+    harness.run_steps(2);
+    assert_eq!(harness.state().doc.report.tolerance, 0.5);
+    assert_eq!(
+        outside(harness.state()),
+        0,
+        "every territory is within 50 % of the mean"
+    );
+}

@@ -83,15 +83,17 @@ impl Document {
     pub fn set_scenario(&mut self, scenario: usize) {
         if scenario < self.project.scenarios.len() && scenario != self.scenario {
             self.scenario = scenario;
-            let grid = Arc::new(self.plan.grid().clone());
+            let grid = self.plan.shared_grid();
             (self.plan, self.report) = Self::compute(&self.project, scenario, grid);
         }
     }
 
-    /// Recomputes the plan and report (after settings changed).
-    pub fn set_scenario_force(&mut self) {
-        let grid = Arc::new(self.plan.grid().clone());
-        (self.plan, self.report) = Self::compute(&self.project, self.scenario, grid);
+    /// Rebuilds the report from the live plan (after the balance tolerance changed: owners
+    /// and tallies do not depend on it).
+    pub fn refresh_report(&mut self) {
+        if let Some(scenario) = self.project.scenarios.get(self.scenario) {
+            self.report = PlanReport::from_plan(&self.project, scenario, &self.plan);
+        }
     }
 
     /// The scenario shown, if the project has any.

@@ -195,7 +195,7 @@ impl TesseraApp {
                 {
                     self.error = Some(e.to_string());
                 }
-                self.doc.set_scenario_force();
+                self.doc.refresh_report();
             }
             Command::ZoomToFit => {
                 if let Some(b) = self.project_bounds() {

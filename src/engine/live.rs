@@ -322,6 +322,12 @@ impl LivePlan {
         &self.grid
     }
 
+    /// The shared account grid, to build another plan of the same project without re-filing
+    /// the accounts.
+    pub fn shared_grid(&self) -> Arc<AccountGrid> {
+        Arc::clone(&self.grid)
+    }
+
     /// The owner (scenario territory index) of account row `i`, if any.
     pub fn owner(&self, i: usize) -> Option<usize> {
         let o = self.owner[self.grid.position(i)];
