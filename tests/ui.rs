@@ -70,25 +70,39 @@ fn switching_the_balance_metric_shows_the_engines_values() {
     }
 }
 
+/// Presses and releases the primary button at `pos`, leaving the pointer there.
+fn click_at(harness: &Harness<'static, TesseraApp>, pos: egui::Pos2) {
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+}
+
+/// An account drawn well inside the map (away from panels and buttons), with its screen point.
+fn account_on_screen(app: &TesseraApp) -> (usize, egui::Pos2) {
+    let screen = app.map.last_screen.expect("the map was drawn");
+    let accounts = &app.doc.project.accounts;
+    let row = (0..accounts.len())
+        .find(|&i| {
+            let p = screen.point(accounts.lons()[i], accounts.lats()[i]);
+            screen.rect.shrink(60.0).contains(p)
+        })
+        .expect("an account on screen");
+    (
+        row,
+        screen.point(accounts.lons()[row], accounts.lats()[row]),
+    )
+}
+
 #[test]
 fn hovering_an_account_shows_its_tooltip() {
     let mut harness = harness();
-    let (name, point) = {
-        let app = harness.state();
-        let screen = app.map.last_screen.expect("the map was drawn");
-        let accounts = &app.doc.project.accounts;
-        // An account well inside the map, away from the panels.
-        let row = (0..accounts.len())
-            .find(|&i| {
-                let p = screen.point(accounts.lons()[i], accounts.lats()[i]);
-                screen.rect.shrink(60.0).contains(p)
-            })
-            .expect("an account on screen");
-        (
-            accounts.name(row).to_string(),
-            screen.point(accounts.lons()[row], accounts.lats()[row]),
-        )
-    };
+    let (row, point) = account_on_screen(harness.state());
+    let name = harness.state().doc.project.accounts.name(row).to_string();
     harness.hover_at(point);
     // Tooltips wait for the pointer to rest (half a second of frames).
     harness.run_steps(60);
@@ -163,4 +177,113 @@ fn widening_the_tolerance_updates_the_balance_flags() {
         0,
         "every territory is within 50 % of the mean"
     );
+}
+
+#[test]
+fn clicking_an_account_selects_it_and_its_territory() {
+    let mut harness = harness();
+    let (row, point) = account_on_screen(harness.state());
+    harness.hover_at(point);
+    harness.run_steps(2);
+    click_at(&harness, point);
+    harness.run_steps(2);
+    let app = harness.state();
+    assert_eq!(app.selected_account, Some(row));
+    assert_eq!(app.selected, app.doc.plan.owner(row));
+    assert!(app.selected.is_some(), "demo accounts all have a territory");
+    let name = app.doc.project.accounts.name(row).to_string();
+    assert!(
+        harness.query_by_label("Selected account").is_some(),
+        "the plan panel shows the selected account"
+    );
+    assert!(harness.query_by_label(&name).is_some(), "{name} is shown");
+}
+
+#[test]
+fn clicking_inside_a_territory_away_from_accounts_selects_it() {
+    let mut harness = harness();
+    // Water off the coast selects nothing; a point of Zuid with no account near selects Zuid.
+    let (screen, accounts) = {
+        let app = harness.state();
+        let a = &app.doc.project.accounts;
+        let points: Vec<(f64, f64)> = a
+            .lons()
+            .iter()
+            .copied()
+            .zip(a.lats().iter().copied())
+            .collect();
+        (app.map.last_screen.expect("drawn"), points)
+    };
+    let zuid = harness.state().doc.current().expect("scenario").territories[3]
+        .geometry
+        .clone();
+    let point = (0..400)
+        .map(|k| {
+            (
+                3.5 + 0.0075 * f64::from(k % 20 * 20 + k / 20),
+                51.3 + 0.02 * f64::from(k % 20),
+            )
+        })
+        .find(|&(lon, lat)| {
+            use geo::Contains;
+            let p = screen.point(lon, lat);
+            zuid.contains(&geo::Point::new(lon, lat))
+                && screen.rect.shrink(60.0).contains(p)
+                && accounts
+                    .iter()
+                    .all(|&(x, y)| screen.point(x, y).distance(p) > 10.0)
+        })
+        .map(|(lon, lat)| screen.point(lon, lat))
+        .expect("a spot of Zuid without accounts");
+    harness.hover_at(point);
+    harness.run_steps(2);
+    click_at(&harness, point);
+    harness.run_steps(2);
+    assert_eq!(harness.state().selected, Some(3));
+    assert_eq!(harness.state().selected_account, None);
+}
+
+#[test]
+fn new_creates_an_empty_project_file_and_continues_there() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("north-2027.tessera");
+    let mut harness = harness();
+    harness
+        .state_mut()
+        .apply(Command::New(path.clone()), Vec2::new(700.0, 700.0));
+    harness.run_steps(2);
+    let app = harness.state();
+    assert_eq!(app.error, None);
+    assert_eq!(app.doc.path().as_deref(), Some(path.as_path()));
+    assert_eq!(app.doc.project.name, "north-2027");
+    assert_eq!(app.doc.project.accounts.len(), 0);
+    assert_eq!(app.preferences.recent.first(), Some(&path));
+    // The file is a project of its own: it opens with one empty plan.
+    let reopened = Document::open(&path).expect("the new file opens");
+    assert_eq!(reopened.project.scenarios.len(), 1);
+    assert!(reopened.project.scenarios[0].territories.is_empty());
+}
+
+#[test]
+fn the_map_view_is_restored_for_the_last_project() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("demo.tessera");
+    let mut app = TesseraApp::new(Document::demo().expect("demo"));
+    app.apply(Command::SaveAs(path.clone()), Vec2::new(700.0, 700.0));
+    app.map.memory.center_at(walkers::lon_lat(4.9, 52.37));
+    let _ = app.map.memory.set_zoom(11.5);
+    app.remember_view();
+    let preferences = app.preferences.clone();
+    // The next run, without a path, opens that project at that view.
+    let restored = TesseraApp::start(preferences.clone(), None);
+    assert_eq!(restored.doc.path().as_deref(), Some(path.as_path()));
+    let centre = restored.map.memory.detached().expect("a remembered centre");
+    assert!((centre.x() - 4.9).abs() < 1e-9 && (centre.y() - 52.37).abs() < 1e-9);
+    assert!((restored.map.memory.zoom() - 11.5).abs() < 1e-9);
+    // Another project starts fitted instead: the view belongs to the last project.
+    let other = dir.path().join("other.tessera");
+    TesseraApp::new(Document::demo().expect("demo"))
+        .apply(Command::SaveAs(other.clone()), Vec2::new(700.0, 700.0));
+    let elsewhere = TesseraApp::start(preferences, Some(other));
+    assert!((elsewhere.map.memory.zoom() - 11.5).abs() > 1e-6);
 }

@@ -35,10 +35,43 @@ impl Document {
         Document::new(Project::default(), None)
     }
 
+    /// A new, empty project with one empty plan, created at `path` (replacing a file there:
+    /// the save dialog has already asked).
+    pub fn create(path: &Path) -> StoreResult<Document> {
+        let name = path.file_stem().map_or_else(
+            || "New project".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        let scenario = Scenario {
+            id: crate::model::ScenarioId(1),
+            name: "Plan A".into(),
+            notes: String::new(),
+            created: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64),
+            territories: Vec::new(),
+            overrides: Default::default(),
+        };
+        let project = Project {
+            name,
+            active_scenario: Some(scenario.id),
+            scenarios: vec![scenario],
+            ..Project::default()
+        };
+        remove_existing(path)?;
+        let file = ProjectFile::create(path, &project)?;
+        Ok(Document::new(project, Some(file)))
+    }
+
     /// Opens a project file.
     pub fn open(path: &Path) -> StoreResult<Document> {
         let (file, project) = ProjectFile::open(path)?;
         Ok(Document::new(project, Some(file)))
+    }
+
+    /// A project held in memory only (generated or imported, not yet saved).
+    pub fn unsaved(project: Project) -> Document {
+        Document::new(project, None)
     }
 
     fn new(project: Project, file: Option<ProjectFile>) -> Document {
@@ -107,12 +140,7 @@ impl Document {
         let copy = match &self.file {
             Some(file) => file.save_as(path, true)?,
             None => {
-                if path.exists() {
-                    std::fs::remove_file(path).map_err(|source| crate::store::StoreError::Io {
-                        path: path.to_owned(),
-                        source,
-                    })?;
-                }
+                remove_existing(path)?;
                 ProjectFile::create(path, &self.project)?
             }
         };
@@ -132,4 +160,15 @@ impl Document {
             None => format!("{} (not saved) — Tessera", self.project.name),
         }
     }
+}
+
+/// Removes the file a save dialog chose to replace (the dialog has asked the user already).
+fn remove_existing(path: &Path) -> StoreResult<()> {
+    if path.exists() {
+        std::fs::remove_file(path).map_err(|source| crate::store::StoreError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+    }
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! painter over a walkers map widget (which handles panning, zooming and the projection).
 
 use std::collections::HashMap;
+use std::sync::{Arc, mpsc};
 
 use egui::{Color32, Mesh, Pos2, Rect, Shape, Stroke, Vec2, epaint::Vertex};
 use geo::{Centroid, TriangulateEarcut};
@@ -10,6 +11,7 @@ use walkers::{MapMemory, Projector, lon_lat};
 use super::document::Document;
 use crate::basemap::{Basemap, Detail};
 use crate::engine::assign::NO_TERRITORY;
+use crate::engine::index::AccountGrid;
 use crate::model::Colour;
 
 /// Web-map pixels of the whole world at zoom 0 (walkers' tile size).
@@ -40,9 +42,19 @@ fn mercator(lon: f64, lat: f64) -> (f64, f64) {
     )
 }
 
+/// Lon/lat of normalised Web Mercator coordinates.
+fn inverse_mercator(x: f64, y: f64) -> (f64, f64) {
+    let lat = (std::f64::consts::PI * (1.0 - 2.0 * y))
+        .sinh()
+        .atan()
+        .to_degrees();
+    (x * 360.0 - 180.0, lat)
+}
+
 /// Maps lon/lat to screen points for one frame, without going through walkers per point.
 #[derive(Clone, Copy)]
 pub struct Screen {
+    /// Screen points per Mercator unit.
     scale: f64,
     origin_x: f64,
     origin_y: f64,
@@ -81,15 +93,18 @@ impl Screen {
         )
     }
 
+    /// Normalised Web Mercator coordinates of a screen point.
+    fn mercator(&self, p: Pos2) -> [f64; 2] {
+        [
+            (f64::from(p.x) - self.origin_x) / self.scale,
+            (f64::from(p.y) - self.origin_y) / self.scale,
+        ]
+    }
+
     /// Lon/lat of a screen point.
     pub fn lon_lat(&self, p: Pos2) -> (f64, f64) {
-        let x = (f64::from(p.x) - self.origin_x) / self.scale;
-        let y = (f64::from(p.y) - self.origin_y) / self.scale;
-        let lat = (std::f64::consts::PI * (1.0 - 2.0 * y))
-            .sinh()
-            .atan()
-            .to_degrees();
-        (x * 360.0 - 180.0, lat)
+        let [x, y] = self.mercator(p);
+        inverse_mercator(x, y)
     }
 
     /// The lon/lat box the screen shows.
@@ -100,63 +115,241 @@ impl Screen {
     }
 }
 
-/// A triangulated polygon, in lon/lat, ready to be projected each frame.
+/// A polygon (or several) ready to draw: triangles and outline rings in Web Mercator
+/// (0..1), projected once when the geometry is first drawn, so that a frame only scales
+/// and shifts them.
 #[derive(Clone, Default)]
-struct Triangles {
+struct Shape2 {
     vertices: Vec<[f64; 2]>,
     indices: Vec<u32>,
+    rings: Vec<Vec<[f64; 2]>>,
+    /// Mercator box (min x, min y, max x, max y) for culling.
+    bounds: [f64; 4],
+    /// Where the label goes: the centroid of the largest part.
+    label: Option<[f64; 2]>,
 }
 
-fn triangulate(polygons: &[geo::Polygon<f64>]) -> Triangles {
-    let mut out = Triangles::default();
-    for polygon in polygons {
-        let raw = polygon.earcut_triangles_raw();
-        let base = out.vertices.len() as u32;
-        out.vertices.extend(raw.vertices);
-        out.indices
-            .extend(raw.triangle_indices.iter().map(|&i| base + i as u32));
-    }
-    out
-}
-
-fn fill(painter: &egui::Painter, screen: &Screen, triangles: &Triangles, colour: Color32) {
-    let mesh = Mesh {
-        vertices: triangles
-            .vertices
+impl Shape2 {
+    fn new(polygons: &[geo::Polygon<f64>]) -> Shape2 {
+        let mut out = Shape2 {
+            bounds: [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ],
+            ..Shape2::default()
+        };
+        let m = |c: geo::Coord<f64>| {
+            let (x, y) = mercator(c.x, c.y);
+            [x, y]
+        };
+        for polygon in polygons {
+            let raw = polygon.earcut_triangles_raw();
+            let base = out.vertices.len() as u32;
+            out.vertices.extend(
+                raw.vertices
+                    .iter()
+                    .map(|v| m(geo::coord! { x: v[0], y: v[1] })),
+            );
+            out.indices
+                .extend(raw.triangle_indices.iter().map(|&i| base + i as u32));
+            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                out.rings.push(ring.coords().map(|&c| m(c)).collect());
+            }
+        }
+        for [x, y] in out.rings.iter().flatten() {
+            out.bounds = [
+                out.bounds[0].min(*x),
+                out.bounds[1].min(*y),
+                out.bounds[2].max(*x),
+                out.bounds[3].max(*y),
+            ];
+        }
+        out.label = polygons
             .iter()
-            .map(|v| Vertex {
-                pos: screen.point(v[0], v[1]),
-                uv: egui::epaint::WHITE_UV,
-                color: colour,
-            })
-            .collect(),
-        indices: triangles.indices.clone(),
-        ..Mesh::default()
-    };
-    painter.add(Shape::mesh(mesh));
+            .max_by(|a, b| geo::Area::unsigned_area(*a).total_cmp(&geo::Area::unsigned_area(*b)))
+            .and_then(|p| p.centroid())
+            .map(|c| m(c.0));
+        out
+    }
+
+    fn visible(&self, screen: &Screen) -> bool {
+        let min = screen.point_mercator(self.bounds[0], self.bounds[1]);
+        let max = screen.point_mercator(self.bounds[2], self.bounds[3]);
+        Rect::from_two_pos(min, max).intersects(screen.rect)
+    }
+
+    fn fill(&self, painter: &egui::Painter, screen: &Screen, colour: Color32) {
+        let mesh = Mesh {
+            vertices: self
+                .vertices
+                .iter()
+                .map(|v| Vertex {
+                    pos: screen.point_mercator(v[0], v[1]),
+                    uv: egui::epaint::WHITE_UV,
+                    color: colour,
+                })
+                .collect(),
+            indices: self.indices.clone(),
+            ..Mesh::default()
+        };
+        painter.add(Shape::mesh(mesh));
+    }
+
+    fn outline(&self, painter: &egui::Painter, screen: &Screen, stroke: Stroke) {
+        let area = screen.rect.expand(stroke.width + 2.0);
+        for ring in &self.rings {
+            // Only the stretches that cross the screen are drawn, and points closer than
+            // 1.5 points to the last one kept are dropped: at country zoom most of a detailed
+            // border collapses, and tessellating what is off screen is wasted work.
+            let mut line: Vec<Pos2> = Vec::new();
+            let mut previous: Option<Pos2> = None;
+            for v in ring {
+                let p = screen.point_mercator(v[0], v[1]);
+                let Some(q) = previous else {
+                    previous = Some(p);
+                    continue;
+                };
+                if (p - q).length_sq() < 2.25 {
+                    continue;
+                }
+                if Rect::from_two_pos(p, q).intersects(area) {
+                    if line.is_empty() {
+                        line.push(q);
+                    }
+                    line.push(p);
+                } else if !line.is_empty() {
+                    painter.add(Shape::line(std::mem::take(&mut line), stroke));
+                }
+                previous = Some(p);
+            }
+            if line.len() >= 2 {
+                painter.add(Shape::line(line, stroke));
+            }
+        }
+    }
 }
 
-fn outline(painter: &egui::Painter, screen: &Screen, ring: &geo::LineString<f64>, stroke: Stroke) {
-    let points: Vec<Pos2> = ring.coords().map(|c| screen.point(c.x, c.y)).collect();
-    painter.add(Shape::closed_line(points, stroke));
+/// Account dots, all in one mesh: a disc in the account's colour inside a ring (white, or
+/// red for an overlap), with a soft outer edge. Drawing tens of thousands of them through
+/// egui's general circle shapes costs several times more.
+#[derive(Default)]
+struct Dots {
+    mesh: Mesh,
+}
+
+impl Dots {
+    /// Corners of the octagons, on the unit circle.
+    const CORNERS: [Vec2; 8] = {
+        const D: f32 = std::f32::consts::FRAC_1_SQRT_2;
+        [
+            Vec2::new(1.0, 0.0),
+            Vec2::new(D, D),
+            Vec2::new(0.0, 1.0),
+            Vec2::new(-D, D),
+            Vec2::new(-1.0, 0.0),
+            Vec2::new(-D, -D),
+            Vec2::new(0.0, -1.0),
+            Vec2::new(D, -D),
+        ]
+    };
+    /// Radii of the disc, the ring's outer edge and the fading edge, in points.
+    const RADII: [f32; 3] = [2.6, 3.5, 4.1];
+
+    fn add(&mut self, centre: Pos2, fill: Color32, ring: Color32) {
+        let mesh = &mut self.mesh;
+        let base = mesh.vertices.len() as u32;
+        let vertex = |pos: Pos2, color: Color32| Vertex {
+            pos,
+            uv: egui::epaint::WHITE_UV,
+            color,
+        };
+        mesh.vertices.push(vertex(centre, fill));
+        let colours = [fill, ring, Color32::TRANSPARENT];
+        for (radius, colour) in Self::RADII.into_iter().zip(colours) {
+            for corner in Self::CORNERS {
+                mesh.vertices.push(vertex(centre + corner * radius, colour));
+            }
+        }
+        for k in 0..8u32 {
+            let next = (k + 1) % 8;
+            // The disc: a fan around the centre.
+            mesh.indices
+                .extend_from_slice(&[base, base + 1 + k, base + 1 + next]);
+            // Two bands: disc edge to ring edge, ring edge to the faded edge.
+            for band in 0..2u32 {
+                let (inner, outer) = (base + 1 + 8 * band, base + 9 + 8 * band);
+                mesh.indices.extend_from_slice(&[
+                    inner + k,
+                    outer + k,
+                    outer + next,
+                    inner + k,
+                    outer + next,
+                    inner + next,
+                ]);
+            }
+        }
+    }
+}
+
+/// Accounts counted per screen cell at one zoom, in Web Mercator so that panning reuses them.
+/// Built over three view widths and heights around the view, so a pan rebuilds rarely.
+struct Aggregate {
+    /// The (quantised) zoom the cells were sized for.
+    zoom: f64,
+    /// Cell side in Mercator units.
+    cell: f64,
+    /// Mercator of the first cell's corner.
+    origin: [f64; 2],
+    cols: usize,
+    rows: usize,
+    /// Per cell: accounts, and the owner of the last one (its colour).
+    cells: Vec<(u32, u32)>,
+}
+
+impl Aggregate {
+    /// Whether these cells serve a frame at `zoom` showing the Mercator box `view`.
+    fn serves(&self, zoom: f64, view: [f64; 4]) -> bool {
+        self.zoom == zoom
+            && view[0] >= self.origin[0]
+            && view[1] >= self.origin[1]
+            && view[2] <= self.origin[0] + self.cols as f64 * self.cell
+            && view[3] <= self.origin[1] + self.rows as f64 * self.cell
+    }
+}
+
+/// What is selected, for highlighting.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Selection {
+    /// Selected territory (scenario index).
+    pub territory: Option<usize>,
+    /// Selected account (row).
+    pub account: Option<usize>,
 }
 
 /// What the map keeps between frames.
 pub struct MapView {
     /// walkers' pan and zoom state.
     pub memory: MapMemory,
-    /// Triangulated territories of the scenario shown, keyed by territory id.
-    territory_meshes: HashMap<u32, Triangles>,
-    /// Triangulated country parts, keyed by level of detail, country and part.
-    land_meshes: HashMap<(u8, usize, usize), Triangles>,
+    /// Territories of the scenario shown, ready to draw, keyed by territory id.
+    territory_shapes: HashMap<u32, Shape2>,
+    /// Country parts, keyed by level of detail, country and part.
+    land_shapes: HashMap<(u8, usize, usize), Shape2>,
     /// The account under the pointer (row), for the tooltip.
     pub hovered_account: Option<usize>,
     /// Pointer position in lon/lat.
     pub pointer: Option<(f64, f64)>,
     /// Accounts' Web Mercator coordinates (0..1) in grid position order, computed once per
     /// document: projecting a million accounts per frame is then two multiply-adds each.
-    mercator_accounts: Option<(Vec<f64>, Vec<f64>)>,
-    /// Accounts visible in the last frame, and whether they were aggregated.
+    mercator_accounts: Option<Arc<MercatorAccounts>>,
+    /// Accounts per screen cell, while zoomed out.
+    aggregate: Option<Aggregate>,
+    /// Whether `aggregate` was counted before the last change of owners.
+    aggregate_stale: bool,
+    /// A recount running on another thread.
+    recount: Option<mpsc::Receiver<Aggregate>>,
+    /// Accounts visible in the last frame.
     pub visible_accounts: usize,
     /// Whether the last frame aggregated accounts.
     pub aggregated: bool,
@@ -171,11 +364,14 @@ impl Default for MapView {
         let _ = memory.set_zoom(7.0);
         MapView {
             memory,
-            territory_meshes: HashMap::new(),
-            land_meshes: HashMap::new(),
+            territory_shapes: HashMap::new(),
+            land_shapes: HashMap::new(),
             hovered_account: None,
             pointer: None,
             mercator_accounts: None,
+            aggregate: None,
+            aggregate_stale: false,
+            recount: None,
             visible_accounts: 0,
             aggregated: false,
             last_screen: None,
@@ -184,10 +380,24 @@ impl Default for MapView {
 }
 
 impl MapView {
-    /// Forgets cached territory meshes (after the document or scenario changed).
+    /// Forgets everything derived from the document (after it or its scenario changed).
     pub fn invalidate(&mut self) {
-        self.territory_meshes.clear();
+        self.territory_shapes.clear();
         self.mercator_accounts = None;
+        self.aggregate = None;
+        self.recount = None;
+    }
+
+    /// Marks what depends on account ownership as out of date (after territories were
+    /// edited); the aggregate keeps being drawn until its recount is ready.
+    pub fn owners_changed(&mut self) {
+        self.aggregate_stale = true;
+    }
+
+    /// Forgets the drawing of one territory (after its geometry changed).
+    pub fn territory_changed(&mut self, id: u32) {
+        self.territory_shapes.remove(&id);
+        self.owners_changed();
     }
 
     /// Centres and zooms so that a lon/lat box fills a screen rectangle.
@@ -205,34 +415,42 @@ impl MapView {
         let _ = self.memory.set_zoom(zoom.clamp(2.0, 18.0));
     }
 
-    /// Draws everything for one frame.
+    /// Draws everything for one frame; `basemap` is `None` when tiles are drawn instead.
     pub fn paint(
         &mut self,
         ui: &egui::Ui,
         projector: &Projector,
         doc: &Document,
         basemap: Option<&Basemap>,
-        selected: Option<usize>,
+        selection: Selection,
     ) {
         let screen = Screen::new(projector);
         self.last_screen = Some(screen);
         let painter = ui.painter().with_clip_rect(screen.rect);
-        painter.rect_filled(screen.rect, 0.0, WATER);
         if let Some(basemap) = basemap {
+            painter.rect_filled(screen.rect, 0.0, WATER);
             self.paint_land(&painter, &screen, basemap, projector.zoom());
         }
-        self.paint_territories(&painter, &screen, doc, selected);
-        self.paint_accounts(ui, &painter, &screen, doc);
-        paint_reps(&painter, &screen, doc);
-        if let Some(basemap) = basemap {
-            paint_places(&painter, &screen, basemap, projector.zoom());
-        }
-        paint_territory_labels(&painter, &screen, doc);
+        self.paint_territories(&painter, &screen, doc, selection.territory);
         self.pointer = ui
             .ctx()
             .pointer_hover_pos()
             .filter(|p| screen.rect.contains(*p))
             .map(|p| screen.lon_lat(p));
+        self.paint_accounts(ui, &painter, &screen, doc, projector.zoom());
+        if let Some(row) = selection.account {
+            let a = &doc.project.accounts;
+            if let Some((lon, lat)) = a.lons().get(row).zip(a.lats().get(row)) {
+                let p = screen.point(*lon, *lat);
+                painter.circle_stroke(p, 7.0, Stroke::new(2.5, Color32::BLACK));
+                painter.circle_stroke(p, 9.0, Stroke::new(1.5, Color32::WHITE));
+            }
+        }
+        paint_reps(&painter, &screen, doc);
+        if let Some(basemap) = basemap {
+            paint_places(&painter, &screen, basemap, projector.zoom());
+        }
+        self.paint_territory_labels(&painter, &screen, doc, selection.territory);
     }
 
     fn paint_land(
@@ -253,23 +471,14 @@ impl MapView {
             // Cull part by part: a country's box may reach across oceans (France, the
             // Netherlands with their overseas parts) while only one part is on screen.
             for (part, polygon) in country.polygons.iter().enumerate() {
-                let Some(bounds) = geo::BoundingRect::bounding_rect(polygon) else {
-                    continue;
-                };
-                if !intersects(&bounds, &view) {
-                    continue;
-                }
-                let mesh = self
-                    .land_meshes
+                let shape = self
+                    .land_shapes
                     .entry((level, k, part))
-                    .or_insert_with(|| triangulate(std::slice::from_ref(polygon)));
-                fill(painter, screen, mesh, LAND);
-                outline(
-                    painter,
-                    screen,
-                    polygon.exterior(),
-                    Stroke::new(0.8, BORDER),
-                );
+                    .or_insert_with(|| Shape2::new(std::slice::from_ref(polygon)));
+                if shape.visible(screen) {
+                    shape.fill(painter, screen, LAND);
+                    shape.outline(painter, screen, Stroke::new(0.8, BORDER));
+                }
             }
         }
     }
@@ -286,14 +495,16 @@ impl MapView {
         };
         for (t, territory) in scenario.territories.iter().enumerate() {
             let is_selected = selected == Some(t);
-            let mesh = self
-                .territory_meshes
+            let shape = self
+                .territory_shapes
                 .entry(territory.id.0)
-                .or_insert_with(|| triangulate(&territory.geometry.0));
-            fill(
+                .or_insert_with(|| Shape2::new(&territory.geometry.0));
+            if !shape.visible(screen) {
+                continue;
+            }
+            shape.fill(
                 painter,
                 screen,
-                mesh,
                 colour(territory.colour, if is_selected { 110 } else { 60 }),
             );
             let stroke = if is_selected {
@@ -301,12 +512,7 @@ impl MapView {
             } else {
                 Stroke::new(1.5, colour(territory.colour, 255))
             };
-            for polygon in &territory.geometry.0 {
-                outline(painter, screen, polygon.exterior(), stroke);
-                for hole in polygon.interiors() {
-                    outline(painter, screen, hole, stroke);
-                }
-            }
+            shape.outline(painter, screen, stroke);
         }
     }
 
@@ -316,11 +522,11 @@ impl MapView {
         painter: &egui::Painter,
         screen: &Screen,
         doc: &Document,
+        zoom: f64,
     ) {
         let plan = &doc.plan;
         let grid = plan.grid();
         let owners = plan.owners_by_position();
-        let (xs, ys) = (grid.xs(), grid.ys());
         let territory_colours: Vec<Color32> = doc
             .current()
             .map(|s| {
@@ -331,40 +537,64 @@ impl MapView {
             })
             .unwrap_or_default();
         let owner_colour = |o: u32| territory_colours.get(o as usize).copied().unwrap_or(GAP);
-        let (mx, my) = self
-            .mercator_accounts
-            .get_or_insert_with(|| xs.iter().zip(ys).map(|(&x, &y)| mercator(x, y)).unzip());
-        let (mx, my) = (&*mx, &*my);
-        let mut visible = Vec::new();
-        grid.for_each_in(screen.view(), |p| visible.push(p));
-        self.visible_accounts = visible.len();
-        self.aggregated = visible.len() > AGGREGATE_ABOVE;
+        let accounts = Arc::clone(self.mercator_accounts.get_or_insert_with(|| {
+            let (x, y) = grid
+                .xs()
+                .iter()
+                .zip(grid.ys())
+                .map(|(&x, &y)| mercator(x, y))
+                .unzip();
+            Arc::new(MercatorAccounts { x, y })
+        }));
+        let (mx, my) = (&accounts.x, &accounts.y);
+        let view = screen.view();
+        self.visible_accounts = grid.count_in(view);
+        self.aggregated = self.visible_accounts > AGGREGATE_ABOVE;
         self.hovered_account = None;
         if self.aggregated {
-            // One small square per screen cell, in the colour of its last account, more opaque
-            // where more accounts are.
-            let cols = (screen.rect.width() / BIN).ceil() as usize + 1;
-            let rows = (screen.rect.height() / BIN).ceil() as usize + 1;
-            let mut bins: Vec<(u32, u32)> = vec![(0, NO_TERRITORY); cols * rows];
-            for &p in &visible {
-                let s = screen.point_mercator(mx[p], my[p]) - screen.rect.min;
-                if s.x >= 0.0 && s.y >= 0.0 {
-                    let k = (s.y / BIN) as usize * cols + (s.x / BIN) as usize;
-                    if let Some(bin) = bins.get_mut(k) {
-                        *bin = (bin.0 + 1, owners[p]);
-                    }
+            // Cells sized for zoom steps of a quarter: between steps a cell grows from 5 to
+            // 6 points instead of being recounted every frame of a zoom.
+            let zoom = (zoom * 4.0).floor() / 4.0;
+            let (a, b) = (
+                screen.mercator(screen.rect.min),
+                screen.mercator(screen.rect.max),
+            );
+            let view_mercator = [a[0], a[1], b[0], b[1]];
+            if let Some(ready) = self.recount.as_ref().and_then(|r| r.try_recv().ok()) {
+                self.aggregate = Some(ready);
+                self.recount = None;
+            }
+            let current = self.aggregate.as_ref();
+            if current.is_none_or(|g| !g.serves(zoom, view_mercator)) || self.aggregate_stale {
+                let job = AggregateJob {
+                    grid: doc.plan.shared_grid(),
+                    accounts: Arc::clone(&accounts),
+                    owners: owners.to_vec(),
+                    zoom,
+                    view: view_mercator,
+                };
+                self.aggregate_stale = false;
+                if current.is_none() {
+                    // Nothing to show yet: count now.
+                    self.aggregate = Some(job.run());
+                } else if self.recount.is_none() {
+                    // Recount on another thread; the old cells, scaled to the new zoom, stand
+                    // in for a frame or two. A recount costs milliseconds per million accounts,
+                    // too much for every frame of a zoom or a drag.
+                    let (send, receive) = mpsc::channel();
+                    self.recount = Some(receive);
+                    let ctx = ui.ctx().clone();
+                    rayon::spawn(move || {
+                        let _ = send.send(job.run());
+                        ctx.request_repaint();
+                    });
+                } else {
+                    // A recount is running; ask again when it is in.
+                    self.aggregate_stale = true;
                 }
             }
-            for (k, &(count, owner)) in bins.iter().enumerate().filter(|(_, b)| b.0 > 0) {
-                let min =
-                    screen.rect.min + Vec2::new((k % cols) as f32 * BIN, (k / cols) as f32 * BIN);
-                let alpha = (90.0 + 40.0 * (count as f32).ln()).min(255.0) as u8;
-                let c = owner_colour(owner);
-                painter.rect_filled(
-                    Rect::from_min_size(min, Vec2::splat(BIN - 1.0)),
-                    0.0,
-                    Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), alpha),
-                );
+            if let Some(g) = &self.aggregate {
+                paint_cells(painter, screen, g, view_mercator, &owner_colour);
             }
             return;
         }
@@ -373,34 +603,188 @@ impl MapView {
             .pointer_hover_pos()
             .filter(|p| screen.rect.contains(*p));
         let mut nearest = (6.0f32, None);
-        for &p in &visible {
+        let mut dots = Dots::default();
+        grid.for_each_in(view, |p| {
             let s = screen.point_mercator(mx[p], my[p]);
             let row = grid.row(p);
-            let (fill_colour, ring) = if plan.is_gap(row) {
-                (GAP, None)
+            if plan.is_gap(row) {
+                dots.add(s, GAP, Color32::WHITE);
             } else if plan.is_overlap(row) {
-                (
-                    owner_colour(owners[p]),
-                    Some(Stroke::new(1.5, Color32::RED)),
-                )
+                dots.add(s, owner_colour(owners[p]), Color32::RED);
             } else {
-                (owner_colour(owners[p]), None)
-            };
-            painter.circle(
-                s,
-                3.0,
-                fill_colour,
-                ring.unwrap_or(Stroke::new(0.6, Color32::WHITE)),
-            );
+                dots.add(s, owner_colour(owners[p]), Color32::WHITE);
+            }
             if let Some(ptr) = pointer {
                 let d = ptr.distance(s);
                 if d < nearest.0 {
                     nearest = (d, Some(row));
                 }
             }
-        }
+        });
         self.hovered_account = nearest.1;
+        painter.add(Shape::mesh(dots.mesh));
     }
+
+    /// Territory names and reps, on a light plate so they stay readable over accounts and
+    /// places. A plate that would cover one already placed is left out (the selected
+    /// territory's goes first), so a zoomed-out map of a hundred territories stays legible.
+    fn paint_territory_labels(
+        &self,
+        painter: &egui::Painter,
+        screen: &Screen,
+        doc: &Document,
+        selected: Option<usize>,
+    ) {
+        let Some(scenario) = doc.current() else {
+            return;
+        };
+        let order = selected
+            .into_iter()
+            .chain((0..scenario.territories.len()).filter(|&t| Some(t) != selected));
+        let mut placed: Vec<Rect> = Vec::new();
+        for territory in order.filter_map(|t| scenario.territories.get(t)) {
+            let Some([x, y]) = self
+                .territory_shapes
+                .get(&territory.id.0)
+                .and_then(|s| s.label)
+            else {
+                continue;
+            };
+            let centre = screen.point_mercator(x, y);
+            if !screen.rect.expand(100.0).contains(centre) {
+                continue;
+            }
+            let rep = territory
+                .rep
+                .and_then(|r| doc.project.rep(r))
+                .map_or("no rep", |r| r.name.as_str());
+            let galley = painter.layout(
+                format!("{}\n{rep}", territory.name),
+                egui::FontId::proportional(14.0),
+                Color32::from_rgb(25, 25, 25),
+                f32::INFINITY,
+            );
+            let rect = Rect::from_center_size(centre, galley.size()).expand(4.0);
+            if placed.iter().any(|r| r.intersects(rect)) {
+                continue;
+            }
+            placed.push(rect);
+            painter.rect_filled(
+                rect,
+                4.0,
+                Color32::from_rgba_unmultiplied(255, 255, 255, 200),
+            );
+            painter.rect_stroke(
+                rect,
+                4.0,
+                Stroke::new(1.5, colour(territory.colour, 255)),
+                egui::StrokeKind::Inside,
+            );
+            painter.galley(rect.min + Vec2::splat(4.0), galley, Color32::BLACK);
+        }
+    }
+}
+
+/// Accounts' normalised Web Mercator coordinates, in grid position order.
+struct MercatorAccounts {
+    x: Vec<f64>,
+    y: Vec<f64>,
+}
+
+/// What a count of accounts per cell needs, owned so that it can run on another thread.
+struct AggregateJob {
+    grid: Arc<AccountGrid>,
+    accounts: Arc<MercatorAccounts>,
+    owners: Vec<u32>,
+    zoom: f64,
+    view: [f64; 4],
+}
+
+impl AggregateJob {
+    /// Counts accounts per cell over three view widths and heights around the view. The two
+    /// halves of the area are counted on two threads and merged.
+    fn run(&self) -> Aggregate {
+        let view = self.view;
+        let cell = f64::from(BIN) / (WORLD_PIXELS * 2f64.powf(self.zoom));
+        let (w, h) = (view[2] - view[0], view[3] - view[1]);
+        let x0 = ((view[0] - w).max(0.0) / cell).floor() * cell;
+        let y0 = ((view[1] - h).max(0.0) / cell).floor() * cell;
+        let x1 = (view[2] + w).min(1.0);
+        let y1 = (view[3] + h).min(1.0);
+        let cols = ((x1 - x0) / cell).ceil() as usize + 1;
+        let rows = ((y1 - y0) / cell).ceil() as usize + 1;
+        let (lon0, lat1) = inverse_mercator(x0, y0);
+        let (lon1, lat0) = inverse_mercator(x1, y1);
+        let per_cell = 1.0 / cell;
+        let (mx, my, owners) = (&self.accounts.x, &self.accounts.y, &self.owners);
+        let count = |lat_min: f64, lat_max: f64| {
+            let mut cells = vec![(0u32, NO_TERRITORY); cols * rows];
+            self.grid.for_each_in((lon0, lat_min, lon1, lat_max), |p| {
+                let c = ((mx[p] - x0) * per_cell) as usize;
+                let r = ((my[p] - y0) * per_cell) as usize;
+                if c < cols
+                    && r < rows
+                    && let Some(slot) = cells.get_mut(r * cols + c)
+                {
+                    *slot = (slot.0 + 1, owners[p]);
+                }
+            });
+            cells
+        };
+        // The box query includes both edges: the upper half starts just above the split.
+        let split = (lat0 + lat1) / 2.0;
+        let (mut cells, upper) =
+            rayon::join(|| count(lat0, split), || count(split.next_up(), lat1));
+        for (slot, other) in cells.iter_mut().zip(upper) {
+            if other.0 > 0 {
+                *slot = (slot.0 + other.0, other.1);
+            }
+        }
+        Aggregate {
+            zoom: self.zoom,
+            cell,
+            origin: [x0, y0],
+            cols,
+            rows,
+            cells,
+        }
+    }
+}
+
+/// Draws the cells of an aggregate that fall in `view` (Mercator) as one mesh: one small
+/// square per cell in the colour of its last account, more opaque where more accounts are.
+fn paint_cells(
+    painter: &egui::Painter,
+    screen: &Screen,
+    g: &Aggregate,
+    view: [f64; 4],
+    owner_colour: &dyn Fn(u32) -> Color32,
+) {
+    let c0 = (((view[0] - g.origin[0]) / g.cell).floor().max(0.0) as usize).min(g.cols);
+    let c1 = (((view[2] - g.origin[0]) / g.cell).ceil() as usize + 1).min(g.cols);
+    let r0 = (((view[1] - g.origin[1]) / g.cell).floor().max(0.0) as usize).min(g.rows);
+    let r1 = (((view[3] - g.origin[1]) / g.cell).ceil() as usize + 1).min(g.rows);
+    let side = (g.cell * screen.scale) as f32 - 1.0;
+    let mut mesh = Mesh::default();
+    for r in r0..r1 {
+        for c in c0..c1 {
+            let (count, owner) = g.cells[r * g.cols + c];
+            if count == 0 {
+                continue;
+            }
+            let min = screen.point_mercator(
+                g.origin[0] + c as f64 * g.cell,
+                g.origin[1] + r as f64 * g.cell,
+            );
+            let alpha = (90.0 + 40.0 * (count as f32).ln()).min(255.0) as u8;
+            let colour = owner_colour(owner);
+            mesh.add_colored_rect(
+                Rect::from_min_size(min, Vec2::splat(side)),
+                Color32::from_rgba_unmultiplied(colour.r(), colour.g(), colour.b(), alpha),
+            );
+        }
+    }
+    painter.add(Shape::mesh(mesh));
 }
 
 fn intersects(a: &geo::Rect<f64>, b: &geo::Rect<f64>) -> bool {
@@ -467,48 +851,6 @@ fn paint_places(painter: &egui::Painter, screen: &Screen, basemap: &Basemap, zoo
             egui::FontId::proportional(11.0),
             Color32::from_gray(60),
         );
-    }
-}
-
-/// Territory names and reps, on a light plate so they stay readable over accounts and places.
-fn paint_territory_labels(painter: &egui::Painter, screen: &Screen, doc: &Document) {
-    let Some(scenario) = doc.current() else {
-        return;
-    };
-    for territory in &scenario.territories {
-        // The largest part's centroid: a multipart territory is labelled once, on its main part.
-        let Some(c) = territory
-            .geometry
-            .0
-            .iter()
-            .max_by(|a, b| geo::Area::unsigned_area(*a).total_cmp(&geo::Area::unsigned_area(*b)))
-            .and_then(|p| p.centroid())
-        else {
-            continue;
-        };
-        let rep = territory
-            .rep
-            .and_then(|r| doc.project.rep(r))
-            .map_or("no rep", |r| r.name.as_str());
-        let galley = painter.layout(
-            format!("{}\n{rep}", territory.name),
-            egui::FontId::proportional(14.0),
-            Color32::from_rgb(25, 25, 25),
-            f32::INFINITY,
-        );
-        let rect = Rect::from_center_size(screen.point(c.x(), c.y()), galley.size()).expand(4.0);
-        painter.rect_filled(
-            rect,
-            4.0,
-            Color32::from_rgba_unmultiplied(255, 255, 255, 200),
-        );
-        painter.rect_stroke(
-            rect,
-            4.0,
-            Stroke::new(1.5, colour(territory.colour, 255)),
-            egui::StrokeKind::Inside,
-        );
-        painter.galley(rect.min + Vec2::splat(4.0), galley, Color32::BLACK);
     }
 }
 

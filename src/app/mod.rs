@@ -8,6 +8,7 @@
 mod document;
 mod map;
 mod panels;
+mod tiles;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use document::Document;
 pub use map::{MapView, Screen};
 pub use panels::value_text;
+pub use tiles::{OsmLayer, TileHealth};
 
 use crate::basemap::Basemap;
 use crate::engine::balance::BalanceMetric;
@@ -25,6 +27,8 @@ use crate::engine::balance::BalanceMetric;
 /// Something the user asked for, applied after the frame.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
+    /// Create a new, empty project file and continue there.
+    New(PathBuf),
     /// Open a project file.
     Open(PathBuf),
     /// Show the embedded demo project.
@@ -35,6 +39,10 @@ pub enum Command {
     SelectScenario(usize),
     /// Select territory `n` and zoom to it.
     SelectTerritory(usize),
+    /// Select an account (row) and its territory, without moving the map; `None` clears.
+    SelectAccount(Option<usize>),
+    /// Select a territory without moving the map (a click on it); `None` clears.
+    PickTerritory(Option<usize>),
     /// Show this metric in the balance panel.
     SetMetric(BalanceMetric),
     /// Change the balance tolerance (a fraction).
@@ -43,6 +51,8 @@ pub enum Command {
     ZoomToFit,
     /// Zoom in or out one step.
     Zoom(f64),
+    /// Show OpenStreetMap tiles under the map (true) or the embedded basemap only.
+    SetOsmTiles(bool),
 }
 
 /// What is remembered between runs (eframe's RON storage).
@@ -52,6 +62,11 @@ pub struct Preferences {
     pub last_project: Option<PathBuf>,
     /// Recently used projects, newest first.
     pub recent: Vec<PathBuf>,
+    /// The map's centre (lon, lat) and zoom when the last project was closed.
+    pub map_view: Option<(f64, f64, f64)>,
+    /// Whether OpenStreetMap tiles are shown (off unless the user switches them on).
+    #[serde(default)]
+    pub osm_tiles: bool,
 }
 
 const PREFERENCES_KEY: &str = "tessera-preferences";
@@ -64,6 +79,8 @@ pub struct TesseraApp {
     pub map: MapView,
     /// Selected territory (scenario index).
     pub selected: Option<usize>,
+    /// Selected account (row).
+    pub selected_account: Option<usize>,
     /// Metric in the balance panel.
     pub metric: BalanceMetric,
     /// An error to show (file could not be opened, ...).
@@ -71,6 +88,8 @@ pub struct TesseraApp {
     /// Remembered between runs.
     pub preferences: Preferences,
     basemap: Option<Arc<Basemap>>,
+    /// OpenStreetMap tiles, while switched on.
+    osm: Option<OsmLayer>,
     fit_pending: bool,
     /// CPU seconds of recent frames (from eframe), for the F12 overlay and `--screenshot`.
     frame_times: Vec<f32>,
@@ -93,10 +112,12 @@ impl TesseraApp {
             doc,
             map: MapView::default(),
             selected: None,
+            selected_account: None,
             metric: BalanceMetric::Workload,
             error: None,
             preferences: Preferences::default(),
             basemap: Basemap::load().ok().map(Arc::new),
+            osm: None,
             fit_pending: true,
             frame_times: Vec::new(),
             show_frame_time: false,
@@ -114,6 +135,19 @@ impl TesseraApp {
             .storage
             .and_then(|s| eframe::get_value(s, PREFERENCES_KEY))
             .unwrap_or_default();
+        let mut app = TesseraApp::start(preferences, path);
+        app.screenshot = screenshot.map(|path| ScreenshotJob {
+            path,
+            frames: 0,
+            requested: false,
+            done: Arc::new(AtomicBool::new(false)),
+        });
+        app
+    }
+
+    /// The app as a run starts: `path`, else the last project if it still exists, else the
+    /// demo; the map where the planner left it when the project is the last one.
+    pub fn start(preferences: Preferences, path: Option<PathBuf>) -> TesseraApp {
         let mut error = None;
         let wanted = path.or_else(|| preferences.last_project.clone().filter(|p| p.exists()));
         let doc = match wanted.as_deref().map(Document::open) {
@@ -134,20 +168,29 @@ impl TesseraApp {
             }),
         };
         let mut app = TesseraApp::new(doc);
+        // Back where the planner left off: same project, same view.
+        if let (Some(path), Some((lon, lat, zoom))) = (app.doc.path(), preferences.map_view)
+            && preferences.last_project.as_deref() == Some(path.as_path())
+        {
+            app.map.memory.center_at(walkers::lon_lat(lon, lat));
+            let _ = app.map.memory.set_zoom(zoom);
+            app.fit_pending = false;
+        }
         app.preferences = preferences;
         app.error = error;
-        app.screenshot = screenshot.map(|path| ScreenshotJob {
-            path,
-            frames: 0,
-            requested: false,
-            done: Arc::new(AtomicBool::new(false)),
-        });
         app
     }
 
     /// Carries out one command.
     pub fn apply(&mut self, command: Command, map_size: egui::Vec2) {
         match command {
+            Command::New(path) => match Document::create(&path) {
+                Ok(doc) => {
+                    self.replace(doc);
+                    self.remember(&path);
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            },
             Command::Open(path) => match Document::open(&path) {
                 Ok(doc) => {
                     self.replace(doc);
@@ -166,6 +209,7 @@ impl TesseraApp {
             Command::SelectScenario(n) => {
                 self.doc.set_scenario(n);
                 self.selected = None;
+                self.selected_account = None;
                 self.map.invalidate();
             }
             Command::SelectTerritory(t) => {
@@ -187,6 +231,16 @@ impl TesseraApp {
                     );
                 }
             }
+            Command::SelectAccount(row) => {
+                self.selected_account = row;
+                if let Some(row) = row {
+                    self.selected = self.doc.plan.owner(row);
+                }
+            }
+            Command::PickTerritory(t) => {
+                self.selected = t;
+                self.selected_account = None;
+            }
             Command::SetMetric(m) => self.metric = m,
             Command::SetTolerance(t) => {
                 self.doc.project.settings.balance_tolerance = t.clamp(0.0, 1.0);
@@ -206,12 +260,18 @@ impl TesseraApp {
                 let z = self.map.memory.zoom();
                 let _ = self.map.memory.set_zoom((z + step).clamp(2.0, 18.0));
             }
+            Command::SetOsmTiles(on) => {
+                self.preferences.osm_tiles = on;
+                // Switching off drops the fetcher, so switching on again retries from scratch.
+                self.osm = None;
+            }
         }
     }
 
     fn replace(&mut self, doc: Document) {
         self.doc = doc;
         self.selected = None;
+        self.selected_account = None;
         self.error = None;
         self.map.invalidate();
         self.fit_pending = true;
@@ -222,6 +282,13 @@ impl TesseraApp {
         self.preferences.recent.retain(|p| p != path);
         self.preferences.recent.insert(0, path.to_owned());
         self.preferences.recent.truncate(8);
+    }
+
+    /// Notes the map's view in the preferences (saved with them when the window closes).
+    pub fn remember_view(&mut self) {
+        if let Some(p) = self.map.memory.detached() {
+            self.preferences.map_view = Some((p.x(), p.y(), self.map.memory.zoom()));
+        }
     }
 
     /// The lon/lat box of the scenario's territories (or of the accounts).
@@ -261,7 +328,12 @@ impl TesseraApp {
             .default_size(330.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    panels::territories(ui, &self.doc, self.selected, &mut commands)
+                    panels::territories(ui, &self.doc, self.selected, &mut commands);
+                    if let Some(row) = self.selected_account {
+                        ui.separator();
+                        ui.heading("Selected account");
+                        account_details(ui, &self.doc, row);
+                    }
                 });
             });
         egui::Panel::right("balance")
@@ -282,24 +354,61 @@ impl TesseraApp {
                     commands.push(Command::ZoomToFit);
                 }
                 let centre = walkers::lon_lat(5.3, 52.2);
-                let basemap = self.basemap.clone();
-                let (doc, selected) = (&self.doc, self.selected);
+                if self.preferences.osm_tiles && self.osm.is_none() {
+                    self.osm = Some(OsmLayer::new(ui.ctx()));
+                }
+                // The embedded basemap stands in whenever no tile was drawn (tiles off,
+                // still loading, or offline).
+                let basemap = self
+                    .basemap
+                    .clone()
+                    .filter(|_| self.osm.as_ref().is_none_or(|o| !o.health.last_served));
+                let offline = self
+                    .osm
+                    .as_ref()
+                    .is_some_and(|o| o.health.offline(std::time::Instant::now()));
+                let doc = &self.doc;
+                let selection = map::Selection {
+                    territory: self.selected,
+                    account: self.selected_account,
+                };
                 let map = &mut self.map;
                 let mut memory = std::mem::take(&mut map.memory);
-                walkers::Map::new(None, &mut memory, centre).show(
+                let tiles = self.osm.as_mut().map(|t| t as &mut dyn walkers::Tiles);
+                let tiles_on = tiles.is_some();
+                walkers::Map::new(tiles, &mut memory, centre).show(
                     ui,
                     |ui, response, projector, _| {
-                        map.paint(ui, projector, doc, basemap.as_deref(), selected);
+                        map.paint(ui, projector, doc, basemap.as_deref(), selection);
                         map::paint_scale_bar(ui, projector);
                         map_buttons(ui, &mut commands);
+                        if tiles_on {
+                            tile_notes(ui, offline);
+                        }
+                        if response.clicked() {
+                            commands.push(match map.hovered_account {
+                                Some(row) => Command::SelectAccount(Some(row)),
+                                None => Command::PickTerritory(
+                                    map.pointer.and_then(|p| territory_at(doc, p)),
+                                ),
+                            });
+                        }
                         if let Some(row) = map.hovered_account {
                             response
                                 .clone()
-                                .on_hover_ui_at_pointer(|ui| account_tooltip(ui, doc, row));
+                                .on_hover_ui_at_pointer(|ui| account_details(ui, doc, row));
                         }
                     },
                 );
                 map.memory = memory;
+                if let Some(osm) = &mut self.osm {
+                    osm.health.end_frame(std::time::Instant::now());
+                    if offline {
+                        // Keep checking, slowly, whether tiles come back.
+                        ui.ctx()
+                            .request_repaint_after(std::time::Duration::from_secs(1));
+                    }
+                }
             });
         self.error_window(ui.ctx());
         for command in commands {
@@ -313,20 +422,15 @@ impl TesseraApp {
     fn keyboard(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
         use egui::{Key, KeyboardShortcut, Modifiers};
         let typing = ctx.egui_wants_keyboard_input();
+        let shortcut = |modifiers, key| KeyboardShortcut::new(modifiers, key);
+        let (mut new, mut open, mut save, mut save_as, mut quit) =
+            (false, false, false, false, false);
         ctx.input_mut(|i| {
-            if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::O))
-                && let Some(p) = pick_open()
-            {
-                commands.push(Command::Open(p));
-            }
-            let save_as = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
-            // A saved project has no unsaved state: Ctrl+S only asks for a path for the demo.
-            if (i.consume_shortcut(&save_as)
-                || i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S)))
-                && let Some(p) = pick_save()
-            {
-                commands.push(Command::SaveAs(p));
-            }
+            new = i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::N));
+            open = i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::O));
+            save_as = i.consume_shortcut(&shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::S));
+            save = i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::S));
+            quit = i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::Q));
             if i.key_pressed(Key::F12) {
                 self.show_frame_time = !self.show_frame_time;
             }
@@ -342,11 +446,33 @@ impl TesseraApp {
                 }
             }
         });
+        // Dialogs block, so they open after egui's input is released.
+        if new && let Some(p) = pick_save() {
+            commands.push(Command::New(p));
+        }
+        if open && let Some(p) = pick_open() {
+            commands.push(Command::Open(p));
+        }
+        // Every edit of a saved project is already in its file: Ctrl+S asks for a path only
+        // for the demo (or a project not yet saved).
+        if (save_as || (save && self.doc.file.is_none()))
+            && let Some(p) = pick_save()
+        {
+            commands.push(Command::SaveAs(p));
+        }
+        if quit {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 
     fn menu(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
+                if ui.button("New…  (Ctrl+N)").clicked()
+                    && let Some(p) = pick_save()
+                {
+                    commands.push(Command::New(p));
+                }
                 if ui.button("Open demo project").clicked() {
                     commands.push(Command::OpenDemo);
                 }
@@ -368,11 +494,20 @@ impl TesseraApp {
                     }
                 });
                 ui.separator();
-                if ui.button("Quit").clicked() {
+                if ui.button("Quit  (Ctrl+Q)").clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             });
             ui.menu_button("View", |ui| {
+                let mut osm = self.preferences.osm_tiles;
+                if ui
+                    .checkbox(&mut osm, "OpenStreetMap tiles (online)")
+                    .on_hover_text("Needs the internet; the built-in basemap works offline")
+                    .changed()
+                {
+                    commands.push(Command::SetOsmTiles(osm));
+                }
+                ui.separator();
                 if ui.button("Zoom to fit  (F)").clicked() {
                     commands.push(Command::ZoomToFit);
                 }
@@ -455,6 +590,47 @@ fn save_png(path: &Path, image: &egui::ColorImage) -> Result<(), image::ImageErr
     )
 }
 
+/// The tile attribution OpenStreetMap requires, and a note when no tiles arrive.
+fn tile_notes(ui: &mut egui::Ui, offline: bool) {
+    let rect = ui.max_rect();
+    let attribution = egui::Rect::from_min_max(
+        rect.right_bottom() + egui::vec2(-230.0, -22.0),
+        rect.right_bottom(),
+    );
+    ui.painter().rect_filled(
+        attribution,
+        0.0,
+        egui::Color32::from_rgba_unmultiplied(255, 255, 255, 200),
+    );
+    ui.put(
+        attribution,
+        egui::Hyperlink::from_label_and_url(
+            egui::RichText::new("© OpenStreetMap contributors")
+                .size(11.0)
+                .color(egui::Color32::from_rgb(30, 60, 140)),
+            "https://www.openstreetmap.org/copyright",
+        ),
+    );
+    if offline {
+        let note = egui::Rect::from_min_size(
+            rect.left_top() + egui::vec2(10.0, 10.0),
+            egui::vec2(420.0, 44.0),
+        );
+        ui.painter()
+            .rect_filled(note, 4.0, egui::Color32::from_rgb(255, 236, 200));
+        ui.put(
+            note.shrink(6.0),
+            egui::Label::new(
+                egui::RichText::new(
+                    "Offline: OpenStreetMap tiles cannot be loaded; showing the built-in \
+                     basemap. Switch the tiles off and on in View to retry.",
+                )
+                .color(egui::Color32::from_rgb(90, 50, 0)),
+            ),
+        );
+    }
+}
+
 /// Zoom and fit buttons in the map's top-right corner.
 fn map_buttons(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
     let corner = ui.max_rect().right_top() + egui::vec2(-46.0, 10.0);
@@ -481,7 +657,18 @@ fn map_buttons(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
     }
 }
 
-fn account_tooltip(ui: &mut egui::Ui, doc: &Document, row: usize) {
+/// The territory under a lon/lat point (the first in plan order, as ownership breaks ties).
+fn territory_at(doc: &Document, (lon, lat): (f64, f64)) -> Option<usize> {
+    use geo::Contains;
+    let point = geo::Point::new(lon, lat);
+    doc.current()?
+        .territories
+        .iter()
+        .position(|t| t.geometry.contains(&point))
+}
+
+/// Name, industry, status, potential, territory and rep of one account.
+fn account_details(ui: &mut egui::Ui, doc: &Document, row: usize) {
     let a = &doc.project.accounts;
     let territory = doc
         .plan
@@ -529,18 +716,27 @@ impl eframe::App for TesseraApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.remember_view();
         eframe::set_value(storage, PREFERENCES_KEY, &self.preferences);
     }
 }
 
 /// Opens the window on `project` (or the last project, or the demo).
 pub fn run(project: Option<PathBuf>, screenshot: Option<PathBuf>) -> eframe::Result {
-    let options = eframe::NativeOptions {
+    let mut options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1400.0, 860.0])
             .with_title("Tessera"),
         ..Default::default()
     };
+    if screenshot.is_some() {
+        // A screenshot shows the defaults (window size, panels, demo), not this user's
+        // remembered state, and leaves that state alone.
+        options.persist_window = false;
+        options.persistence_path = Some(
+            std::env::temp_dir().join(format!("tessera-screenshot-{}.ron", std::process::id())),
+        );
+    }
     eframe::run_native(
         "Tessera",
         options,

@@ -189,6 +189,36 @@ impl AccountGrid {
         }
     }
 
+    /// How many accounts lie in the box (edges included). Cells wholly inside the box are
+    /// counted without looking at their points, so this costs the box's border, not its
+    /// content.
+    pub fn count_in(&self, bounds: Bounds) -> usize {
+        let (min_x, min_y, max_x, max_y) = bounds;
+        if !(min_x <= max_x && min_y <= max_y) {
+            return 0;
+        }
+        let f = &self.frame;
+        let (c0, c1) = (f.col(min_x), f.col(max_x));
+        let (r0, r1) = (f.row(min_y), f.row(max_y));
+        let inside = |p: usize| {
+            let (x, y) = (self.xs[p], self.ys[p]);
+            x >= min_x && x <= max_x && y >= min_y && y <= max_y
+        };
+        let mut count = 0;
+        for row in r0..=r1 {
+            let at = |col: usize| self.start[row * f.cols + col] as usize;
+            if row == r0 || row == r1 || c1 - c0 < 2 {
+                count += (at(c0)..at(c1 + 1)).filter(|&p| inside(p)).count();
+            } else {
+                // First and last cells of the row are tested; the ones between lie inside.
+                count += (at(c0)..at(c0 + 1)).filter(|&p| inside(p)).count();
+                count += at(c1) - at(c0 + 1);
+                count += (at(c1)..at(c1 + 1)).filter(|&p| inside(p)).count();
+            }
+        }
+        count
+    }
+
     /// Bytes held.
     pub fn heap_bytes(&self) -> usize {
         (self.start.len() + self.rows.len() + self.positions.len()) * 4
@@ -386,7 +416,10 @@ mod tests {
                 .filter(|&i| lons[i] >= b.0 && lons[i] <= b.2 && lats[i] >= b.1 && lats[i] <= b.3)
                 .collect();
             assert_eq!(found, expected);
+            assert_eq!(grid.count_in(b), expected.len(), "count in {b:?}");
         }
+        // A box beyond the frame on every side counts every point with coordinates.
+        assert_eq!(grid.count_in((-180.0, -90.0, 180.0, 90.0)), n - 1);
     }
 
     #[test]

@@ -1,0 +1,80 @@
+//! CPU time of one window frame with the 1M-account project: building the UI and painting
+//! the map (our code and walkers) plus egui's tessellation into triangles, i.e. everything
+//! the app does on the CPU before the GPU driver takes over.
+//!
+//! Run with `cargo bench --bench frame`. Target (issue 3): at most 16 ms per frame while
+//! panning and zooming, at country zoom and at city zoom, on this 2-core machine.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use tessera::app::{Document, TesseraApp};
+
+/// The same allocator as the app's binary (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const SIZE: egui::Vec2 = egui::vec2(1400.0, 860.0);
+
+fn input() -> egui::RawInput {
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SIZE)),
+        ..Default::default()
+    }
+}
+
+/// One frame: run the UI and tessellate its shapes, as eframe does.
+fn frame(ctx: &egui::Context, app: &mut TesseraApp) -> usize {
+    let output = ctx.run_ui(input(), |ui| app.show(ui));
+    let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+    primitives.len()
+}
+
+fn frames(c: &mut Criterion) {
+    let project = tessera::synth::project(1_000_000, 110, 1);
+    let mut app = TesseraApp::new(Document::unsaved(project));
+    let ctx = egui::Context::default();
+    for _ in 0..3 {
+        frame(&ctx, &mut app);
+    }
+    let mut group = c.benchmark_group("frame 1M accounts");
+    group.sample_size(30);
+    // (name, zoom, centre): the whole country; a region with just under the aggregation
+    // threshold of single accounts (the most points drawn one by one); a city (Utrecht).
+    let views = [
+        ("country", 7.6, (5.3, 52.2)),
+        ("region", 10.0, (5.12, 52.09)),
+        ("city", 12.0, (5.12, 52.09)),
+    ];
+    for (name, zoom, (lon, lat)) in views {
+        let mut step = 0u32;
+        group.bench_function(format!("pan at {name} zoom"), |b| {
+            b.iter(|| {
+                step += 1;
+                // Pan back and forth by a few screen points per frame.
+                let dx = f64::from(step % 20) * 0.002 * 2f64.powf(7.6 - zoom);
+                app.map.memory.center_at(walkers::lon_lat(lon + dx, lat));
+                let _ = app.map.memory.set_zoom(zoom);
+                black_box(frame(&ctx, &mut app))
+            })
+        });
+        group.bench_function(format!("zoom at {name} zoom"), |b| {
+            b.iter(|| {
+                step += 1;
+                // Zoom in and out continuously, as a scroll wheel does.
+                let z = zoom + f64::from(step % 10) * 0.05;
+                app.map.memory.center_at(walkers::lon_lat(lon, lat));
+                let _ = app.map.memory.set_zoom(z);
+                black_box(frame(&ctx, &mut app))
+            })
+        });
+        eprintln!(
+            "{name}: {} visible accounts (aggregated: {})",
+            app.map.visible_accounts, app.map.aggregated
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, frames);
+criterion_main!(benches);
