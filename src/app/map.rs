@@ -658,16 +658,20 @@ impl MapView {
                 .rep
                 .and_then(|r| doc.project.rep(r))
                 .map_or("no rep", |r| r.name.as_str());
-            let galley = painter.layout(
-                format!("{}\n{rep}", territory.name),
-                egui::FontId::proportional(14.0),
-                Color32::from_rgb(25, 25, 25),
-                f32::INFINITY,
-            );
-            let rect = Rect::from_center_size(centre, galley.size()).expand(4.0);
-            if placed.iter().any(|r| r.intersects(rect)) {
+            // Name and rep; where that does not fit, the name alone; else nothing.
+            let plates = [format!("{}\n{rep}", territory.name), territory.name.clone()];
+            let Some((galley, rect)) = plates.into_iter().find_map(|text| {
+                let galley = painter.layout(
+                    text,
+                    egui::FontId::proportional(14.0),
+                    Color32::from_rgb(25, 25, 25),
+                    f32::INFINITY,
+                );
+                let rect = Rect::from_center_size(centre, galley.size()).expand(4.0);
+                (!placed.iter().any(|r| r.intersects(rect))).then_some((galley, rect))
+            }) else {
                 continue;
-            }
+            };
             placed.push(rect);
             painter.rect_filled(
                 rect,

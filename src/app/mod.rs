@@ -90,7 +90,10 @@ pub struct TesseraApp {
     basemap: Option<Arc<Basemap>>,
     /// OpenStreetMap tiles, while switched on.
     osm: Option<OsmLayer>,
+    /// Fit the map to the project once the layout has settled.
     fit_pending: bool,
+    /// The map's size in the previous frame (the layout settles over the first frames).
+    last_map_size: egui::Vec2,
     /// CPU seconds of recent frames (from eframe), for the F12 overlay and `--screenshot`.
     frame_times: Vec<f32>,
     show_frame_time: bool,
@@ -119,6 +122,7 @@ impl TesseraApp {
             basemap: Basemap::load().ok().map(Arc::new),
             osm: None,
             fit_pending: true,
+            last_map_size: egui::Vec2::ZERO,
             frame_times: Vec::new(),
             show_frame_time: false,
             screenshot: None,
@@ -349,7 +353,11 @@ impl TesseraApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
                 map_size = ui.available_size();
-                if self.fit_pending {
+                // Fit once the map's size is the same two frames running: in the first frames
+                // the side panels are still being sized.
+                let settled = map_size == self.last_map_size;
+                self.last_map_size = map_size;
+                if self.fit_pending && settled {
                     self.fit_pending = false;
                     commands.push(Command::ZoomToFit);
                 }
@@ -727,6 +735,8 @@ pub fn run(project: Option<PathBuf>, screenshot: Option<PathBuf>) -> eframe::Res
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1400.0, 860.0])
             .with_title("Tessera"),
+        // OpenGL even when the tests' build also compiles wgpu (for the pixel snapshot).
+        renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
     if screenshot.is_some() {
