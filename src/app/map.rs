@@ -231,6 +231,18 @@ impl Shape2 {
     }
 }
 
+/// Size of an account's dot, relative to the standard one, when dots show potential: by
+/// area, from 0.4 times the standard (no potential) to 4 times (the largest potential).
+fn dot_scale(potential: Option<f64>, max_potential: f64) -> f32 {
+    let share = potential.map_or(0.0, |v| v / max_potential);
+    let share = if share.is_finite() {
+        share.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (0.4 + 3.6 * share).sqrt() as f32
+}
+
 /// Account dots, all in one mesh: a disc in the account's colour inside a ring (white, or
 /// red for an overlap), with a soft outer edge. Drawing tens of thousands of them through
 /// egui's general circle shapes costs several times more.
@@ -257,7 +269,8 @@ impl Dots {
     /// Radii of the disc, the ring's outer edge and the fading edge, in points.
     const RADII: [f32; 3] = [2.6, 3.5, 4.1];
 
-    fn add(&mut self, centre: Pos2, fill: Color32, ring: Color32) {
+    /// Adds a dot; `scale` multiplies its size (1 is the standard dot).
+    fn add(&mut self, centre: Pos2, scale: f32, fill: Color32, ring: Color32) {
         let mesh = &mut self.mesh;
         let base = mesh.vertices.len() as u32;
         let vertex = |pos: Pos2, color: Color32| Vertex {
@@ -268,6 +281,7 @@ impl Dots {
         mesh.vertices.push(vertex(centre, fill));
         let colours = [fill, ring, Color32::TRANSPARENT];
         for (radius, colour) in Self::RADII.into_iter().zip(colours) {
+            let radius = radius * scale;
             for corner in Self::CORNERS {
                 mesh.vertices.push(vertex(centre + corner * radius, colour));
             }
@@ -353,6 +367,8 @@ pub struct MapView {
     pub visible_accounts: usize,
     /// Whether the last frame aggregated accounts.
     pub aggregated: bool,
+    /// Whether single account dots are sized by potential.
+    pub size_by_potential: bool,
     /// The projection of the last frame (for tests and tools that need screen positions).
     pub last_screen: Option<Screen>,
 }
@@ -374,6 +390,7 @@ impl Default for MapView {
             recount: None,
             visible_accounts: 0,
             aggregated: false,
+            size_by_potential: false,
             last_screen: None,
         }
     }
@@ -544,7 +561,19 @@ impl MapView {
                 .zip(grid.ys())
                 .map(|(&x, &y)| mercator(x, y))
                 .unzip();
-            Arc::new(MercatorAccounts { x, y })
+            let max_potential = doc
+                .project
+                .accounts
+                .potentials()
+                .iter()
+                .copied()
+                .filter(|p| p.is_finite())
+                .fold(0.0, f64::max);
+            Arc::new(MercatorAccounts {
+                x,
+                y,
+                max_potential,
+            })
         }));
         let (mx, my) = (&accounts.x, &accounts.y);
         let view = screen.view();
@@ -604,15 +633,22 @@ impl MapView {
             .filter(|p| screen.rect.contains(*p));
         let mut nearest = (6.0f32, None);
         let mut dots = Dots::default();
+        let potentials = doc.project.accounts.potentials();
+        let size_by_potential = self.size_by_potential && accounts.max_potential > 0.0;
         grid.for_each_in(view, |p| {
             let s = screen.point_mercator(mx[p], my[p]);
             let row = grid.row(p);
-            if plan.is_gap(row) {
-                dots.add(s, GAP, Color32::WHITE);
-            } else if plan.is_overlap(row) {
-                dots.add(s, owner_colour(owners[p]), Color32::RED);
+            let scale = if size_by_potential {
+                dot_scale(potentials.get(row).copied(), accounts.max_potential)
             } else {
-                dots.add(s, owner_colour(owners[p]), Color32::WHITE);
+                1.0
+            };
+            if plan.is_gap(row) {
+                dots.add(s, scale, GAP, Color32::WHITE);
+            } else if plan.is_overlap(row) {
+                dots.add(s, scale, owner_colour(owners[p]), Color32::RED);
+            } else {
+                dots.add(s, scale, owner_colour(owners[p]), Color32::WHITE);
             }
             if let Some(ptr) = pointer {
                 let d = ptr.distance(s);
@@ -693,6 +729,8 @@ impl MapView {
 struct MercatorAccounts {
     x: Vec<f64>,
     y: Vec<f64>,
+    /// The largest potential of any account, for sizing dots by potential.
+    max_potential: f64,
 }
 
 /// What a count of accounts per cell needs, owned so that it can run on another thread.
@@ -908,4 +946,27 @@ pub fn paint_scale_bar(ui: &egui::Ui, projector: &Projector) {
         egui::FontId::proportional(11.0),
         Color32::from_gray(30),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dots_grow_with_potential_within_bounds() {
+        let max = 2_000_000.0;
+        let sizes: Vec<f32> = [0.0, 10_000.0, 500_000.0, 2_000_000.0]
+            .into_iter()
+            .map(|p| dot_scale(Some(p), max))
+            .collect();
+        assert!(sizes.windows(2).all(|w| w[0] < w[1]), "{sizes:?}");
+        assert!((sizes[0] - 0.4f32.sqrt()).abs() < 1e-6);
+        assert!((sizes[3] - 2.0).abs() < 1e-6, "largest has 4x the area");
+        // Bad data never makes a dot vanish or explode.
+        for bad in [Some(f64::NAN), Some(-5.0), Some(9e9), None] {
+            let s = dot_scale(bad, max);
+            assert!((0.6..=2.0).contains(&s), "{bad:?} -> {s}");
+        }
+        assert_eq!(dot_scale(Some(1.0), 0.0), 0.4f32.sqrt());
+    }
 }

@@ -53,6 +53,8 @@ pub enum Command {
     Zoom(f64),
     /// Show OpenStreetMap tiles under the map (true) or the embedded basemap only.
     SetOsmTiles(bool),
+    /// Size account dots by potential (true) or draw them all alike.
+    SizeByPotential(bool),
 }
 
 /// What is remembered between runs (eframe's RON storage).
@@ -67,6 +69,9 @@ pub struct Preferences {
     /// Whether OpenStreetMap tiles are shown (off unless the user switches them on).
     #[serde(default)]
     pub osm_tiles: bool,
+    /// Whether account dots are sized by potential.
+    #[serde(default)]
+    pub size_by_potential: bool,
 }
 
 const PREFERENCES_KEY: &str = "tessera-preferences";
@@ -264,6 +269,7 @@ impl TesseraApp {
                 let z = self.map.memory.zoom();
                 let _ = self.map.memory.set_zoom((z + step).clamp(2.0, 18.0));
             }
+            Command::SizeByPotential(on) => self.preferences.size_by_potential = on,
             Command::SetOsmTiles(on) => {
                 self.preferences.osm_tiles = on;
                 // Switching off drops the fetcher, so switching on again retries from scratch.
@@ -381,6 +387,7 @@ impl TesseraApp {
                     account: self.selected_account,
                 };
                 let map = &mut self.map;
+                map.size_by_potential = self.preferences.size_by_potential;
                 let mut memory = std::mem::take(&mut map.memory);
                 let tiles = self.osm.as_mut().map(|t| t as &mut dyn walkers::Tiles);
                 let tiles_on = tiles.is_some();
@@ -514,6 +521,13 @@ impl TesseraApp {
                     .changed()
                 {
                     commands.push(Command::SetOsmTiles(osm));
+                }
+                let mut sized = self.preferences.size_by_potential;
+                if ui
+                    .checkbox(&mut sized, "Size accounts by potential")
+                    .changed()
+                {
+                    commands.push(Command::SizeByPotential(sized));
                 }
                 ui.separator();
                 if ui.button("Zoom to fit  (F)").clicked() {

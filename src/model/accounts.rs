@@ -422,6 +422,10 @@ impl Accounts {
     pub fn potential(&self, i: usize) -> f64 {
         self.potential[i]
     }
+    /// Potentials of all rows, EUR/yr.
+    pub fn potentials(&self) -> &[f64] {
+        &self.potential
+    }
     /// Revenue of row `i`, EUR/yr.
     pub fn revenue(&self, i: usize) -> f64 {
         self.revenue[i]
