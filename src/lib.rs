@@ -9,6 +9,7 @@ pub mod app;
 pub mod basemap;
 pub mod cli;
 pub mod demo;
+pub mod edit;
 pub mod engine;
 pub mod io;
 pub mod model;

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use crate::engine::index::AccountGrid;
 use crate::engine::live::LivePlan;
 use crate::engine::report::PlanReport;
-use crate::model::{Project, Scenario};
-use crate::store::{ProjectFile, StoreResult};
+use crate::model::{Change, ChangeError, Edit, Project, Scenario, TerritoryId};
+use crate::store::{ProjectFile, StoreError, StoreResult};
 
 /// A project as the window holds it: the data, its file (none for the demo until saved),
 /// the chosen scenario, its live plan and its report.
@@ -22,6 +22,21 @@ pub struct Document {
     pub plan: LivePlan,
     /// Metrics, gaps, overlaps and balance of that scenario.
     pub report: PlanReport,
+    /// Edits that can be undone, oldest first.
+    pub undo: Vec<Edit>,
+    /// Edits undone that can be redone, most recently undone last.
+    pub redo: Vec<Edit>,
+}
+
+/// Why an edit was not made (the project and its file are as before).
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// The edit does not fit the project.
+    #[error("cannot apply the edit: {0}")]
+    Change(#[from] ChangeError),
+    /// The file could not be written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl Document {
@@ -90,6 +105,8 @@ impl Document {
             scenario,
             plan,
             report,
+            undo: Vec::new(),
+            redo: Vec::new(),
         }
     }
 
@@ -126,6 +143,98 @@ impl Document {
     pub fn refresh_report(&mut self) {
         if let Some(scenario) = self.project.scenarios.get(self.scenario) {
             self.report = PlanReport::from_plan(&self.project, scenario, &self.plan);
+        }
+    }
+
+    /// Makes an edit: applies it, writes it to the file in one transaction, updates the live
+    /// plan, and makes it undoable. On an error nothing has changed.
+    pub fn edit(&mut self, edit: Edit) -> Result<(), EditError> {
+        self.commit(&edit)?;
+        self.undo.push(edit);
+        self.redo.clear();
+        Ok(())
+    }
+
+    /// Undoes the last edit; returns its description, or `None` when there is nothing to undo.
+    pub fn undo(&mut self) -> Result<Option<String>, EditError> {
+        let Some(edit) = self.undo.pop() else {
+            return Ok(None);
+        };
+        if let Err(e) = self.commit(&edit.inverse()) {
+            self.undo.push(edit);
+            return Err(e);
+        }
+        let description = edit.description.clone();
+        self.redo.push(edit);
+        Ok(Some(description))
+    }
+
+    /// Redoes the last undone edit; returns its description, or `None` when there is none.
+    pub fn redo(&mut self) -> Result<Option<String>, EditError> {
+        let Some(edit) = self.redo.pop() else {
+            return Ok(None);
+        };
+        if let Err(e) = self.commit(&edit) {
+            self.redo.push(edit);
+            return Err(e);
+        }
+        let description = edit.description.clone();
+        self.undo.push(edit);
+        Ok(Some(description))
+    }
+
+    /// Applies an edit to the project and the file (all or nothing) and updates the plan.
+    fn commit(&mut self, edit: &Edit) -> Result<(), EditError> {
+        edit.apply(&mut self.project)?;
+        if let Some(file) = &mut self.file
+            && let Err(e) = file.write_edit(edit, &self.project)
+        {
+            // The file's transaction rolled back; bring the model back to match it.
+            let _ = edit.inverse().apply(&mut self.project);
+            return Err(e.into());
+        }
+        let current = self.current().map(|s| s.id);
+        let only_geometry = edit
+            .changes
+            .iter()
+            .all(|c| matches!(c, Change::Geometry { .. }) && Some(c.scenario()) == current);
+        if only_geometry {
+            for change in &edit.changes {
+                if let Change::Geometry {
+                    territory, after, ..
+                } = change
+                {
+                    self.update_geometry(*territory, after);
+                }
+            }
+            self.refresh_report();
+        } else {
+            let grid = self.plan.shared_grid();
+            (self.plan, self.report) = Self::compute(&self.project, self.scenario, grid);
+        }
+        Ok(())
+    }
+
+    /// Shows a territory of the current scenario with a new area, in memory only: the live
+    /// preview while a gesture is under way (the gesture's edit writes it when it ends).
+    pub fn preview_geometry(&mut self, territory: TerritoryId, geometry: &geo::MultiPolygon<f64>) {
+        let Some(t) = self
+            .current()
+            .and_then(|s| s.territories.iter().position(|x| x.id == territory))
+        else {
+            return;
+        };
+        self.project.scenarios[self.scenario].territories[t].geometry = geometry.clone();
+        self.update_geometry(territory, geometry);
+    }
+
+    /// Moves accounts between the live plan's territories after one area changed.
+    fn update_geometry(&mut self, territory: TerritoryId, geometry: &geo::MultiPolygon<f64>) {
+        if let Some(t) = self
+            .current()
+            .and_then(|s| s.territories.iter().position(|x| x.id == territory))
+        {
+            self.plan.set_geometry(&self.project.accounts, t, geometry);
         }
     }
 

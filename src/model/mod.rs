@@ -2,6 +2,7 @@
 //! them. No I/O and no user interface here; other layers read and change these types.
 
 mod accounts;
+mod change;
 mod colour;
 mod ids;
 mod plan;
@@ -9,6 +10,7 @@ mod project;
 mod settings;
 
 pub use accounts::{Account, AccountStatus, Accounts, Vocabulary};
+pub use change::{Change, ChangeError, Edit, next_territory_id};
 pub use colour::Colour;
 pub use ids::{AccountId, RepId, ScenarioId, TerritoryId};
 pub use plan::{Rep, Scenario, SegmentRule, Territory};

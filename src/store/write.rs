@@ -6,8 +6,8 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::{ProjectFile, StoreResult, sql_error};
 use crate::model::{
-    AccountId, Accounts, Project, Rep, RepId, Scenario, ScenarioId, Settings, Territory,
-    TerritoryId,
+    AccountId, Accounts, Change, Edit, Project, Rep, RepId, Scenario, ScenarioId, Settings,
+    Territory, TerritoryId,
 };
 
 /// GeoJSON text of a geometry, with coordinates exactly as held (shortest round-trip form).
@@ -258,6 +258,69 @@ impl ProjectFile {
                     params![scenario.0, account.0],
                 )?,
             };
+            Ok(())
+        })
+    }
+
+    /// Writes an edit, already applied to `project`, in one transaction: after a crash the
+    /// file holds all of it or none of it.
+    pub fn write_edit(&mut self, edit: &Edit, project: &Project) -> StoreResult<()> {
+        self.change(|tx| {
+            let mut renumber = Vec::new();
+            for change in &edit.changes {
+                let sid = change.scenario();
+                match change {
+                    Change::Geometry {
+                        territory, after, ..
+                    } => {
+                        tx.execute(
+                            "UPDATE territories SET geometry = ?1 WHERE id = ?2",
+                            params![geometry_to_text(after), territory.0],
+                        )?;
+                    }
+                    Change::Add { territory, .. } | Change::Properties { after: territory, .. } => {
+                        // Written as the project now holds it (geometry and position included).
+                        let scenario = project.scenario(sid);
+                        if let Some((position, t)) = scenario.and_then(|s| {
+                            s.territories
+                                .iter()
+                                .enumerate()
+                                .find(|(_, t)| t.id == territory.id)
+                        }) {
+                            upsert_territory(tx, sid, position, t)?;
+                        }
+                        renumber.push(sid);
+                    }
+                    Change::Remove { territory, .. } => {
+                        tx.execute("DELETE FROM territories WHERE id = ?1", [territory.id.0])?;
+                        renumber.push(sid);
+                    }
+                    Change::Overrides { changes, .. } => {
+                        for (account, _, after) in changes {
+                            match after {
+                                Some(t) => tx.execute(
+                                    "INSERT OR REPLACE INTO overrides (scenario_id, account_id, territory_id) VALUES (?1, ?2, ?3)",
+                                    params![sid.0, account.0, t.0],
+                                )?,
+                                None => tx.execute(
+                                    "DELETE FROM overrides WHERE scenario_id = ?1 AND account_id = ?2",
+                                    params![sid.0, account.0],
+                                )?,
+                            };
+                        }
+                    }
+                }
+            }
+            renumber.dedup();
+            for sid in renumber {
+                if let Some(scenario) = project.scenario(sid) {
+                    let mut update =
+                        tx.prepare_cached("UPDATE territories SET position = ?1 WHERE id = ?2")?;
+                    for (position, t) in scenario.territories.iter().enumerate() {
+                        update.execute(params![position as i64, t.id.0])?;
+                    }
+                }
+            }
             Ok(())
         })
     }

@@ -1,0 +1,243 @@
+//! Changes to a plan, each carrying what it needs to be undone.
+//!
+//! An [`Edit`] (one user gesture: "Moved border Noord/Oost") is a list of [`Change`]s. The
+//! window applies an edit to the project in memory and the store writes the same changes to
+//! the file in one transaction; undo applies [`Edit::inverse`].
+
+use geo::MultiPolygon;
+
+use super::{AccountId, Project, ScenarioId, Territory, TerritoryId};
+
+/// One change to one scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// A territory's area replaced.
+    Geometry {
+        /// The scenario holding the territory.
+        scenario: ScenarioId,
+        /// The territory.
+        territory: TerritoryId,
+        /// The area before.
+        before: MultiPolygon<f64>,
+        /// The area after.
+        after: MultiPolygon<f64>,
+    },
+    /// A territory added at a position of the scenario's list.
+    Add {
+        /// The scenario.
+        scenario: ScenarioId,
+        /// Index in the scenario's territories (0 is first).
+        position: usize,
+        /// The new territory.
+        territory: Territory,
+    },
+    /// A territory removed from a position of the scenario's list. Its overrides must have
+    /// been removed (by [`Change::Overrides`]) before, so that undo can bring them back.
+    Remove {
+        /// The scenario.
+        scenario: ScenarioId,
+        /// Index in the scenario's territories.
+        position: usize,
+        /// The removed territory, whole.
+        territory: Territory,
+    },
+    /// A territory's properties (everything but its area) changed.
+    Properties {
+        /// The scenario.
+        scenario: ScenarioId,
+        /// The territory before (its geometry is ignored).
+        before: Territory,
+        /// The territory after (its geometry is ignored).
+        after: Territory,
+    },
+    /// Named-account overrides set, moved or removed.
+    Overrides {
+        /// The scenario.
+        scenario: ScenarioId,
+        /// Per account: the territory before and after (`None`: no override).
+        changes: Vec<(AccountId, Option<TerritoryId>, Option<TerritoryId>)>,
+    },
+}
+
+/// Why a change cannot be applied to a project (the project is left as it was).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ChangeError {
+    /// The scenario is not in the project.
+    #[error("there is no scenario {0}")]
+    NoScenario(u32),
+    /// The territory is not in the scenario.
+    #[error("there is no territory {0} in this scenario")]
+    NoTerritory(u32),
+    /// A territory with this id exists already.
+    #[error("territory {0} exists already")]
+    Duplicate(u32),
+    /// The position is past the end of the scenario's list.
+    #[error("position {0} is past the end of the territory list")]
+    BadPosition(usize),
+}
+
+impl Change {
+    /// The change that undoes this one.
+    pub fn inverse(&self) -> Change {
+        match self.clone() {
+            Change::Geometry {
+                scenario,
+                territory,
+                before,
+                after,
+            } => Change::Geometry {
+                scenario,
+                territory,
+                before: after,
+                after: before,
+            },
+            Change::Add {
+                scenario,
+                position,
+                territory,
+            } => Change::Remove {
+                scenario,
+                position,
+                territory,
+            },
+            Change::Remove {
+                scenario,
+                position,
+                territory,
+            } => Change::Add {
+                scenario,
+                position,
+                territory,
+            },
+            Change::Properties {
+                scenario,
+                before,
+                after,
+            } => Change::Properties {
+                scenario,
+                before: after,
+                after: before,
+            },
+            Change::Overrides { scenario, changes } => Change::Overrides {
+                scenario,
+                changes: changes.into_iter().map(|(a, b, c)| (a, c, b)).collect(),
+            },
+        }
+    }
+
+    /// The scenario this change touches.
+    pub fn scenario(&self) -> ScenarioId {
+        match self {
+            Change::Geometry { scenario, .. }
+            | Change::Add { scenario, .. }
+            | Change::Remove { scenario, .. }
+            | Change::Properties { scenario, .. }
+            | Change::Overrides { scenario, .. } => *scenario,
+        }
+    }
+
+    /// Applies the change to `project`.
+    pub fn apply(&self, project: &mut Project) -> Result<(), ChangeError> {
+        let id = self.scenario();
+        let scenario = project
+            .scenarios
+            .iter_mut()
+            .find(|s| s.id == id)
+            .ok_or(ChangeError::NoScenario(id.0))?;
+        let find = |territories: &[Territory], t: TerritoryId| {
+            territories
+                .iter()
+                .position(|x| x.id == t)
+                .ok_or(ChangeError::NoTerritory(t.0))
+        };
+        match self {
+            Change::Geometry {
+                territory, after, ..
+            } => {
+                let k = find(&scenario.territories, *territory)?;
+                scenario.territories[k].geometry = after.clone();
+            }
+            Change::Add {
+                position,
+                territory,
+                ..
+            } => {
+                if scenario.territories.iter().any(|t| t.id == territory.id) {
+                    return Err(ChangeError::Duplicate(territory.id.0));
+                }
+                if *position > scenario.territories.len() {
+                    return Err(ChangeError::BadPosition(*position));
+                }
+                scenario.territories.insert(*position, territory.clone());
+            }
+            Change::Remove { territory, .. } => {
+                let k = find(&scenario.territories, territory.id)?;
+                scenario.territories.remove(k);
+                scenario.overrides.retain(|_, t| *t != territory.id);
+            }
+            Change::Properties { after, .. } => {
+                let k = find(&scenario.territories, after.id)?;
+                let geometry =
+                    std::mem::replace(&mut scenario.territories[k].geometry, MultiPolygon(vec![]));
+                scenario.territories[k] = Territory {
+                    geometry,
+                    ..after.clone()
+                };
+            }
+            Change::Overrides { changes, .. } => {
+                for (account, _, after) in changes {
+                    match after {
+                        Some(t) => scenario.overrides.insert(*account, *t),
+                        None => scenario.overrides.remove(account),
+                    };
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One user gesture: a readable description and its changes, applied in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    /// What the planner did, for the History panel ("Moved border Noord/Oost").
+    pub description: String,
+    /// The changes, in the order they are applied.
+    pub changes: Vec<Change>,
+}
+
+impl Edit {
+    /// The edit that undoes this one: the changes inverted, last first.
+    pub fn inverse(&self) -> Edit {
+        Edit {
+            description: format!("Undo: {}", self.description),
+            changes: self.changes.iter().rev().map(Change::inverse).collect(),
+        }
+    }
+
+    /// Applies every change to `project`; on an error, the changes already applied are
+    /// undone, so the project is as before.
+    pub fn apply(&self, project: &mut Project) -> Result<(), ChangeError> {
+        for (k, change) in self.changes.iter().enumerate() {
+            if let Err(e) = change.apply(project) {
+                for done in self.changes[..k].iter().rev() {
+                    // Inverting what just succeeded cannot fail.
+                    let _ = done.inverse().apply(project);
+                }
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The next free territory id in the project (ids are unique across scenarios).
+pub fn next_territory_id(project: &Project) -> TerritoryId {
+    let max = project
+        .scenarios
+        .iter()
+        .flat_map(|s| s.territories.iter().map(|t| t.id.0))
+        .max()
+        .unwrap_or(0);
+    TerritoryId(max + 1)
+}
