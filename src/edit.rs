@@ -49,10 +49,22 @@ pub fn nearest_vertex(
     near: Coord<f64>,
     distance: impl Fn(Coord<f64>, Coord<f64>) -> f64,
 ) -> Option<(Coord<f64>, f64)> {
+    nearest_vertex_among(scenario, near, distance, |_| true)
+}
+
+/// The vertex nearest to `near` among the territories (by index) that `include` accepts.
+pub fn nearest_vertex_among(
+    scenario: &Scenario,
+    near: Coord<f64>,
+    distance: impl Fn(Coord<f64>, Coord<f64>) -> f64,
+    include: impl Fn(usize) -> bool,
+) -> Option<(Coord<f64>, f64)> {
     scenario
         .territories
         .iter()
-        .flat_map(|t| rings(&t.geometry).flat_map(|r| r.0.iter().copied()))
+        .enumerate()
+        .filter(|(t, _)| include(*t))
+        .flat_map(|(_, t)| rings(&t.geometry).flat_map(|r| r.0.iter().copied()))
         .map(|c| (c, distance(c, near)))
         .min_by(|a, b| a.1.total_cmp(&b.1))
 }
@@ -93,6 +105,27 @@ pub fn move_vertex(scenario: &Scenario, from: Coord<f64>, to: Coord<f64>) -> New
             (t, area)
         })
         .collect()
+}
+
+/// The areas with the vertex at `from` moved to `to` (areas as a gesture started).
+pub fn moved(areas: &NewAreas, from: Coord<f64>, to: Coord<f64>) -> NewAreas {
+    areas
+        .iter()
+        .map(|(t, area)| {
+            let mut area = area.clone();
+            rings_mut(&mut area, |ring| {
+                for c in ring.iter_mut().filter(|c| **c == from) {
+                    *c = to;
+                }
+            });
+            (*t, area)
+        })
+        .collect()
+}
+
+/// The current areas of the territories that have a vertex at `at`.
+pub fn areas_at(scenario: &Scenario, at: Coord<f64>) -> NewAreas {
+    sharing(scenario, at).collect()
 }
 
 /// Inserts a vertex at `at` into the edge `a`-`b`, in every territory that has that edge, so

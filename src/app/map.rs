@@ -405,6 +405,12 @@ impl MapView {
         self.recount = None;
     }
 
+    /// Forgets the territory drawings and recounts owners (after an edit, undo or redo).
+    pub fn plan_edited(&mut self) {
+        self.territory_shapes.clear();
+        self.owners_changed();
+    }
+
     /// Marks what depends on account ownership as out of date (after territories were
     /// edited); the aggregate keeps being drawn until its recount is ready.
     pub fn owners_changed(&mut self) {

@@ -9,6 +9,7 @@ mod document;
 mod map;
 mod panels;
 mod tiles;
+mod tools;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,6 +21,7 @@ pub use document::Document;
 pub use map::{MapView, Screen};
 pub use panels::value_text;
 pub use tiles::{OsmLayer, TileHealth};
+pub use tools::{Editing, Tool};
 
 use crate::basemap::Basemap;
 use crate::engine::balance::BalanceMetric;
@@ -55,6 +57,21 @@ pub enum Command {
     SetOsmTiles(bool),
     /// Size account dots by potential (true) or draw them all alike.
     SizeByPotential(bool),
+    /// Use another editing tool.
+    SetTool(Tool),
+    /// Undo the last edit.
+    Undo,
+    /// Redo the last undone edit.
+    Redo,
+    /// Merge the second selected territory into the selected one.
+    Merge,
+    /// Answer for a drawn territory over others: take their area (true), keep the overlap
+    /// (false), or drop the drawing (`None`).
+    ResolveDrawing(Option<bool>),
+    /// Add a second territory to the selection (Shift+click), or clear it.
+    AlsoSelect(Option<usize>),
+    /// Make this edit (a tool finished a gesture).
+    Edit(crate::model::Edit),
 }
 
 /// What is remembered between runs (eframe's RON storage).
@@ -86,6 +103,8 @@ pub struct TesseraApp {
     pub selected: Option<usize>,
     /// Selected account (row).
     pub selected_account: Option<usize>,
+    /// The editing tools' state.
+    pub editing: Editing,
     /// Metric in the balance panel.
     pub metric: BalanceMetric,
     /// An error to show (file could not be opened, ...).
@@ -121,6 +140,7 @@ impl TesseraApp {
             map: MapView::default(),
             selected: None,
             selected_account: None,
+            editing: Editing::default(),
             metric: BalanceMetric::Workload,
             error: None,
             preferences: Preferences::default(),
@@ -270,11 +290,74 @@ impl TesseraApp {
                 let _ = self.map.memory.set_zoom((z + step).clamp(2.0, 18.0));
             }
             Command::SizeByPotential(on) => self.preferences.size_by_potential = on,
+            Command::SetTool(tool) => self.editing.set_tool(tool),
+            Command::Undo => {
+                let result = self.doc.undo();
+                self.after_history(result);
+            }
+            Command::Redo => {
+                let result = self.doc.redo();
+                self.after_history(result);
+            }
+            Command::Merge => {
+                if let (Some(a), Some(b)) = (self.selected, self.editing.also_selected)
+                    && let Some(scenario) = self.doc.current()
+                {
+                    match crate::edit::merge(scenario, a, b) {
+                        Ok(edit) => self.make_edit(edit),
+                        Err(e) => self.error = Some(e.0),
+                    }
+                }
+            }
+            Command::ResolveDrawing(answer) => match answer {
+                Some(take) => {
+                    let outcome = self.editing.resolve_pending(&self.doc, take);
+                    self.outcome(outcome);
+                }
+                None => self.editing.pending = None,
+            },
+            Command::AlsoSelect(t) => self.editing.also_selected = t,
+            Command::Edit(edit) => self.make_edit(edit),
             Command::SetOsmTiles(on) => {
                 self.preferences.osm_tiles = on;
                 // Switching off drops the fetcher, so switching on again retries from scratch.
                 self.osm = None;
             }
+        }
+    }
+
+    /// Makes an edit and redraws what it changed; an error goes to the error window.
+    fn make_edit(&mut self, edit: crate::model::Edit) {
+        match self.doc.edit(edit) {
+            Ok(()) => self.after_change(),
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    fn after_history(&mut self, result: Result<Option<String>, document::EditError>) {
+        match result {
+            Ok(Some(_)) => self.after_change(),
+            Ok(None) => {}
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// After the plan changed: redraw, and drop selections that no longer exist.
+    fn after_change(&mut self) {
+        self.map.plan_edited();
+        let count = self.doc.current().map_or(0, |s| s.territories.len());
+        self.selected = self.selected.filter(|t| *t < count);
+        self.editing.also_selected = self
+            .editing
+            .also_selected
+            .filter(|t| *t < count && Some(*t) != self.selected);
+    }
+
+    fn outcome(&mut self, outcome: tools::Outcome) {
+        match outcome {
+            tools::Outcome::None => {}
+            tools::Outcome::Edit(edit) => self.make_edit(edit),
+            tools::Outcome::Refused(why) => self.error = Some(why),
         }
     }
 
@@ -319,6 +402,7 @@ impl TesseraApp {
         let mut commands = Vec::new();
         self.keyboard(ui.ctx(), &mut commands);
         egui::Panel::top("menu").show(ui, |ui| self.menu(ui, &mut commands));
+        egui::Panel::top("tools").show(ui, |ui| self.toolbar(ui, &mut commands));
         egui::Panel::bottom("status").show(ui, |ui| {
             let note = if self.map.aggregated {
                 "accounts aggregated: zoom in for single accounts"
@@ -344,6 +428,8 @@ impl TesseraApp {
                         ui.heading("Selected account");
                         account_details(ui, &self.doc, row);
                     }
+                    ui.separator();
+                    panels::history(ui, &self.doc);
                 });
             });
         egui::Panel::right("balance")
@@ -351,7 +437,13 @@ impl TesseraApp {
             .default_size(330.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    panels::balance(ui, &self.doc, self.metric, &mut commands)
+                    panels::balance(
+                        ui,
+                        &self.doc,
+                        self.metric,
+                        self.editing.baseline.as_deref(),
+                        &mut commands,
+                    )
                 });
             });
         let mut map_size = egui::Vec2::new(800.0, 600.0);
@@ -391,31 +483,63 @@ impl TesseraApp {
                 let mut memory = std::mem::take(&mut map.memory);
                 let tiles = self.osm.as_mut().map(|t| t as &mut dyn walkers::Tiles);
                 let tiles_on = tiles.is_some();
-                walkers::Map::new(tiles, &mut memory, centre).show(
-                    ui,
-                    |ui, response, projector, _| {
+                let editing = &self.editing;
+                let tool = editing.tool;
+                // A drag on a handle moves the handle, not the map; a double-click finishes
+                // a drawing rather than zooming.
+                let pan = !(tool == Tool::Reshape && (editing.over_handle || editing.dragging()));
+                let shift = ui.input(|i| i.modifiers.shift);
+                let inner = walkers::Map::new(tiles, &mut memory, centre)
+                    .panning(pan)
+                    .double_click_to_zoom(matches!(tool, Tool::Select | Tool::Reshape))
+                    .show(ui, |ui, response, projector, _| {
                         map.paint(ui, projector, doc, basemap.as_deref(), selection);
+                        if let Some(screen) = &map.last_screen {
+                            editing.paint(ui, doc, screen, selection.territory);
+                        }
                         map::paint_scale_bar(ui, projector);
                         map_buttons(ui, &mut commands);
                         if tiles_on {
                             tile_notes(ui, offline);
                         }
-                        if response.clicked() {
+                        if response.clicked() && matches!(tool, Tool::Select | Tool::Reshape) {
+                            let territory = map.pointer.and_then(|p| territory_at(doc, p));
                             commands.push(match map.hovered_account {
-                                Some(row) => Command::SelectAccount(Some(row)),
-                                None => Command::PickTerritory(
-                                    map.pointer.and_then(|p| territory_at(doc, p)),
-                                ),
+                                _ if shift => Command::AlsoSelect(territory),
+                                Some(row) if tool == Tool::Select => {
+                                    Command::SelectAccount(Some(row))
+                                }
+                                _ => Command::PickTerritory(territory),
                             });
                         }
-                        if let Some(row) = map.hovered_account {
+                        if let Some(row) = map.hovered_account
+                            && !editing.dragging()
+                        {
                             response
                                 .clone()
                                 .on_hover_ui_at_pointer(|ui| account_details(ui, doc, row));
                         }
-                    },
-                );
+                    });
                 map.memory = memory;
+                let free = ui.input(|i| i.modifiers.alt);
+                let outcome = match tool {
+                    Tool::Reshape => self.editing.reshape(
+                        &inner.response,
+                        &mut self.doc,
+                        &mut self.map,
+                        self.selected,
+                        free,
+                    ),
+                    Tool::Draw | Tool::Split => self.editing.sketching(
+                        &inner.response,
+                        &self.doc,
+                        &self.map,
+                        self.selected,
+                        free,
+                    ),
+                    Tool::Select => tools::Outcome::None,
+                };
+                self.outcome(outcome);
                 if let Some(osm) = &mut self.osm {
                     osm.health.end_frame(std::time::Instant::now());
                     if offline {
@@ -426,6 +550,7 @@ impl TesseraApp {
                 }
             });
         self.error_window(ui.ctx());
+        self.drawing_question(ui.ctx(), &mut commands);
         for command in commands {
             self.apply(command, map_size);
         }
@@ -440,6 +565,7 @@ impl TesseraApp {
         let shortcut = |modifiers, key| KeyboardShortcut::new(modifiers, key);
         let (mut new, mut open, mut save, mut save_as, mut quit) =
             (false, false, false, false, false);
+        let (mut finish, mut back, mut escape, mut delete) = (false, false, false, false);
         ctx.input_mut(|i| {
             new = i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::N));
             open = i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::O));
@@ -449,7 +575,29 @@ impl TesseraApp {
             if i.key_pressed(Key::F12) {
                 self.show_frame_time = !self.show_frame_time;
             }
+            if i.consume_shortcut(&shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z))
+                || i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::Y))
+            {
+                commands.push(Command::Redo);
+            }
+            if i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::Z)) {
+                commands.push(Command::Undo);
+            }
             if !typing {
+                for (key, tool) in [
+                    (Key::V, Tool::Select),
+                    (Key::D, Tool::Draw),
+                    (Key::R, Tool::Reshape),
+                    (Key::X, Tool::Split),
+                ] {
+                    if i.key_pressed(key) && i.modifiers.is_none() {
+                        commands.push(Command::SetTool(tool));
+                    }
+                }
+                finish = i.key_pressed(Key::Enter);
+                back = i.key_pressed(Key::Backspace);
+                escape = i.key_pressed(Key::Escape);
+                delete = i.key_pressed(Key::Delete);
                 if i.key_pressed(Key::F) {
                     commands.push(Command::ZoomToFit);
                 }
@@ -461,6 +609,23 @@ impl TesseraApp {
                 }
             }
         });
+        if finish {
+            let outcome = self.editing.finish_sketch(&self.doc, self.selected);
+            self.outcome(outcome);
+        }
+        if back {
+            self.editing.sketch.pop();
+        }
+        if escape {
+            self.editing.cancel(&mut self.doc, &mut self.map);
+        }
+        if delete
+            && self.editing.tool == Tool::Reshape
+            && let Some(at) = self.vertex_under_pointer(ctx)
+        {
+            let outcome = tools::remove(&self.doc, at);
+            self.outcome(outcome);
+        }
         // Dialogs block, so they open after egui's input is released.
         if new && let Some(p) = pick_save() {
             commands.push(Command::New(p));
@@ -478,6 +643,90 @@ impl TesseraApp {
         if quit {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
+    }
+
+    /// The vertex within catching distance of the pointer, if any.
+    fn vertex_under_pointer(&self, ctx: &egui::Context) -> Option<geo::Coord<f64>> {
+        let screen = self.map.last_screen?;
+        let p = ctx.pointer_hover_pos()?;
+        let (x, y) = screen.lon_lat(p);
+        let distance = |a: geo::Coord<f64>, b: geo::Coord<f64>| {
+            f64::from(screen.point(a.x, a.y).distance(screen.point(b.x, b.y)))
+        };
+        crate::edit::nearest_vertex(self.doc.current()?, geo::Coord { x, y }, distance)
+            .filter(|(_, d)| *d <= tools::CATCH)
+            .map(|(c, _)| c)
+    }
+
+    /// Tool buttons, undo/redo, merge, and what the tool does.
+    fn toolbar(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.horizontal(|ui| {
+            for tool in Tool::ALL {
+                if ui
+                    .selectable_label(self.editing.tool == tool, tool.label())
+                    .on_hover_text(tool.hint())
+                    .clicked()
+                {
+                    commands.push(Command::SetTool(tool));
+                }
+            }
+            ui.separator();
+            let merge = ui.add_enabled(
+                self.selected.is_some() && self.editing.also_selected.is_some(),
+                egui::Button::new("Merge"),
+            );
+            if merge
+                .on_hover_text("Merge the Shift+clicked territory into the selected one")
+                .clicked()
+            {
+                commands.push(Command::Merge);
+            }
+            ui.separator();
+            let undo = self.doc.undo.last().map(|e| e.description.as_str());
+            let redo = self.doc.redo.last().map(|e| e.description.as_str());
+            if ui
+                .add_enabled(undo.is_some(), egui::Button::new("Undo"))
+                .on_hover_text(format!("Ctrl+Z: {}", undo.unwrap_or("nothing to undo")))
+                .clicked()
+            {
+                commands.push(Command::Undo);
+            }
+            if ui
+                .add_enabled(redo.is_some(), egui::Button::new("Redo"))
+                .on_hover_text(format!(
+                    "Ctrl+Shift+Z: {}",
+                    redo.unwrap_or("nothing to redo")
+                ))
+                .clicked()
+            {
+                commands.push(Command::Redo);
+            }
+            ui.separator();
+            ui.label(egui::RichText::new(self.editing.tool.hint()).weak());
+        });
+    }
+
+    /// A drawn territory covers others: ask whether it takes their area or overlaps them.
+    fn drawing_question(&self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let Some((_, covered)) = &self.editing.pending else {
+            return;
+        };
+        egui::Window::new("The new territory covers others")
+            .collapsible(false)
+            .show(ctx, |ui| {
+                ui.label(format!("It covers part of {}.", covered.join(", ")));
+                ui.horizontal(|ui| {
+                    if ui.button("Take that area from them").clicked() {
+                        commands.push(Command::ResolveDrawing(Some(true)));
+                    }
+                    if ui.button("Keep the overlap").clicked() {
+                        commands.push(Command::ResolveDrawing(Some(false)));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        commands.push(Command::ResolveDrawing(None));
+                    }
+                });
+            });
     }
 
     fn menu(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {

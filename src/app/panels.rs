@@ -7,6 +7,7 @@ use super::Command;
 use super::document::Document;
 use super::map::colour;
 use crate::engine::balance::{BalanceMetric, MetricBalance};
+use crate::engine::report::TerritoryReport;
 
 pub use crate::numbers::whole;
 
@@ -96,6 +97,7 @@ pub fn balance(
     ui: &mut egui::Ui,
     doc: &Document,
     metric: BalanceMetric,
+    baseline: Option<&[TerritoryReport]>,
     commands: &mut Vec<Command>,
 ) {
     ui.heading("Balance");
@@ -126,7 +128,7 @@ pub fn balance(
     let Some(b) = doc.report.balance_of(metric) else {
         return;
     };
-    bars(ui, doc, metric, b, tolerance);
+    bars(ui, doc, metric, b, tolerance, baseline);
     ui.label(format!(
         "Mean {}   Largest deviation {:.1} %",
         metric_value_text(metric, b.mean),
@@ -169,6 +171,7 @@ fn bars(
     metric: BalanceMetric,
     b: &MetricBalance,
     tolerance: f64,
+    baseline: Option<&[TerritoryReport]>,
 ) {
     let values: Vec<Option<f64>> = doc
         .report
@@ -223,6 +226,20 @@ fn bars(
             } else {
                 RichText::new(text)
             });
+            // While a border is dragged: the change since the gesture began.
+            if let Some(before) = baseline
+                .and_then(|b| b.get(t))
+                .and_then(|r| metric.value(&r.metrics))
+                && (v - before).abs() > 1e-9
+            {
+                let delta = v - before;
+                let sign = if delta > 0.0 { "+" } else { "-" };
+                ui.label(
+                    RichText::new(format!("{sign}{}", metric_value_text(metric, delta.abs())))
+                        .color(Color32::from_rgb(230, 170, 40))
+                        .strong(),
+                );
+            }
         });
     }
     // The tolerance band and the mean line over all rows.
@@ -280,4 +297,21 @@ pub fn status(
             ui.label(note);
         }
     });
+}
+
+/// The edits that can be undone (newest first) and redone (greyed).
+pub fn history(ui: &mut egui::Ui, doc: &Document) {
+    egui::CollapsingHeader::new("History")
+        .default_open(true)
+        .show(ui, |ui| {
+            if doc.undo.is_empty() && doc.redo.is_empty() {
+                ui.label(RichText::new("No edits yet").weak());
+            }
+            for edit in doc.redo.iter() {
+                ui.label(RichText::new(format!("{} (undone)", edit.description)).weak());
+            }
+            for edit in doc.undo.iter().rev() {
+                ui.label(&edit.description);
+            }
+        });
 }

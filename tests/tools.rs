@@ -1,0 +1,310 @@
+//! The editing tools driven like a planner would, with egui_kittest: pointer presses, moves
+//! and releases on the map, keys, and buttons; asserted on the model, the live metrics and
+//! the history.
+
+use egui::{Pos2, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use geo::{Area, Coord, Intersects};
+use tessera::app::{Command, Document, TesseraApp, Tool};
+
+type H = Harness<'static, TesseraApp>;
+
+fn harness() -> H {
+    let app = TesseraApp::new(Document::demo().expect("demo"));
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1400.0, 860.0))
+        .build_ui_state(|ui, app: &mut TesseraApp| app.show(ui), app);
+    harness.run_steps(4);
+    harness
+}
+
+fn command(h: &mut H, c: Command) {
+    h.state_mut().apply(c, Vec2::new(700.0, 700.0));
+    h.run_steps(2);
+}
+
+fn button(h: &H, pos: Pos2, pressed: bool) {
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    });
+}
+
+fn click(h: &mut H, pos: Pos2) {
+    h.hover_at(pos);
+    h.run_steps(1);
+    button(h, pos, true);
+    button(h, pos, false);
+    h.run_steps(2);
+}
+
+fn screen_point(h: &H, c: Coord<f64>) -> Pos2 {
+    let screen = h.state().map.last_screen.expect("drawn");
+    screen.point(c.x, c.y)
+}
+
+fn territory_count(h: &H) -> usize {
+    h.state().doc.current().expect("scenario").territories.len()
+}
+
+/// A vertex of the Noord/Oost border (no other territory's) that is on screen, away from the map's buttons.
+fn shared_vertex_on_screen(h: &H) -> Coord<f64> {
+    let app = h.state();
+    let s = app.doc.current().expect("scenario");
+    let screen = app.map.last_screen.expect("drawn");
+    let oost = &s.territories[1].geometry;
+    s.territories[0]
+        .geometry
+        .0
+        .iter()
+        .flat_map(|p| p.exterior().0.iter().copied())
+        .find(|c| {
+            oost.0.iter().any(|p| p.exterior().0.contains(c))
+                && s.territories[2..]
+                    .iter()
+                    .all(|t| !t.geometry.0.iter().any(|p| p.exterior().0.contains(c)))
+                && screen.rect.shrink(80.0).contains(screen.point(c.x, c.y))
+        })
+        .expect("a shared vertex on screen")
+}
+
+#[test]
+fn dragging_a_shared_vertex_moves_both_territories_live_and_undo_restores_them() {
+    let mut h = harness();
+    command(&mut h, Command::SetTool(Tool::Reshape));
+    let before = h.state().doc.project.clone();
+    let at = shared_vertex_on_screen(&h);
+    let start = screen_point(&h, at);
+    h.hover_at(start);
+    h.run_steps(2);
+    assert!(h.state().editing.over_handle, "the pointer is on a vertex");
+    h.drag_at(start);
+    h.run_steps(1);
+    // Move in small steps, as a hand does; the live plan follows every frame.
+    for k in 1..=10 {
+        h.hover_at(start + Vec2::new(4.0 * k as f32, 2.0 * k as f32));
+        h.run_steps(1);
+    }
+    {
+        let app = h.state();
+        assert!(app.editing.dragging());
+        assert!(
+            app.editing.baseline.is_some(),
+            "the balance panel shows changes"
+        );
+        assert!(
+            app.doc.undo.is_empty(),
+            "nothing is committed during the drag"
+        );
+        let noord = &app.doc.current().expect("s").territories[0].geometry;
+        assert!(
+            !noord.0.iter().any(|p| p.exterior().0.contains(&at)),
+            "the preview moved the vertex"
+        );
+    }
+    let end = start + Vec2::new(40.0, 20.0);
+    button(&h, end, false);
+    h.run_steps(2);
+    let app = h.state();
+    assert!(!app.editing.dragging());
+    let s = app.doc.current().expect("scenario");
+    let old = &before.scenarios[0].territories[0].geometry;
+    let moved_to = s.territories[0]
+        .geometry
+        .0
+        .iter()
+        .flat_map(|p| p.exterior().0.iter().copied())
+        .find(|c| !old.0.iter().any(|p| p.exterior().0.contains(c)))
+        .expect("Noord has a moved vertex");
+    assert!(
+        s.territories[1]
+            .geometry
+            .0
+            .iter()
+            .any(|p| p.exterior().0.contains(&moved_to)),
+        "Oost has the same vertex: the border moved in both"
+    );
+    assert_eq!(app.doc.report.gaps, 0, "no gap opened");
+    assert_eq!(app.doc.report.overlaps, 0, "no overlap appeared");
+    assert_eq!(app.doc.undo.len(), 1, "one gesture, one step");
+    assert_eq!(app.doc.undo[0].description, "Moved border Noord/Oost");
+    assert!(
+        h.query_by_label("Moved border Noord/Oost").is_some(),
+        "listed in History"
+    );
+    // The metrics match a fresh computation.
+    let fresh = tessera::engine::report::PlanReport::compute(&app.doc.project, s);
+    assert_eq!(fresh.territories, app.doc.report.territories);
+    command(&mut h, Command::Undo);
+    assert_eq!(h.state().doc.project, before, "undo gives the plan back");
+    command(&mut h, Command::Redo);
+    assert!(
+        h.state().doc.current().expect("s").territories[1]
+            .geometry
+            .0
+            .iter()
+            .any(|p| p.exterior().0.contains(&moved_to))
+    );
+}
+
+#[test]
+fn drawing_a_territory_at_sea_adds_it_and_undo_removes_it() {
+    let mut h = harness();
+    command(&mut h, Command::SetTool(Tool::Draw));
+    // Off the coast of Holland: no territory there.
+    let corners = [(3.4, 52.3), (3.9, 52.3), (3.9, 52.7), (3.4, 52.7)];
+    for (x, y) in corners {
+        let p = screen_point(&h, Coord { x, y });
+        click(&mut h, p);
+    }
+    assert_eq!(h.state().editing.sketch.len(), 4);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(territory_count(&h), 5);
+    let app = h.state();
+    let new = app
+        .doc
+        .current()
+        .expect("s")
+        .territories
+        .last()
+        .expect("new");
+    assert_eq!(new.name, "Territory");
+    assert!(new.geometry.unsigned_area() > 0.1);
+    assert_eq!(
+        app.doc.undo.last().map(|e| e.description.as_str()),
+        Some("Drew Territory")
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(2);
+    assert_eq!(territory_count(&h), 4, "Ctrl+Z removes it");
+}
+
+#[test]
+fn a_drawing_over_territories_asks_and_can_take_their_area() {
+    let mut h = harness();
+    command(&mut h, Command::SetTool(Tool::Draw));
+    // Around Utrecht, across the West/Oost border.
+    for (x, y) in [(5.0, 52.0), (5.3, 52.0), (5.3, 52.2), (5.0, 52.2)] {
+        let p = screen_point(&h, Coord { x, y });
+        click(&mut h, p);
+    }
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("It covers part of").is_some());
+    assert_eq!(territory_count(&h), 4, "nothing yet");
+    h.get_by_label("Take that area from them").click();
+    h.run_steps(3);
+    let app = h.state();
+    assert_eq!(territory_count(&h), 5);
+    let s = app.doc.current().expect("s");
+    let new = &s.territories[4].geometry;
+    let size = new.unsigned_area();
+    for t in &s.territories[..4] {
+        let shared = t.geometry.intersection_area(new);
+        assert!(
+            shared < 1e-6 * size,
+            "{} gave up the area ({shared})",
+            t.name
+        );
+    }
+    assert_eq!(app.doc.report.overlaps, 0);
+    assert!(
+        app.doc.report.territories[4].metrics.accounts > 0,
+        "Utrecht's accounts moved"
+    );
+}
+
+trait IntersectionArea {
+    fn intersection_area(&self, other: &geo::MultiPolygon<f64>) -> f64;
+}
+
+impl IntersectionArea for geo::MultiPolygon<f64> {
+    fn intersection_area(&self, other: &geo::MultiPolygon<f64>) -> f64 {
+        use geo::BooleanOps;
+        if !self.intersects(other) {
+            return 0.0;
+        }
+        self.intersection(other).unsigned_area()
+    }
+}
+
+#[test]
+fn split_along_a_line_then_merge_back() {
+    let mut h = harness();
+    let zuid_before = h.state().doc.current().expect("s").territories[3].clone();
+    command(&mut h, Command::PickTerritory(Some(3)));
+    command(&mut h, Command::SetTool(Tool::Split));
+    let b = geo::BoundingRect::bounding_rect(&zuid_before.geometry).expect("bounds");
+    let x = (b.min().x + b.max().x) / 2.0;
+    for y in [b.max().y + 0.05, b.min().y - 0.05] {
+        let p = screen_point(&h, Coord { x, y });
+        click(&mut h, p);
+    }
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(territory_count(&h), 5, "Zuid was split");
+    {
+        let app = h.state();
+        let s = app.doc.current().expect("s");
+        assert_eq!(s.territories[4].name, "Zuid 2");
+        let total: u64 = app.doc.report.territories[3..]
+            .iter()
+            .map(|t| t.metrics.accounts)
+            .sum();
+        assert_eq!(total, 256, "Zuid's accounts are in its two parts");
+        assert_eq!(app.doc.report.gaps, 0);
+    }
+    // Select Zuid, Shift+click Zuid 2 (here through the command the click makes), merge.
+    command(&mut h, Command::PickTerritory(Some(3)));
+    command(&mut h, Command::AlsoSelect(Some(4)));
+    h.get_by_label("Merge").click();
+    h.run_steps(2);
+    let app = h.state();
+    assert_eq!(territory_count(&h), 4, "merged back");
+    assert_eq!(app.doc.report.territories[3].metrics.accounts, 256);
+    let merged = &app.doc.current().expect("s").territories[3].geometry;
+    let (a, b) = (merged.unsigned_area(), zuid_before.geometry.unsigned_area());
+    assert!((a - b).abs() < 1e-6 * b, "{a} vs {b}");
+    assert_eq!(app.doc.undo.len(), 2);
+    // Undo both: Zuid exactly as before.
+    command(&mut h, Command::Undo);
+    command(&mut h, Command::Undo);
+    assert_eq!(
+        h.state().doc.current().expect("s").territories[3],
+        zuid_before
+    );
+}
+
+#[test]
+fn a_vertex_can_be_removed_with_a_right_click() {
+    let mut h = harness();
+    command(&mut h, Command::SetTool(Tool::Reshape));
+    let at = shared_vertex_on_screen(&h);
+    let p = screen_point(&h, at);
+    h.hover_at(p);
+    h.run_steps(2);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    h.run_steps(2);
+    let app = h.state();
+    let s = app.doc.current().expect("s");
+    for t in &s.territories[..2] {
+        assert!(
+            !t.geometry.0.iter().any(|p| p.exterior().0.contains(&at)),
+            "{}",
+            t.name
+        );
+    }
+    assert_eq!(app.doc.undo.len(), 1);
+    assert!(app.doc.undo[0].description.starts_with("Removed"));
+}
