@@ -226,6 +226,7 @@ impl Document {
         };
         self.project.scenarios[self.scenario].territories[t].geometry = geometry.clone();
         self.update_geometry(territory, geometry);
+        self.refresh_report();
     }
 
     /// Moves accounts between the live plan's territories after one area changed.

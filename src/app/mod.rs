@@ -490,7 +490,11 @@ impl TesseraApp {
                 let pan = !(tool == Tool::Reshape && (editing.over_handle || editing.dragging()));
                 let shift = ui.input(|i| i.modifiers.shift);
                 let inner = walkers::Map::new(tiles, &mut memory, centre)
-                    .panning(pan)
+                    .drag_pan_buttons(if pan {
+                        egui::DragPanButtons::PRIMARY
+                    } else {
+                        egui::DragPanButtons::empty()
+                    })
                     .double_click_to_zoom(matches!(tool, Tool::Select | Tool::Reshape))
                     .show(ui, |ui, response, projector, _| {
                         map.paint(ui, projector, doc, basemap.as_deref(), selection);

@@ -184,7 +184,8 @@ fn bars(
         .flatten()
         .fold(b.mean * (1.0 + tolerance), |m, v| m.max(*v))
         .max(1e-9);
-    let bar_w = (ui.available_width() - 170.0).max(60.0);
+    // Room for the name, the value and, while a border is dragged, the change.
+    let bar_w = (ui.available_width() - 240.0).max(60.0);
     let mut x_range = None;
     let mut top = f32::INFINITY;
     let mut bottom = f32::NEG_INFINITY;

@@ -187,7 +187,11 @@ impl Editing {
                 .and_then(|t| edit::nearest_midpoint(scenario, t, lon_lat(&screen, p), distance))
                 .filter(|(_, _, d)| *d <= CATCH)
         });
-        self.over_handle = vertex.is_some() || midpoint.is_some();
+        // Latched while the button is down: a press on a handle must not turn into a pan
+        // when the pointer leaves the handle before the drag is recognised.
+        if !response.ctx.input(|i| i.pointer.any_down()) {
+            self.over_handle = vertex.is_some() || midpoint.is_some();
+        }
 
         if self.drag.is_none() && response.drag_started() {
             if let Some(at) = vertex {
@@ -395,6 +399,9 @@ impl Editing {
         let Some(territory) = selected.and_then(|t| doc.current()?.territories.get(t)) else {
             return;
         };
+        // Handles closer than this to the last one drawn are skipped: at low zoom a detailed
+        // border would be a solid row of squares (zoom in to reach every vertex).
+        let mut last: Option<Pos2> = None;
         for polygon in &territory.geometry.0 {
             for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
                 for w in ring.0.windows(2) {
@@ -408,7 +415,8 @@ impl Editing {
                             Stroke::new(1.0, Color32::DARK_GRAY),
                         );
                     }
-                    if screen.rect.contains(a) {
+                    if screen.rect.contains(a) && last.is_none_or(|l| l.distance(a) >= 10.0) {
+                        last = Some(a);
                         painter.rect_filled(
                             egui::Rect::from_center_size(a, egui::vec2(7.0, 7.0)),
                             1.0,
