@@ -73,6 +73,32 @@ fn frames(c: &mut Criterion) {
             app.map.visible_accounts, app.map.aggregated
         );
     }
+    // Dragging a shared vertex at country zoom: per frame, what the Reshape tool does (move
+    // the vertex in every territory that has it, update the live plan and the report) plus
+    // the frame itself.
+    app.map.memory.center_at(walkers::lon_lat(5.3, 52.2));
+    let _ = app.map.memory.set_zoom(7.6);
+    let scenario = app.doc.current().expect("scenario").clone();
+    let at = scenario.territories[40].geometry.0[0].exterior().0[5];
+    let original = tessera::edit::areas_at(&scenario, at);
+    eprintln!("dragged vertex is shared by {} territories", original.len());
+    let mut step = 0u32;
+    group.bench_function("drag a shared vertex at country zoom", |b| {
+        b.iter(|| {
+            step += 1;
+            let d = f64::from(step % 20) * 0.002;
+            let to = geo::Coord {
+                x: at.x + d,
+                y: at.y + d / 2.0,
+            };
+            for (t, area) in tessera::edit::moved(&original, at, to) {
+                let id = app.doc.current().expect("scenario").territories[t].id;
+                app.doc.preview_geometry(id, &area);
+                app.map.territory_changed(id.0);
+            }
+            black_box(frame(&ctx, &mut app))
+        })
+    });
     group.finish();
 }
 

@@ -95,6 +95,16 @@ enum Command {
     },
     /// Write a synthetic project of any size (clustered accounts, territories tiling the
     /// Netherlands' bounding box), for trying Tessera at scale.
+    /// Applies a fixed, scripted sequence of edits to a project, one committed edit at a
+    /// time, printing `committed K` after each (for the crash-safety test).
+    #[command(hide = true)]
+    EditScript {
+        /// The project to edit.
+        path: PathBuf,
+        /// How many scripted steps to run.
+        #[arg(long, default_value_t = 200)]
+        steps: usize,
+    },
     Synth {
         /// Where to write it.
         path: PathBuf,
@@ -163,6 +173,19 @@ fn run(cli: Cli) -> Result<()> {
             out.as_deref(),
             timings,
         ),
+        Some(Command::EditScript { path, steps }) => {
+            use std::io::Write;
+            let mut doc = crate::app::Document::open(&path)?;
+            let mut out = std::io::stdout().lock();
+            for k in 0..steps {
+                if let Some(edit) = crate::edit::scripted(&doc.project, doc.scenario, k) {
+                    doc.edit(edit)?;
+                }
+                writeln!(out, "committed {}", k + 1)?;
+                out.flush()?;
+            }
+            Ok(())
+        }
         Some(Command::Synth {
             path,
             accounts,
