@@ -18,6 +18,10 @@ enum Step {
     Merge(usize),
     Override(usize, usize),
     Draw(usize, bool),
+    Properties(usize),
+    NewRep(usize),
+    DeleteRep(usize),
+    DeleteTerritory(usize),
     Undo,
     Redo,
 }
@@ -30,6 +34,10 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<usize>().prop_map(Step::Merge),
         1 => (any::<usize>(), any::<usize>()).prop_map(|(a, t)| Step::Override(a, t)),
         1 => (any::<usize>(), any::<bool>()).prop_map(|(a, take)| Step::Draw(a, take)),
+        1 => any::<usize>().prop_map(Step::Properties),
+        1 => any::<usize>().prop_map(Step::NewRep),
+        1 => any::<usize>().prop_map(Step::DeleteRep),
+        1 => any::<usize>().prop_map(Step::DeleteTerritory),
         2 => Just(Step::Undo),
         1 => Just(Step::Redo),
     ]
@@ -121,6 +129,20 @@ fn edit_for(project: &Project, scenario: usize, step: &Step) -> Option<Edit> {
             ];
             edit::add_territory(project, s, &ring, take).ok()
         }
+        Step::Properties(k) => {
+            let mut t = s.territories[k % n].clone();
+            t.name = format!("{} {k}", t.name);
+            t.target *= 1.1;
+            t.rep = project.reps.get(k % (project.reps.len() + 1)).map(|r| r.id);
+            t.rule.industries = vec![project.accounts.industries().name(0).to_string()];
+            edit::territory_properties(s, &t)
+        }
+        Step::NewRep(k) => Some(edit::new_rep(project, 4.0 + (k % 30) as f64 * 0.1, 52.0)),
+        Step::DeleteRep(k) => {
+            let rep = project.reps.get(k % project.reps.len().max(1))?;
+            edit::delete_rep(project, rep.id)
+        }
+        Step::DeleteTerritory(k) => (n > 1).then(|| edit::delete_territory(s, k % n)).flatten(),
         Step::Undo | Step::Redo => None,
     }
 }
@@ -130,7 +152,7 @@ fn on_disk(path: &std::path::Path) -> Project {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
     fn the_file_follows_every_edit_and_undo_redo_restore_exactly(

@@ -197,7 +197,7 @@ impl Document {
         let only_geometry = edit
             .changes
             .iter()
-            .all(|c| matches!(c, Change::Geometry { .. }) && Some(c.scenario()) == current);
+            .all(|c| matches!(c, Change::Geometry { .. }) && c.scenario() == current);
         if only_geometry {
             for change in &edit.changes {
                 if let Change::Geometry {

@@ -6,7 +6,7 @@
 
 use geo::MultiPolygon;
 
-use super::{AccountId, Project, ScenarioId, Territory, TerritoryId};
+use super::{AccountId, Project, Rep, RepId, ScenarioId, Territory, TerritoryId};
 
 /// One change to one scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +50,15 @@ pub enum Change {
         /// The territory after (its geometry is ignored).
         after: Territory,
     },
+    /// A rep added (`before` is `None`), changed, or removed (`after` is `None`). Before a
+    /// removal, the territories the rep works must have been given no rep (by
+    /// [`Change::Properties`]), so that undo can give them back.
+    Rep {
+        /// The rep before.
+        before: Option<Rep>,
+        /// The rep after.
+        after: Option<Rep>,
+    },
     /// Named-account overrides set, moved or removed.
     Overrides {
         /// The scenario.
@@ -71,6 +80,9 @@ pub enum ChangeError {
     /// A territory with this id exists already.
     #[error("territory {0} exists already")]
     Duplicate(u32),
+    /// The rep is not in the project.
+    #[error("there is no rep {0}")]
+    NoRep(u32),
     /// The position is past the end of the scenario's list.
     #[error("position {0} is past the end of the territory list")]
     BadPosition(usize),
@@ -122,23 +134,33 @@ impl Change {
                 scenario,
                 changes: changes.into_iter().map(|(a, b, c)| (a, c, b)).collect(),
             },
+            Change::Rep { before, after } => Change::Rep {
+                before: after,
+                after: before,
+            },
         }
     }
 
-    /// The scenario this change touches.
-    pub fn scenario(&self) -> ScenarioId {
+    /// The scenario this change touches (`None` for a rep, which belongs to the project).
+    pub fn scenario(&self) -> Option<ScenarioId> {
         match self {
             Change::Geometry { scenario, .. }
             | Change::Add { scenario, .. }
             | Change::Remove { scenario, .. }
             | Change::Properties { scenario, .. }
-            | Change::Overrides { scenario, .. } => *scenario,
+            | Change::Overrides { scenario, .. } => Some(*scenario),
+            Change::Rep { .. } => None,
         }
     }
 
     /// Applies the change to `project`.
     pub fn apply(&self, project: &mut Project) -> Result<(), ChangeError> {
-        let id = self.scenario();
+        let Some(id) = self.scenario() else {
+            if let Change::Rep { before, after } = self {
+                apply_rep(project, before.as_ref(), after.as_ref())?;
+            }
+            return Ok(());
+        };
         let scenario = project
             .scenarios
             .iter_mut()
@@ -192,9 +214,35 @@ impl Change {
                     };
                 }
             }
+            Change::Rep { .. } => {}
         }
         Ok(())
     }
+}
+
+/// Adds, replaces or removes a rep.
+fn apply_rep(project: &mut Project, before: Option<&Rep>, after: Option<&Rep>) -> Result<(), ChangeError> {
+    let id = after.or(before).map(|r| r.id).unwrap_or(RepId(0));
+    let at = project.reps.iter().position(|r| r.id == id);
+    match (at, after) {
+        (Some(k), Some(rep)) => project.reps[k] = rep.clone(),
+        // Reps are kept in id order, as the file lists them, so that undoing a deletion puts
+        // the rep back where it was.
+        (None, Some(rep)) => {
+            let k = project.reps.partition_point(|r| r.id.0 < rep.id.0);
+            project.reps.insert(k, rep.clone());
+        }
+        (Some(k), None) => {
+            project.reps.remove(k);
+        }
+        (None, None) => return Err(ChangeError::NoRep(id.0)),
+    }
+    Ok(())
+}
+
+/// The next free rep id in the project.
+pub fn next_rep_id(project: &Project) -> RepId {
+    RepId(project.reps.iter().map(|r| r.id.0).max().unwrap_or(0) + 1)
 }
 
 /// One user gesture: a readable description and its changes, applied in order.

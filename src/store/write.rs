@@ -96,9 +96,14 @@ fn update_settings(tx: &Transaction<'_>, s: &Settings) -> rusqlite::Result<()> {
 }
 
 fn upsert_rep(tx: &Transaction<'_>, rep: &Rep) -> rusqlite::Result<()> {
+    // An UPSERT rather than INSERT OR REPLACE: replacing would delete the row, and the
+    // foreign key would take the rep off every territory it works.
     tx.prepare_cached(
-        "INSERT OR REPLACE INTO reps (id, name, home_lon, home_lat, capacity_hours, target, expertise, colour) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO reps (id, name, home_lon, home_lat, capacity_hours, target, expertise, colour) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, home_lon = excluded.home_lon, \
+         home_lat = excluded.home_lat, capacity_hours = excluded.capacity_hours, \
+         target = excluded.target, expertise = excluded.expertise, colour = excluded.colour",
     )?
     .execute(params![
         rep.id.0,
@@ -268,7 +273,18 @@ impl ProjectFile {
         self.change(|tx| {
             let mut renumber = Vec::new();
             for change in &edit.changes {
-                let sid = change.scenario();
+                let Some(sid) = change.scenario() else {
+                    if let Change::Rep { before, after } = change {
+                        match (before, after) {
+                            (_, Some(rep)) => upsert_rep(tx, rep)?,
+                            (Some(rep), None) => {
+                                tx.execute("DELETE FROM reps WHERE id = ?1", [rep.id.0])?;
+                            }
+                            (None, None) => {}
+                        }
+                    }
+                    continue;
+                };
                 match change {
                     Change::Geometry {
                         territory, after, ..
@@ -295,6 +311,7 @@ impl ProjectFile {
                         tx.execute("DELETE FROM territories WHERE id = ?1", [territory.id.0])?;
                         renumber.push(sid);
                     }
+                    Change::Rep { .. } => {}
                     Change::Overrides { changes, .. } => {
                         for (account, _, after) in changes {
                             match after {
