@@ -314,3 +314,68 @@ fn a_vertex_can_be_removed_with_a_right_click() {
     assert_eq!(app.doc.undo.len(), 1);
     assert!(app.doc.undo[0].description.starts_with("Removed"));
 }
+
+#[test]
+fn renaming_and_reassigning_a_territory_in_properties_is_undoable() {
+    let mut h = harness();
+    command(&mut h, Command::PickTerritory(Some(0)));
+    assert!(
+        h.query_by_label("Delete territory").is_some(),
+        "the panel shows"
+    );
+    // Type a new name and press Enter.
+    // The name field is the only text field shown.
+    let text_input = egui::accesskit::Role::TextInput;
+    h.get_by_role(text_input).focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role(text_input).type_text("Noord-Holland");
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    let name = |h: &H| {
+        h.state().doc.current().expect("s").territories[0]
+            .name
+            .clone()
+    };
+    assert_eq!(name(&h), "Noord-Holland");
+    assert_eq!(
+        h.state().doc.undo.last().map(|e| e.description.as_str()),
+        Some("Changed name of Noord")
+    );
+    // Give Noord no rep: its travel is then measured from its centroid.
+    let travel_before = h.state().doc.report.territories[0].metrics.travel_hours;
+    h.get_by_value("Sanne de Vries").click();
+    h.run_steps(2);
+    h.get_by_label("(none)").click();
+    h.run_steps(3);
+    let app = h.state();
+    assert_eq!(app.doc.current().expect("s").territories[0].rep, None);
+    assert_ne!(
+        app.doc.report.territories[0].metrics.travel_hours,
+        travel_before
+    );
+    command(&mut h, Command::Undo);
+    command(&mut h, Command::Undo);
+    assert_eq!(name(&h), "Noord");
+    assert!(
+        h.state().doc.current().expect("s").territories[0]
+            .rep
+            .is_some()
+    );
+}
+
+#[test]
+fn deleting_a_rep_leaves_its_territory_without_rep_and_undo_brings_both_back() {
+    let mut h = harness();
+    let before = h.state().doc.project.clone();
+    let rep = before.reps[1].id;
+    let edit = tessera::edit::delete_rep(&before, rep).expect("edit");
+    command(&mut h, Command::Edit(edit));
+    let app = h.state();
+    assert_eq!(app.doc.project.reps.len(), 3);
+    assert_eq!(app.doc.current().expect("s").territories[1].rep, None);
+    assert_eq!(app.doc.report.territories[1].rep, None);
+    command(&mut h, Command::Undo);
+    assert_eq!(h.state().doc.project, before);
+}

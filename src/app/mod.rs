@@ -8,6 +8,7 @@
 mod document;
 mod map;
 mod panels;
+mod properties;
 mod tiles;
 mod tools;
 
@@ -105,6 +106,8 @@ pub struct TesseraApp {
     pub selected_account: Option<usize>,
     /// The editing tools' state.
     pub editing: Editing,
+    /// Drafts of the Properties panel.
+    properties: properties::Drafts,
     /// Metric in the balance panel.
     pub metric: BalanceMetric,
     /// An error to show (file could not be opened, ...).
@@ -141,6 +144,7 @@ impl TesseraApp {
             selected: None,
             selected_account: None,
             editing: Editing::default(),
+            properties: properties::Drafts::default(),
             metric: BalanceMetric::Workload,
             error: None,
             preferences: Preferences::default(),
@@ -428,6 +432,17 @@ impl TesseraApp {
                         ui.heading("Selected account");
                         account_details(ui, &self.doc, row);
                     }
+                    if let Some(t) = self.selected {
+                        ui.separator();
+                        self.properties.territory(ui, &self.doc, t, &mut commands);
+                    }
+                    ui.separator();
+                    let centre = self
+                        .map
+                        .memory
+                        .detached()
+                        .map_or((5.3, 52.2), |p| (p.x(), p.y()));
+                    self.properties.reps(ui, &self.doc, centre, &mut commands);
                     ui.separator();
                     panels::history(ui, &self.doc);
                 });

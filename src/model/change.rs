@@ -221,7 +221,11 @@ impl Change {
 }
 
 /// Adds, replaces or removes a rep.
-fn apply_rep(project: &mut Project, before: Option<&Rep>, after: Option<&Rep>) -> Result<(), ChangeError> {
+fn apply_rep(
+    project: &mut Project,
+    before: Option<&Rep>,
+    after: Option<&Rep>,
+) -> Result<(), ChangeError> {
     let id = after.or(before).map(|r| r.id).unwrap_or(RepId(0));
     let at = project.reps.iter().position(|r| r.id == id);
     match (at, after) {
