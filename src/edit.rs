@@ -641,6 +641,63 @@ pub fn delete_rep(project: &Project, id: RepId) -> Option<Edit> {
     })
 }
 
+/// The territory whose area is nearest to a point (0 for a point inside), by plane distance
+/// in degrees: good enough to choose between neighbours.
+pub fn nearest_territory(scenario: &Scenario, lon: f64, lat: f64) -> Option<usize> {
+    use geo::{Distance, Euclidean};
+    let point = geo::Point::new(lon, lat);
+    scenario
+        .territories
+        .iter()
+        .enumerate()
+        .map(|(k, t)| (k, Euclidean.distance(&point, &t.geometry)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(k, _)| k)
+}
+
+/// The territories whose area contains a point.
+pub fn territories_at(scenario: &Scenario, lon: f64, lat: f64) -> Vec<usize> {
+    use geo::Contains;
+    let point = geo::Point::new(lon, lat);
+    (0..scenario.territories.len())
+        .filter(|&k| scenario.territories[k].geometry.contains(&point))
+        .collect()
+}
+
+/// Resolves the overlap at a point in favour of territory `winner`, by geometry: every other
+/// territory there gives up all the area it shares with the winner.
+pub fn resolve_overlap(
+    scenario: &Scenario,
+    winner: usize,
+    lon: f64,
+    lat: f64,
+) -> Result<Edit, Refusal> {
+    let Some(keep) = scenario.territories.get(winner) else {
+        return refuse("choose the territory that keeps the area");
+    };
+    let mut areas = NewAreas::new();
+    for k in territories_at(scenario, lon, lat)
+        .into_iter()
+        .filter(|k| *k != winner)
+    {
+        let other = &scenario.territories[k];
+        let rest = other.geometry.difference(&keep.geometry);
+        if rest.unsigned_area() <= 0.0 {
+            return refuse(format!(
+                "{} lies wholly inside {}; delete or redraw it instead",
+                other.name, keep.name
+            ));
+        }
+        areas.push((k, rest));
+    }
+    if areas.is_empty() {
+        return refuse("there is no overlap there");
+    }
+    let mut edit = areas_edit(scenario, "Resolved overlap for", &areas);
+    edit.description = format!("Gave the overlap to {}", keep.name);
+    Ok(edit)
+}
+
 /// Step `k` of a fixed edit script (a vertex move, an inserted vertex or a named-account
 /// override, chosen from `k` and the project as it is), for tests that replay edits in a
 /// child process and must know what each step did. `None` when the step is refused.

@@ -379,3 +379,73 @@ fn deleting_a_rep_leaves_its_territory_without_rep_and_undo_brings_both_back() {
     command(&mut h, Command::Undo);
     assert_eq!(h.state().doc.project, before);
 }
+
+#[test]
+fn the_validation_panel_resolves_an_overlap_by_geometry_and_assigns_a_gap() {
+    let mut h = harness();
+    // A territory drawn over Utrecht that keeps the overlap.
+    let project = h.state().doc.project.clone();
+    let ring = [
+        Coord { x: 5.0, y: 52.0 },
+        Coord { x: 5.3, y: 52.0 },
+        Coord { x: 5.3, y: 52.2 },
+        Coord { x: 5.0, y: 52.2 },
+    ];
+    let edit =
+        tessera::edit::add_territory(&project, &project.scenarios[0], &ring, false).expect("draw");
+    command(&mut h, Command::Edit(edit));
+    let overlaps = h.state().doc.report.overlaps;
+    assert!(overlaps > 0);
+    assert!(
+        h.query_by_label_contains("in two or more territories")
+            .is_some()
+    );
+    // Keep the first listed overlap in the new territory: the territory there gives up the
+    // area it shares with the new one (one answer per territory it covers).
+    for _ in 0..3 {
+        if h.state().doc.report.overlaps == 0 {
+            break;
+        }
+        h.get_all_by_role_and_label(egui::accesskit::Role::Button, "Territory")
+            .next()
+            .expect("a keep-in button")
+            .click();
+        h.run_steps(3);
+    }
+    let app = h.state();
+    assert_eq!(
+        app.doc.report.overlaps, 0,
+        "the overlap is resolved by geometry"
+    );
+    assert!(app.doc.undo.len() >= 2, "drawing and resolution");
+    assert!(
+        app.doc.current().expect("s").overrides.is_empty(),
+        "not by override"
+    );
+    // A gap: delete Noord, then assign its first listed account to the nearest territory.
+    let s = app.doc.current().expect("s").clone();
+    command(
+        &mut h,
+        Command::Edit(tessera::edit::delete_territory(&s, 0).expect("delete")),
+    );
+    let gaps = h.state().doc.report.gaps;
+    assert!(gaps > 0);
+    let label = {
+        let app = h.state();
+        let a = &app.doc.project.accounts;
+        let row = (0..a.len())
+            .find(|&r| app.doc.plan.is_gap(r))
+            .expect("a gap");
+        let s = app.doc.current().expect("s");
+        let t = tessera::edit::nearest_territory(s, a.lons()[row], a.lats()[row]).expect("near");
+        format!("to {}", s.territories[t].name)
+    };
+    h.get_all_by_label(&label)
+        .next()
+        .expect("an assign button")
+        .click();
+    h.run_steps(3);
+    let app = h.state();
+    assert_eq!(app.doc.report.gaps, gaps - 1);
+    assert_eq!(app.doc.current().expect("s").overrides.len(), 1);
+}

@@ -73,6 +73,10 @@ pub enum Command {
     AlsoSelect(Option<usize>),
     /// Make this edit (a tool finished a gesture).
     Edit(crate::model::Edit),
+    /// Zoom the map to an account (row) and select it.
+    FocusAccount(usize),
+    /// Give the overlap at a point (lon, lat) to territory `n`, by geometry.
+    ResolveOverlap(usize, f64, f64),
 }
 
 /// What is remembered between runs (eframe's RON storage).
@@ -322,6 +326,23 @@ impl TesseraApp {
             },
             Command::AlsoSelect(t) => self.editing.also_selected = t,
             Command::Edit(edit) => self.make_edit(edit),
+            Command::FocusAccount(row) => {
+                let a = &self.doc.project.accounts;
+                if let (Some(lon), Some(lat)) = (a.lons().get(row), a.lats().get(row)) {
+                    self.map.memory.center_at(walkers::lon_lat(*lon, *lat));
+                    let zoom = self.map.memory.zoom().max(11.0);
+                    let _ = self.map.memory.set_zoom(zoom);
+                    self.apply(Command::SelectAccount(Some(row)), map_size);
+                }
+            }
+            Command::ResolveOverlap(winner, lon, lat) => {
+                if let Some(scenario) = self.doc.current() {
+                    match crate::edit::resolve_overlap(scenario, winner, lon, lat) {
+                        Ok(edit) => self.make_edit(edit),
+                        Err(e) => self.error = Some(e.0),
+                    }
+                }
+            }
             Command::SetOsmTiles(on) => {
                 self.preferences.osm_tiles = on;
                 // Switching off drops the fetcher, so switching on again retries from scratch.
@@ -458,7 +479,9 @@ impl TesseraApp {
                         self.metric,
                         self.editing.baseline.as_deref(),
                         &mut commands,
-                    )
+                    );
+                    ui.separator();
+                    panels::validation(ui, &self.doc, &mut commands);
                 });
             });
         let mut map_size = egui::Vec2::new(800.0, 600.0);
