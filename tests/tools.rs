@@ -449,3 +449,126 @@ fn the_validation_panel_resolves_an_overlap_by_geometry_and_assigns_a_gap() {
     assert_eq!(app.doc.report.gaps, gaps - 1);
     assert_eq!(app.doc.current().expect("s").overrides.len(), 1);
 }
+
+/// Presses at `from`, moves to `to` in steps, releases there.
+fn drag(h: &mut H, from: Pos2, to: Pos2, steps: usize) {
+    h.hover_at(from);
+    h.run_steps(2);
+    h.drag_at(from);
+    h.run_steps(1);
+    for k in 1..=steps {
+        h.hover_at(from + (to - from) * (k as f32 / steps as f32));
+        h.run_steps(1);
+    }
+    button(h, to, false);
+    h.run_steps(2);
+}
+
+#[test]
+fn lassoed_accounts_become_key_accounts_of_a_territory() {
+    let mut h = harness();
+    command(&mut h, Command::SetTool(Tool::Lasso));
+    // Circle the accounts around an Oost account (the dialog offers Noord first).
+    let (centre, row) = {
+        let app = h.state();
+        let a = &app.doc.project.accounts;
+        let screen = app.map.last_screen.expect("drawn");
+        let row = (0..a.len())
+            .find(|&r| {
+                app.doc.plan.owner(r) == Some(1)
+                    && screen
+                        .rect
+                        .shrink(80.0)
+                        .contains(screen.point(a.lons()[r], a.lats()[r]))
+            })
+            .expect("an Oost account on screen");
+        (screen.point(a.lons()[row], a.lats()[row]), row)
+    };
+    h.hover_at(centre + Vec2::new(25.0, 0.0));
+    h.run_steps(2);
+    h.drag_at(centre + Vec2::new(25.0, 0.0));
+    h.run_steps(1);
+    for k in 1..=24 {
+        let angle = k as f32 / 24.0 * std::f32::consts::TAU;
+        h.hover_at(centre + 25.0 * Vec2::new(angle.cos(), angle.sin()));
+        h.run_steps(1);
+    }
+    button(&h, centre + Vec2::new(25.0, 0.0), false);
+    h.run_steps(2);
+    let circled = h.state().editing.lassoed.clone().expect("accounts circled");
+    let id = h.state().doc.project.accounts.ids()[row];
+    assert!(circled.contains(&id));
+    h.get_by_label("Name them key accounts").click();
+    h.run_steps(3);
+    let app = h.state();
+    let s = app.doc.current().expect("s");
+    assert_eq!(s.overrides.len(), circled.len());
+    assert_eq!(
+        app.doc.plan.owner(row),
+        Some(0),
+        "the Oost account now belongs to Noord"
+    );
+    command(&mut h, Command::Undo);
+    assert!(h.state().doc.current().expect("s").overrides.is_empty());
+    assert_eq!(h.state().doc.plan.owner(row), Some(1));
+}
+
+#[test]
+fn ctrl_drag_moves_a_whole_territory_and_a_rep_marker_drag_moves_a_home() {
+    let mut h = harness();
+    let before = h.state().doc.project.clone();
+    command(&mut h, Command::PickTerritory(Some(3)));
+    command(&mut h, Command::SetTool(Tool::Reshape));
+    // Inside Zuid, away from its border: near its label point.
+    let inside = {
+        use geo::Centroid;
+        let zuid = &before.scenarios[0].territories[3].geometry;
+        let c = zuid
+            .0
+            .iter()
+            .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
+            .and_then(|p| p.centroid())
+            .expect("centroid");
+        screen_point(&h, Coord { x: c.x(), y: c.y() })
+    };
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::COMMAND));
+    drag(&mut h, inside, inside + Vec2::new(30.0, 0.0), 6);
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    h.run_steps(1);
+    let app = h.state();
+    assert_eq!(
+        app.doc.undo.last().map(|e| e.description.as_str()),
+        Some("Moved Zuid")
+    );
+    let moved = &app.doc.current().expect("s").territories[3].geometry;
+    let dx = geo::BoundingRect::bounding_rect(moved).expect("b").min().x
+        - geo::BoundingRect::bounding_rect(&before.scenarios[0].territories[3].geometry)
+            .expect("b")
+            .min()
+            .x;
+    assert!(dx > 0.05, "Zuid moved east by {dx}");
+    command(&mut h, Command::Undo);
+    assert_eq!(h.state().doc.project, before);
+    // Select tool: drag Lucas Visser's home marker.
+    command(&mut h, Command::SetTool(Tool::Select));
+    let rep = before.reps[3].clone();
+    let home = screen_point(
+        &h,
+        Coord {
+            x: rep.home_lon,
+            y: rep.home_lat,
+        },
+    );
+    drag(&mut h, home, home + Vec2::new(0.0, 40.0), 6);
+    let app = h.state();
+    let after = app.doc.project.rep(rep.id).expect("rep");
+    assert!(after.home_lat < rep.home_lat - 0.05, "the home moved south");
+    assert_eq!(
+        app.doc.undo.last().map(|e| e.description.as_str()),
+        Some("Moved the home base of Lucas Visser")
+    );
+    let travel = |app: &TesseraApp| app.doc.report.territories[3].metrics.travel_hours;
+    assert_ne!(travel(app), 0.0);
+    command(&mut h, Command::Undo);
+    assert_eq!(h.state().doc.project, before);
+}

@@ -525,7 +525,7 @@ impl TesseraApp {
                 let tool = editing.tool;
                 // A drag on a handle moves the handle, not the map; a double-click finishes
                 // a drawing rather than zooming.
-                let pan = !(tool == Tool::Reshape && (editing.over_handle || editing.dragging()));
+                let pan = !(editing.over_handle || editing.dragging() || tool == Tool::Lasso);
                 let shift = ui.input(|i| i.modifiers.shift);
                 let inner = walkers::Map::new(tiles, &mut memory, centre)
                     .drag_pan_buttons(if pan {
@@ -579,7 +579,10 @@ impl TesseraApp {
                         self.selected,
                         free,
                     ),
-                    Tool::Select => tools::Outcome::None,
+                    Tool::Select => self
+                        .editing
+                        .select(&inner.response, &mut self.doc, &self.map),
+                    Tool::Lasso => self.editing.lasso(&inner.response, &self.doc, &self.map),
                 };
                 self.outcome(outcome);
                 if let Some(osm) = &mut self.osm {
@@ -593,6 +596,7 @@ impl TesseraApp {
             });
         self.error_window(ui.ctx());
         self.drawing_question(ui.ctx(), &mut commands);
+        self.lasso_question(ui.ctx(), &mut commands);
         for command in commands {
             self.apply(command, map_size);
         }
@@ -631,6 +635,7 @@ impl TesseraApp {
                     (Key::D, Tool::Draw),
                     (Key::R, Tool::Reshape),
                     (Key::X, Tool::Split),
+                    (Key::L, Tool::Lasso),
                 ] {
                     if i.key_pressed(key) && i.modifiers.is_none() {
                         commands.push(Command::SetTool(tool));
@@ -769,6 +774,57 @@ impl TesseraApp {
                     }
                 });
             });
+    }
+
+    /// Accounts were circled: name them key accounts of a territory, or remove overrides.
+    fn lasso_question(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let Some(accounts) = &self.editing.lassoed else {
+            return;
+        };
+        let Some(scenario) = self.doc.current() else {
+            return;
+        };
+        let mut close = false;
+        egui::Window::new("Circled accounts")
+            .collapsible(false)
+            .show(ctx, |ui| {
+                ui.label(format!("{} accounts", panels::whole(accounts.len() as f64)));
+                let target = &mut self.editing.lasso_target;
+                *target = (*target).min(scenario.territories.len().saturating_sub(1));
+                egui::ComboBox::from_label("Territory")
+                    .selected_text(
+                        scenario
+                            .territories
+                            .get(*target)
+                            .map_or("-", |t| t.name.as_str()),
+                    )
+                    .show_ui(ui, |ui| {
+                        for (k, t) in scenario.territories.iter().enumerate() {
+                            ui.selectable_value(target, k, &t.name);
+                        }
+                    });
+                ui.horizontal(|ui| {
+                    let territory = scenario.territories.get(*target).map(|t| t.id);
+                    if ui.button("Name them key accounts").clicked() {
+                        if let Some(e) = crate::edit::set_overrides(scenario, accounts, territory) {
+                            commands.push(Command::Edit(e));
+                        }
+                        close = true;
+                    }
+                    if ui.button("Remove their overrides").clicked() {
+                        if let Some(e) = crate::edit::set_overrides(scenario, accounts, None) {
+                            commands.push(Command::Edit(e));
+                        }
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            });
+        if close {
+            self.editing.lassoed = None;
+        }
     }
 
     fn menu(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {

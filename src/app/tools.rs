@@ -26,11 +26,19 @@ pub enum Tool {
     Reshape,
     /// Click a line across the selected territory.
     Split,
+    /// Circle accounts to name them key accounts of a territory (or remove their overrides).
+    Lasso,
 }
 
 impl Tool {
     /// Every tool, in toolbar order.
-    pub const ALL: [Tool; 4] = [Tool::Select, Tool::Draw, Tool::Reshape, Tool::Split];
+    pub const ALL: [Tool; 5] = [
+        Tool::Select,
+        Tool::Draw,
+        Tool::Reshape,
+        Tool::Split,
+        Tool::Lasso,
+    ];
 
     /// Toolbar label.
     pub fn label(self) -> &'static str {
@@ -39,6 +47,7 @@ impl Tool {
             Tool::Draw => "Draw (D)",
             Tool::Reshape => "Reshape (R)",
             Tool::Split => "Split (X)",
+            Tool::Lasso => "Lasso (L)",
         }
     }
 
@@ -46,13 +55,14 @@ impl Tool {
     pub fn hint(self) -> &'static str {
         match self {
             Tool::Select => {
-                "Click a territory or account; Shift+click a second territory to merge."
+                "Click a territory or account; Shift+click a second territory to merge; drag a rep's home marker to move it."
             }
+            Tool::Lasso => "Drag around accounts, then name them key accounts of a territory.",
             Tool::Draw => {
                 "Click corners; double-click or Enter finishes, Backspace removes the last, Esc cancels. Snaps to vertices (hold Alt: no snapping)."
             }
             Tool::Reshape => {
-                "Drag a vertex (shared borders move together) or an edge's midpoint to add one; right-click or Delete removes a vertex."
+                "Drag a vertex (shared borders move together) or an edge's midpoint to add one; right-click or Delete removes a vertex; Ctrl+drag moves the selected territory."
             }
             Tool::Split => {
                 "Select a territory, click a line across it; double-click or Enter splits, Esc cancels."
@@ -89,7 +99,21 @@ pub struct Editing {
     pub also_selected: Option<usize>,
     /// Whether the pointer is over a handle, so that a drag moves it and not the map.
     pub over_handle: bool,
+    /// Accounts circled with the lasso, waiting for what to do with them.
+    pub lassoed: Option<Vec<crate::model::AccountId>>,
+    /// The territory the lasso dialog offers (scenario index).
+    pub lasso_target: usize,
     drag: Option<Drag>,
+    moving: Option<TerritoryMove>,
+    rep_drag: Option<crate::model::Rep>,
+}
+
+/// A whole territory being moved (Ctrl+drag in Reshape).
+struct TerritoryMove {
+    t: usize,
+    original: geo::MultiPolygon<f64>,
+    grab: Coord<f64>,
+    to: Coord<f64>,
 }
 
 impl Default for Editing {
@@ -101,7 +125,11 @@ impl Default for Editing {
             baseline: None,
             also_selected: None,
             over_handle: false,
+            lassoed: None,
+            lasso_target: 0,
             drag: None,
+            moving: None,
+            rep_drag: None,
         }
     }
 }
@@ -126,15 +154,16 @@ fn on_screen(screen: &Screen, c: Coord<f64>) -> Pos2 {
 }
 
 impl Editing {
-    /// Whether a vertex drag is under way.
+    /// Whether a drag of a vertex, a territory or a rep's home is under way.
     pub fn dragging(&self) -> bool {
-        self.drag.is_some()
+        self.drag.is_some() || self.moving.is_some() || self.rep_drag.is_some()
     }
 
     /// Switches tools, dropping any unfinished sketch.
     pub fn set_tool(&mut self, tool: Tool) {
         self.tool = tool;
         self.sketch.clear();
+        self.over_handle = false;
     }
 
     /// A clicked point, snapped to the nearest vertex within [`CATCH`] unless `free`.
@@ -187,13 +216,33 @@ impl Editing {
                 .and_then(|t| edit::nearest_midpoint(scenario, t, lon_lat(&screen, p), distance))
                 .filter(|(_, _, d)| *d <= CATCH)
         });
+        let ctrl = response.ctx.input(|i| i.modifiers.command);
+        let inside_selected = ctrl
+            && pointer.is_some_and(|p| {
+                let c = lon_lat(&screen, p);
+                selected.is_some_and(|t| edit::territories_at(scenario, c.x, c.y).contains(&t))
+            });
         // Latched while the button is down: a press on a handle must not turn into a pan
         // when the pointer leaves the handle before the drag is recognised.
         if !response.ctx.input(|i| i.pointer.any_down()) {
-            self.over_handle = vertex.is_some() || midpoint.is_some();
+            self.over_handle = vertex.is_some() || midpoint.is_some() || inside_selected;
         }
+        if let Some(outcome) = self.move_territory(
+            response,
+            doc,
+            map,
+            &screen,
+            selected,
+            inside_selected,
+            pointer,
+        ) {
+            return outcome;
+        }
+        let Some(scenario) = doc.current() else {
+            return Outcome::None;
+        };
 
-        if self.drag.is_none() && response.drag_started() {
+        if self.drag.is_none() && self.moving.is_none() && response.drag_started() {
             if let Some(at) = vertex {
                 let original = edit::areas_at(scenario, at);
                 self.begin(doc, at, original.clone(), original, "Moved");
@@ -237,6 +286,154 @@ impl Editing {
         {
             return remove(doc, at);
         }
+        Outcome::None
+    }
+
+    /// Ctrl+drag inside the selected territory moves all of it (its shared borders come
+    /// apart: the gaps and overlaps that leaves are listed in the validation panel). Returns
+    /// `Some` while this gesture owns the pointer.
+    #[allow(clippy::too_many_arguments)]
+    fn move_territory(
+        &mut self,
+        response: &egui::Response,
+        doc: &mut Document,
+        map: &mut MapView,
+        screen: &Screen,
+        selected: Option<usize>,
+        inside_selected: bool,
+        pointer: Option<Pos2>,
+    ) -> Option<Outcome> {
+        if self.moving.is_none()
+            && self.drag.is_none()
+            && response.drag_started()
+            && inside_selected
+            && let (Some(t), Some(p)) = (selected, pointer)
+        {
+            let original = doc.current()?.territories.get(t)?.geometry.clone();
+            let grab = lon_lat(screen, p);
+            self.baseline = Some(doc.report.territories.clone());
+            self.moving = Some(TerritoryMove {
+                t,
+                original,
+                grab,
+                to: grab,
+            });
+        }
+        let m = self.moving.as_mut()?;
+        if let Some(p) = response.interact_pointer_pos()
+            && response.dragged()
+        {
+            m.to = lon_lat(screen, p);
+            let area = translated(&m.original, m.grab, m.to);
+            preview(doc, map, &vec![(m.t, area)]);
+        }
+        if !response.drag_stopped() {
+            return Some(Outcome::None);
+        }
+        let m = self.moving.take()?;
+        self.baseline = None;
+        preview(doc, map, &vec![(m.t, m.original.clone())]);
+        if m.to == m.grab {
+            return Some(Outcome::None);
+        }
+        let scenario = doc.current()?;
+        let areas = vec![(m.t, translated(&m.original, m.grab, m.to))];
+        Some(match edit::check(scenario, &areas) {
+            Ok(()) => {
+                let mut e = edit::areas_edit(scenario, "Moved", &areas);
+                e.description = format!("Moved {}", scenario.territories[m.t].name);
+                Outcome::Edit(e)
+            }
+            Err(e) => Outcome::Refused(e.0),
+        })
+    }
+
+    /// Select: dragging a rep's home marker moves the home base (one edit on release).
+    pub fn select(
+        &mut self,
+        response: &egui::Response,
+        doc: &mut Document,
+        map: &MapView,
+    ) -> Outcome {
+        let Some(screen) = map.last_screen else {
+            return Outcome::None;
+        };
+        let pointer = if response.drag_started() {
+            response.ctx.input(|i| i.pointer.press_origin())
+        } else {
+            response.hover_pos()
+        };
+        let near_rep = pointer.and_then(|p| {
+            doc.project
+                .reps
+                .iter()
+                .find(|r| screen.point(r.home_lon, r.home_lat).distance(p) <= CATCH as f32 + 2.0)
+                .cloned()
+        });
+        if !response.ctx.input(|i| i.pointer.any_down()) {
+            self.over_handle = near_rep.is_some();
+        }
+        if self.rep_drag.is_none() && response.drag_started() {
+            self.rep_drag = near_rep;
+        }
+        let Some(original) = &self.rep_drag else {
+            return Outcome::None;
+        };
+        let k = doc.project.reps.iter().position(|r| r.id == original.id);
+        if let (Some(k), Some(p)) = (k, response.interact_pointer_pos())
+            && response.dragged()
+        {
+            // Only the marker follows the pointer; travel is recomputed once, on release.
+            let (lon, lat) = screen.lon_lat(p);
+            doc.project.reps[k].home_lon = lon;
+            doc.project.reps[k].home_lat = lat;
+        }
+        if !response.drag_stopped() {
+            return Outcome::None;
+        }
+        let original = self.rep_drag.take().expect("checked above");
+        let Some(k) = k else {
+            return Outcome::None;
+        };
+        let moved = doc.project.reps[k].clone();
+        doc.project.reps[k] = original;
+        match edit::rep_properties(&doc.project, &moved) {
+            Some(e) => Outcome::Edit(e),
+            None => Outcome::None,
+        }
+    }
+
+    /// Lasso: the drag traces an outline; on release the accounts inside wait for a choice.
+    pub fn lasso(&mut self, response: &egui::Response, doc: &Document, map: &MapView) -> Outcome {
+        let Some(screen) = map.last_screen else {
+            return Outcome::None;
+        };
+        if response.drag_started()
+            && let Some(p) = response.ctx.input(|i| i.pointer.press_origin())
+        {
+            self.sketch = vec![lon_lat(&screen, p)];
+        }
+        if response.dragged()
+            && let Some(p) = response.interact_pointer_pos()
+            && self
+                .sketch
+                .last()
+                .is_some_and(|c| on_screen(&screen, *c).distance(p) >= 4.0)
+        {
+            self.sketch.push(lon_lat(&screen, p));
+        }
+        if !response.drag_stopped() {
+            return Outcome::None;
+        }
+        let outline = std::mem::take(&mut self.sketch);
+        if outline.len() < 3 {
+            return Outcome::None;
+        }
+        let rows = accounts_inside(doc, &outline);
+        if rows.is_empty() {
+            return Outcome::Refused("no accounts inside that outline".into());
+        }
+        self.lassoed = Some(rows);
         Outcome::None
     }
 
@@ -290,6 +487,7 @@ impl Editing {
         self.baseline = None;
         self.sketch.clear();
         self.pending = None;
+        self.lassoed = None;
     }
 
     /// Draw and Split: a click adds a point; a double-click finishes.
@@ -346,7 +544,7 @@ impl Editing {
                 Some(t) => outcome(edit::split(&doc.project, scenario, t, &points)),
                 None => Outcome::Refused("select the territory to split first".into()),
             },
-            Tool::Select | Tool::Reshape => Outcome::None,
+            Tool::Select | Tool::Reshape | Tool::Lasso => Outcome::None,
         }
     }
 
@@ -433,6 +631,34 @@ impl Editing {
             }
         }
     }
+}
+
+/// An area moved by the offset from `from` to `to`.
+fn translated(
+    area: &geo::MultiPolygon<f64>,
+    from: Coord<f64>,
+    to: Coord<f64>,
+) -> geo::MultiPolygon<f64> {
+    use geo::Translate;
+    area.translate(to.x - from.x, to.y - from.y)
+}
+
+/// The ids of the accounts inside an outline (lon/lat).
+fn accounts_inside(doc: &Document, outline: &[Coord<f64>]) -> Vec<crate::model::AccountId> {
+    use geo::{BoundingRect, Contains};
+    let polygon = geo::Polygon::new(geo::LineString::from(outline.to_vec()), vec![]);
+    let Some(b) = polygon.bounding_rect() else {
+        return Vec::new();
+    };
+    let grid = doc.plan.grid();
+    let ids = doc.project.accounts.ids();
+    let mut inside = Vec::new();
+    grid.for_each_in((b.min().x, b.min().y, b.max().x, b.max().y), |p| {
+        if polygon.contains(&geo::Point::new(grid.xs()[p], grid.ys()[p])) {
+            inside.push(ids[grid.row(p)]);
+        }
+    });
+    inside
 }
 
 /// Removes the vertex at `at` from every territory that has it, as one edit.
