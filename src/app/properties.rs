@@ -116,7 +116,15 @@ impl Drafts {
             });
         ui.label(RichText::new("Segment rule (none ticked: every account)").weak());
         ui.horizontal_wrapped(|ui| {
-            for name in doc.project.accounts.industries().names() {
+            // The vocabulary's empty entry stands for "not given": not a choice.
+            for name in doc
+                .project
+                .accounts
+                .industries()
+                .names()
+                .iter()
+                .filter(|n| !n.is_empty())
+            {
                 let mut on = draft.rule.industries.contains(name);
                 if ui.checkbox(&mut on, name).changed() {
                     if on {
@@ -129,7 +137,14 @@ impl Drafts {
             }
         });
         ui.horizontal_wrapped(|ui| {
-            for name in doc.project.accounts.size_classes().names() {
+            for name in doc
+                .project
+                .accounts
+                .size_classes()
+                .names()
+                .iter()
+                .filter(|n| !n.is_empty())
+            {
                 let mut on = draft.rule.size_classes.contains(name);
                 if ui.checkbox(&mut on, name).changed() {
                     if on {
