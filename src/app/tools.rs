@@ -391,8 +391,7 @@ impl Editing {
         if !response.drag_stopped() {
             return Outcome::None;
         }
-        let original = self.rep_drag.take().expect("checked above");
-        let Some(k) = k else {
+        let (Some(original), Some(k)) = (self.rep_drag.take(), k) else {
             return Outcome::None;
         };
         let moved = doc.project.reps[k].clone();
