@@ -641,6 +641,43 @@ pub fn delete_rep(project: &Project, id: RepId) -> Option<Edit> {
     })
 }
 
+/// Adds territories read from a file to a scenario, after its own, as one edit. Names that
+/// the scenario already has get a number ("Noord 2").
+pub fn import_territories(
+    project: &Project,
+    scenario: &Scenario,
+    areas: Vec<crate::io::territories::NamedArea>,
+    file: &str,
+) -> Edit {
+    let first_id = next_territory_id(project).0;
+    let template = scenario.territories.first();
+    let mut taken = scenario.clone();
+    let mut changes = Vec::new();
+    for (k, area) in areas.into_iter().enumerate() {
+        let territory = Territory {
+            id: TerritoryId(first_id + k as u32),
+            name: unique_name(&taken, &area.name),
+            colour: Colour::nth(taken.territories.len()),
+            rep: None,
+            geometry: area.geometry,
+            rule: Default::default(),
+            target: template.map_or(800_000.0, |t| t.target),
+            average_deal: template.map_or(40_000.0, |t| t.average_deal),
+            conversion: template.map_or(0.10, |t| t.conversion),
+        };
+        changes.push(Change::Add {
+            scenario: scenario.id,
+            position: taken.territories.len(),
+            territory: territory.clone(),
+        });
+        taken.territories.push(territory);
+    }
+    Edit {
+        description: format!("Imported {} territories from {file}", changes.len()),
+        changes,
+    }
+}
+
 /// The territory whose area is nearest to a point (0 for a point inside), by plane distance
 /// in degrees: good enough to choose between neighbours.
 pub fn nearest_territory(scenario: &Scenario, lon: f64, lat: f64) -> Option<usize> {

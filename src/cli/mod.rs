@@ -95,6 +95,36 @@ enum Command {
     },
     /// Write a synthetic project of any size (clustered accounts, territories tiling the
     /// Netherlands' bounding box), for trying Tessera at scale.
+    /// Writes a scenario for other programs: territories as GeoJSON (with every metric),
+    /// assignments as CSV for the CRM, or both layers as a GeoPackage for GIS.
+    Export {
+        /// The project.
+        path: PathBuf,
+        /// Territories as an RFC 7946 GeoJSON FeatureCollection.
+        #[arg(long)]
+        geojson: Option<PathBuf>,
+        /// Assignments as CSV: external_id, name, territory, rep.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Territories and accounts as a GeoPackage (.gpkg).
+        #[arg(long)]
+        gpkg: Option<PathBuf>,
+        /// Scenario name (default: the active one).
+        #[arg(long)]
+        scenario: Option<String>,
+    },
+    /// Adds territories from a GeoJSON FeatureCollection (Polygon and MultiPolygon features,
+    /// named by their `name` property) to a scenario, as one undoable edit.
+    Import {
+        /// The project.
+        path: PathBuf,
+        /// The GeoJSON file.
+        #[arg(long)]
+        territories: PathBuf,
+        /// Scenario name (default: the active one).
+        #[arg(long)]
+        scenario: Option<String>,
+    },
     /// Applies a fixed, scripted sequence of edits to a project, one committed edit at a
     /// time, printing `committed K` after each (for the crash-safety test).
     #[command(hide = true)]
@@ -173,6 +203,81 @@ fn run(cli: Cli) -> Result<()> {
             out.as_deref(),
             timings,
         ),
+        Some(Command::Export {
+            path,
+            geojson,
+            csv,
+            gpkg,
+            scenario,
+        }) => {
+            if geojson.is_none() && csv.is_none() && gpkg.is_none() {
+                bail!("say what to export: --geojson FILE, --csv FILE and/or --gpkg FILE");
+            }
+            let (_, project) = ProjectFile::open(&path)?;
+            let s = pick_scenario(&project, scenario.as_deref())?;
+            let grid = std::sync::Arc::new(crate::engine::index::AccountGrid::new(
+                project.accounts.lons(),
+                project.accounts.lats(),
+            ));
+            let plan = crate::engine::live::LivePlan::new(&project, s, grid);
+            let report = PlanReport::from_plan(&project, s, &plan);
+            if let Some(out) = &geojson {
+                crate::io::export::write_territories_geojson(out, &project, s, &report)?;
+                eprintln!(
+                    "wrote {} territories to {}",
+                    s.territories.len(),
+                    out.display()
+                );
+            }
+            if let Some(out) = &csv {
+                crate::io::export::write_assignments_csv(out, &project, s, &plan)?;
+                eprintln!(
+                    "wrote {} assignments to {}",
+                    project.accounts.len(),
+                    out.display()
+                );
+            }
+            if let Some(out) = &gpkg {
+                crate::io::geopackage::write_geopackage(out, &project, s, &report, &plan)?;
+                eprintln!(
+                    "wrote {} territories and {} accounts to {}",
+                    s.territories.len(),
+                    project.accounts.len(),
+                    out.display()
+                );
+            }
+            Ok(())
+        }
+        Some(Command::Import {
+            path,
+            territories,
+            scenario,
+        }) => {
+            let text = std::fs::read_to_string(&territories)
+                .with_context(|| format!("cannot read {}", territories.display()))?;
+            let file = territories.display().to_string();
+            let areas = crate::io::territories::read_territories(&text, &file)?;
+            let mut doc = crate::app::Document::open(&path)?;
+            let index = match scenario.as_deref() {
+                Some(name) => doc
+                    .project
+                    .scenarios
+                    .iter()
+                    .position(|s| s.name == name)
+                    .ok_or_else(|| anyhow!("{}: no scenario named {name}", path.display()))?,
+                None => doc.scenario,
+            };
+            doc.set_scenario(index);
+            let s = doc
+                .current()
+                .ok_or_else(|| anyhow!("{}: the project has no scenario", path.display()))?;
+            let count = areas.len();
+            let edit = crate::edit::import_territories(&doc.project, s, areas, &file);
+            let name = s.name.clone();
+            doc.edit(edit)?;
+            eprintln!("added {count} territories to {name}");
+            Ok(())
+        }
         Some(Command::EditScript { path, steps }) => {
             use std::io::Write;
             let mut doc = crate::app::Document::open(&path)?;

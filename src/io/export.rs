@@ -1,0 +1,144 @@
+//! Exports for other programs: territories as RFC 7946 GeoJSON (with every metric), account
+//! assignments as CSV for the CRM. The GeoPackage export is in [`super::geopackage`].
+
+use std::io::Write;
+use std::path::Path;
+
+use geo::orient::{Direction, Orient};
+use serde_json::{Map, Value, json};
+
+use crate::engine::live::LivePlan;
+use crate::engine::report::PlanReport;
+use crate::model::{Project, Scenario};
+
+/// Why an export failed (nothing is left at the destination).
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The destination could not be written.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The destination.
+        path: String,
+        /// The system's words.
+        source: std::io::Error,
+    },
+    /// The GeoPackage could not be built.
+    #[error("cannot write the GeoPackage {path}: {reason}")]
+    GeoPackage {
+        /// The destination.
+        path: String,
+        /// SQLite's words.
+        reason: String,
+    },
+}
+
+/// Writes a file through `PATH.partial`, renamed over `path` only when `write` succeeded, so
+/// a failed export never leaves a half-written file (or destroys the previous one).
+pub fn write_replacing(
+    path: &Path,
+    write: impl FnOnce(&Path) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let io = |source| ExportError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    if partial.exists() {
+        std::fs::remove_file(&partial).map_err(io)?;
+    }
+    match write(&partial) {
+        Ok(()) => std::fs::rename(&partial, path).map_err(io),
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
+    }
+}
+
+/// The scenario's territories as a GeoJSON FeatureCollection: WGS84 lon/lat, outer rings
+/// counter-clockwise (RFC 7946), properties `name`, `rep`, `colour` and every metric of
+/// `report` (which must be the scenario's).
+pub fn territories_geojson(project: &Project, scenario: &Scenario, report: &PlanReport) -> Value {
+    let features: Vec<Value> = scenario
+        .territories
+        .iter()
+        .zip(&report.territories)
+        .map(|(t, line)| {
+            let geometry = geojson::Geometry::from(&t.geometry.orient(Direction::Default));
+            let mut properties = Map::new();
+            properties.insert("name".into(), json!(t.name));
+            properties.insert(
+                "rep".into(),
+                json!(t.rep.and_then(|r| project.rep(r)).map(|r| r.name.clone())),
+            );
+            properties.insert("colour".into(), json!(t.colour.to_hex()));
+            if let Ok(Value::Object(metrics)) = serde_json::to_value(&line.metrics) {
+                properties.extend(metrics);
+            }
+            json!({
+                "type": "Feature",
+                "geometry": serde_json::to_value(&geometry).unwrap_or(Value::Null),
+                "properties": properties,
+            })
+        })
+        .collect();
+    json!({ "type": "FeatureCollection", "features": features })
+}
+
+/// Writes the GeoJSON export to `path`.
+pub fn write_territories_geojson(
+    path: &Path,
+    project: &Project,
+    scenario: &Scenario,
+    report: &PlanReport,
+) -> Result<(), ExportError> {
+    let text = territories_geojson(project, scenario, report).to_string();
+    write_replacing(path, |partial| {
+        std::fs::write(partial, text).map_err(|source| ExportError::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    })
+}
+
+/// Writes every account's assignment as CSV: `external_id,name,territory,rep` (territory and
+/// rep empty for an account in no territory).
+pub fn write_assignments_csv(
+    path: &Path,
+    project: &Project,
+    scenario: &Scenario,
+    plan: &LivePlan,
+) -> Result<(), ExportError> {
+    let io = |e: std::io::Error| ExportError::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    write_replacing(path, |partial| {
+        let file = std::fs::File::create(partial).map_err(io)?;
+        let mut out = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        let csv_error = |e: csv::Error| io(std::io::Error::other(e.to_string()));
+        out.write_record(["external_id", "name", "territory", "rep"])
+            .map_err(csv_error)?;
+        let accounts = &project.accounts;
+        for row in 0..accounts.len() {
+            let territory = plan.owner(row).and_then(|t| scenario.territories.get(t));
+            let rep = territory
+                .and_then(|t| t.rep)
+                .and_then(|r| project.rep(r))
+                .map_or("", |r| r.name.as_str());
+            out.write_record([
+                accounts.external_id(row),
+                accounts.name(row),
+                territory.map_or("", |t| t.name.as_str()),
+                rep,
+            ])
+            .map_err(csv_error)?;
+        }
+        let mut inner = out
+            .into_inner()
+            .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+        inner.flush().map_err(io)
+    })
+}
