@@ -287,3 +287,45 @@ fn the_map_view_is_restored_for_the_last_project() {
     let elsewhere = TesseraApp::start(preferences, Some(other));
     assert!((elsewhere.map.memory.zoom() - 11.5).abs() > 1e-6);
 }
+
+#[test]
+fn file_export_and_territory_import_work_from_the_window_and_undo() {
+    use tessera::app::Export;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut harness = harness();
+    let size = Vec2::new(700.0, 700.0);
+    for (kind, name) in [
+        (Export::GeoJson, "t.geojson"),
+        (Export::Csv, "a.csv"),
+        (Export::GeoPackage, "d.gpkg"),
+    ] {
+        harness
+            .state_mut()
+            .apply(Command::Export(kind, dir.path().join(name)), size);
+        assert_eq!(harness.state().error, None);
+        assert!(dir.path().join(name).exists(), "{name} written");
+    }
+    harness.state_mut().apply(
+        Command::ImportTerritories(dir.path().join("t.geojson")),
+        size,
+    );
+    harness.run_steps(2);
+    let count = |h: &Harness<'static, TesseraApp>| {
+        h.state().doc.current().map_or(0, |s| s.territories.len())
+    };
+    assert_eq!(count(&harness), 8);
+    harness.state_mut().apply(Command::Undo, size);
+    assert_eq!(count(&harness), 4, "one edit, undone at once");
+    // A file that is not GeoJSON: a message, nothing changed.
+    std::fs::write(dir.path().join("bad.geojson"), "{ not json").expect("write");
+    harness.state_mut().apply(
+        Command::ImportTerritories(dir.path().join("bad.geojson")),
+        size,
+    );
+    let error = harness.state().error.clone().unwrap_or_default();
+    assert!(
+        error.contains("bad.geojson") && error.contains("not a GeoJSON file"),
+        "{error}"
+    );
+    assert_eq!(count(&harness), 4);
+}

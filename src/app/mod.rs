@@ -75,8 +75,23 @@ pub enum Command {
     Edit(crate::model::Edit),
     /// Zoom the map to an account (row) and select it.
     FocusAccount(usize),
+    /// Write the current scenario to a file for other programs.
+    Export(Export, PathBuf),
+    /// Add the territories of a GeoJSON file to the current scenario (one edit).
+    ImportTerritories(PathBuf),
     /// Give the overlap at a point (lon, lat) to territory `n`, by geometry.
     ResolveOverlap(usize, f64, f64),
+}
+
+/// What File > Export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    /// Territories as GeoJSON with every metric.
+    GeoJson,
+    /// Assignments as CSV for the CRM.
+    Csv,
+    /// Territories and accounts as a GeoPackage.
+    GeoPackage,
 }
 
 /// What is remembered between runs (eframe's RON storage).
@@ -326,6 +341,29 @@ impl TesseraApp {
             },
             Command::AlsoSelect(t) => self.editing.also_selected = t,
             Command::Edit(edit) => self.make_edit(edit),
+            Command::Export(kind, path) => {
+                if let Err(e) = self.export(kind, &path) {
+                    self.error = Some(e.to_string());
+                }
+            }
+            Command::ImportTerritories(path) => {
+                let file = path.display().to_string();
+                let read = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {file}: {e}"))
+                    .and_then(|text| {
+                        crate::io::territories::read_territories(&text, &file)
+                            .map_err(|e| e.to_string())
+                    });
+                match (read, self.doc.current()) {
+                    (Ok(areas), Some(s)) => {
+                        let edit =
+                            crate::edit::import_territories(&self.doc.project, s, areas, &file);
+                        self.make_edit(edit);
+                    }
+                    (Err(e), _) => self.error = Some(e),
+                    (Ok(_), None) => self.error = Some("the project has no scenario".into()),
+                }
+            }
             Command::FocusAccount(row) => {
                 let a = &self.doc.project.accounts;
                 if let (Some(lon), Some(lat)) = (a.lons().get(row), a.lats().get(row)) {
@@ -347,6 +385,23 @@ impl TesseraApp {
                 self.preferences.osm_tiles = on;
                 // Switching off drops the fetcher, so switching on again retries from scratch.
                 self.osm = None;
+            }
+        }
+    }
+
+    /// Writes the current scenario for other programs.
+    fn export(&self, kind: Export, path: &Path) -> Result<(), crate::io::export::ExportError> {
+        let Some(s) = self.doc.current() else {
+            return Ok(());
+        };
+        let (project, report, plan) = (&self.doc.project, &self.doc.report, &self.doc.plan);
+        match kind {
+            Export::GeoJson => {
+                crate::io::export::write_territories_geojson(path, project, s, report)
+            }
+            Export::Csv => crate::io::export::write_assignments_csv(path, project, s, plan),
+            Export::GeoPackage => {
+                crate::io::geopackage::write_geopackage(path, project, s, report, plan)
             }
         }
     }
@@ -848,6 +903,41 @@ impl TesseraApp {
                 {
                     commands.push(Command::SaveAs(p));
                 }
+                ui.separator();
+                if ui.button("Import territories (GeoJSON)…").clicked()
+                    && let Some(p) = pick_file("GeoJSON", &["geojson", "json"], false)
+                {
+                    commands.push(Command::ImportTerritories(p));
+                }
+                ui.menu_button("Export", |ui| {
+                    for (label, kind, filter, ext) in [
+                        (
+                            "Territories as GeoJSON…",
+                            Export::GeoJson,
+                            "GeoJSON",
+                            "geojson",
+                        ),
+                        (
+                            "Assignments as CSV (for the CRM)…",
+                            Export::Csv,
+                            "CSV",
+                            "csv",
+                        ),
+                        (
+                            "GeoPackage for GIS…",
+                            Export::GeoPackage,
+                            "GeoPackage",
+                            "gpkg",
+                        ),
+                    ] {
+                        if ui.button(label).clicked()
+                            && let Some(p) = pick_file(filter, &[ext], true)
+                        {
+                            commands.push(Command::Export(kind, p));
+                        }
+                    }
+                });
+                ui.separator();
                 ui.menu_button("Recent", |ui| {
                     for p in &self.preferences.recent {
                         if ui.button(p.display().to_string()).clicked() {
@@ -1065,6 +1155,16 @@ fn pick_open() -> Option<PathBuf> {
     rfd::FileDialog::new()
         .add_filter("Tessera project", &[crate::store::EXTENSION])
         .pick_file()
+}
+
+/// A file to read (`save` false) or write, of one kind.
+fn pick_file(kind: &str, extensions: &[&str], save: bool) -> Option<PathBuf> {
+    let dialog = rfd::FileDialog::new().add_filter(kind, extensions);
+    if save {
+        dialog.save_file()
+    } else {
+        dialog.pick_file()
+    }
 }
 
 fn pick_save() -> Option<PathBuf> {
