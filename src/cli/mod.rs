@@ -114,13 +114,31 @@ enum Command {
         scenario: Option<String>,
     },
     /// Adds territories from a GeoJSON FeatureCollection (Polygon and MultiPolygon features,
-    /// named by their `name` property) to a scenario, as one undoable edit.
+    /// named by their `name` property) to a scenario, as one undoable edit; or imports
+    /// accounts from a CRM export (delimited text), updating accounts by external id.
     Import {
         /// The project.
         path: PathBuf,
-        /// The GeoJSON file.
+        /// The GeoJSON file of territories.
+        #[arg(
+            long,
+            conflicts_with = "accounts",
+            required_unless_present = "accounts"
+        )]
+        territories: Option<PathBuf>,
+        /// The accounts file (CSV or other delimited text).
         #[arg(long)]
-        territories: PathBuf,
+        accounts: Option<PathBuf>,
+        /// Column roles for the accounts file (RON, as `--save-mapping` writes); default:
+        /// guessed from the headers.
+        #[arg(long, requires = "accounts")]
+        mapping: Option<PathBuf>,
+        /// Write the mapping used to this file (RON), to reuse it next time.
+        #[arg(long, requires = "accounts")]
+        save_mapping: Option<PathBuf>,
+        /// Show the report without importing.
+        #[arg(long, requires = "accounts")]
+        dry_run: bool,
         /// Scenario name (default: the active one).
         #[arg(long)]
         scenario: Option<String>,
@@ -250,8 +268,23 @@ fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Import {
             path,
-            territories,
+            accounts: Some(accounts),
+            mapping,
+            save_mapping,
+            dry_run,
+            ..
+        }) => import_accounts(
+            &path,
+            &accounts,
+            mapping.as_deref(),
+            save_mapping.as_deref(),
+            dry_run,
+        ),
+        Some(Command::Import {
+            path,
+            territories: Some(territories),
             scenario,
+            ..
         }) => {
             let text = std::fs::read_to_string(&territories)
                 .with_context(|| format!("cannot read {}", territories.display()))?;
@@ -277,6 +310,9 @@ fn run(cli: Cli) -> Result<()> {
             doc.edit(edit)?;
             eprintln!("added {count} territories to {name}");
             Ok(())
+        }
+        Some(Command::Import { .. }) => {
+            bail!("say what to import: --accounts FILE or --territories FILE")
         }
         Some(Command::EditScript { path, steps }) => {
             use std::io::Write;
@@ -311,6 +347,59 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `import --accounts`: reads, plans, reports, then writes in one transaction.
+fn import_accounts(
+    path: &Path,
+    file: &Path,
+    mapping: Option<&Path>,
+    save_mapping: Option<&Path>,
+    dry_run: bool,
+) -> Result<()> {
+    use crate::io::accounts::{Mapping, apply, plan, read_table};
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
+    let table = read_table(&bytes, &name)?;
+    let mapping = match mapping {
+        Some(m) => {
+            let text = std::fs::read_to_string(m)
+                .with_context(|| format!("cannot read the mapping {}", m.display()))?;
+            let mapping: Mapping = ron::from_str(&text)
+                .with_context(|| format!("{}: not a column mapping", m.display()))?;
+            if mapping.roles.len() != table.headers.len() {
+                bail!(
+                    "{}: the mapping has {} columns but {name} has {}",
+                    m.display(),
+                    mapping.roles.len(),
+                    table.headers.len()
+                );
+            }
+            mapping
+        }
+        None => Mapping::guess(&table.headers),
+    };
+    if let Some(out) = save_mapping {
+        let text = ron::ser::to_string_pretty(&mapping, Default::default())?;
+        std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    for (header, role) in table.headers.iter().zip(&mapping.roles) {
+        eprintln!("  column {header:?}: {role:?}");
+    }
+    let (mut file_handle, project) = ProjectFile::open(path)?;
+    let planned = plan(&table, &mapping, &project.accounts, &name)?;
+    for s in &planned.skipped {
+        eprintln!("  skipped line {} ({}): {}", s.line, s.field, s.reason);
+    }
+    eprintln!("{name}: {}", planned.summary());
+    if dry_run {
+        eprintln!("dry run: nothing imported");
+        return Ok(());
+    }
+    let (_, changed) = apply(&project.accounts, &planned);
+    file_handle.add_accounts(&changed)?;
+    eprintln!("imported into {}", path.display());
+    Ok(())
 }
 
 /// Opens the window.

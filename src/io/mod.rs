@@ -1,6 +1,7 @@
-//! Files in and out: territories from GeoJSON, lead routing of CSV files, exports (GeoJSON,
-//! CSV assignments, GeoPackage).
+//! Files in and out: accounts from CRM exports, territories from GeoJSON, lead routing of CSV
+//! files, exports (GeoJSON, CSV assignments, GeoPackage).
 
+pub mod accounts;
 pub mod export;
 pub mod geopackage;
 pub mod route;

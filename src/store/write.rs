@@ -49,10 +49,17 @@ pub fn insert_project(conn: &mut Connection, project: &Project) -> rusqlite::Res
 
 /// Inserts all accounts with one prepared statement (the caller holds the transaction).
 pub fn insert_accounts(tx: &Transaction<'_>, accounts: &Accounts) -> rusqlite::Result<()> {
+    // An upsert: the same statement adds new accounts and updates re-imported ones by id.
     let mut stmt = tx.prepare_cached(
         "INSERT INTO accounts (id, external_id, name, lon, lat, industry, size_class, status, potential, \
          revenue, pipeline, deals_won, deals_lost, visits_per_year, minutes_per_visit, extra) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+         ON CONFLICT(id) DO UPDATE SET external_id = excluded.external_id, name = excluded.name, \
+         lon = excluded.lon, lat = excluded.lat, industry = excluded.industry, \
+         size_class = excluded.size_class, status = excluded.status, potential = excluded.potential, \
+         revenue = excluded.revenue, pipeline = excluded.pipeline, deals_won = excluded.deals_won, \
+         deals_lost = excluded.deals_lost, visits_per_year = excluded.visits_per_year, \
+         minutes_per_visit = excluded.minutes_per_visit, extra = excluded.extra",
     )?;
     let industries = accounts.industries();
     let sizes = accounts.size_classes();
@@ -347,7 +354,7 @@ impl ProjectFile {
         self.change(|tx| update_settings(tx, settings))
     }
 
-    /// Appends accounts (one transaction for all of them).
+    /// Appends accounts, or updates those whose id exists (one transaction for all of them).
     pub fn add_accounts(&mut self, accounts: &Accounts) -> StoreResult<()> {
         self.change(|tx| insert_accounts(tx, accounts))
     }

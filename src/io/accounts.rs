@@ -1,0 +1,645 @@
+//! Accounts from a CRM export (delimited text): reading the table whatever its encoding and
+//! delimiter, guessing what each column is (English and Dutch headers), reading Dutch and
+//! English number formats, and planning the import: which rows are added, which update an
+//! existing account with the same external id, and which are skipped, and why.
+//!
+//! Nothing here writes: [`crate::store::ProjectFile::import_accounts`] writes a plan in one
+//! transaction, after the planner has seen its report.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Account, AccountStatus, Accounts};
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// Not imported (kept as an extra attribute).
+    Extra,
+    /// The CRM's id.
+    ExternalId,
+    /// Company name.
+    Name,
+    /// Latitude, degrees.
+    Lat,
+    /// Longitude, degrees.
+    Lon,
+    /// Postcode.
+    Postcode,
+    /// Place name.
+    City,
+    /// Country.
+    Country,
+    /// Industry.
+    Industry,
+    /// Size class.
+    Size,
+    /// Prospect or customer.
+    Status,
+    /// Potential, EUR/yr.
+    Potential,
+    /// Revenue, EUR/yr.
+    Revenue,
+    /// Open pipeline, EUR.
+    Pipeline,
+    /// Visits per year.
+    Visits,
+}
+
+impl Role {
+    /// Header words (lower case, English and Dutch) that name each role.
+    const WORDS: [(Role, &'static [&'static str]); 14] = [
+        (
+            Role::ExternalId,
+            &[
+                "external_id",
+                "external id",
+                "id",
+                "crm id",
+                "account id",
+                "klantnummer",
+                "relatienummer",
+                "debiteurnummer",
+                "nummer",
+            ],
+        ),
+        (
+            Role::Name,
+            &[
+                "name",
+                "account",
+                "account name",
+                "company",
+                "naam",
+                "bedrijf",
+                "bedrijfsnaam",
+                "organisatie",
+                "relatie",
+            ],
+        ),
+        (Role::Lat, &["lat", "latitude", "breedtegraad", "y"]),
+        (
+            Role::Lon,
+            &["lon", "lng", "long", "longitude", "lengtegraad", "x"],
+        ),
+        (
+            Role::Postcode,
+            &["postcode", "postal code", "zip", "zipcode", "postal_code"],
+        ),
+        (
+            Role::City,
+            &[
+                "city",
+                "town",
+                "place",
+                "plaats",
+                "woonplaats",
+                "stad",
+                "vestigingsplaats",
+            ],
+        ),
+        (Role::Country, &["country", "land"]),
+        (
+            Role::Industry,
+            &["industry", "sector", "branche", "bedrijfstak", "segment"],
+        ),
+        (
+            Role::Size,
+            &[
+                "size",
+                "size class",
+                "size_class",
+                "grootte",
+                "omvang",
+                "klasse",
+            ],
+        ),
+        (Role::Status, &["status", "type", "klanttype", "soort"]),
+        (
+            Role::Potential,
+            &["potential", "potentie", "potentieel", "potential eur"],
+        ),
+        (
+            Role::Revenue,
+            &["revenue", "omzet", "jaaromzet", "turnover", "sales"],
+        ),
+        (
+            Role::Pipeline,
+            &["pipeline", "open pipeline", "opportunities", "kansen"],
+        ),
+        (
+            Role::Visits,
+            &[
+                "visits",
+                "visits per year",
+                "visits_per_year",
+                "bezoeken",
+                "bezoeken per jaar",
+                "bezoekfrequentie",
+            ],
+        ),
+    ];
+
+    /// The role a header names, or [`Role::Extra`].
+    pub fn guess(header: &str) -> Role {
+        let h = header
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .trim()
+            .to_lowercase();
+        Role::WORDS
+            .iter()
+            .find(|(_, words)| words.contains(&h.as_str()))
+            .map_or(Role::Extra, |(role, _)| *role)
+    }
+}
+
+/// Which role each column plays; saved as RON to reuse for the next export of the same CRM.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mapping {
+    /// One role per column, in column order.
+    pub roles: Vec<Role>,
+}
+
+impl Mapping {
+    /// The guess from the headers.
+    pub fn guess(headers: &[String]) -> Mapping {
+        let mut roles: Vec<Role> = headers.iter().map(|h| Role::guess(h)).collect();
+        // A role claimed twice keeps its first column.
+        let mut seen = HashSet::new();
+        for role in &mut roles {
+            if *role != Role::Extra && !seen.insert(*role) {
+                *role = Role::Extra;
+            }
+        }
+        Mapping { roles }
+    }
+
+    fn column(&self, role: Role) -> Option<usize> {
+        self.roles.iter().position(|r| *r == role)
+    }
+}
+
+/// A delimited file read into text cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The header row.
+    pub headers: Vec<String>,
+    /// The data rows (each as long as the header).
+    pub rows: Vec<Vec<String>>,
+    /// 1-based line number of each data row in the file, for messages.
+    pub lines: Vec<u64>,
+}
+
+/// Why a file cannot be read as a table (nothing is imported).
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum AccountsError {
+    /// The file is empty or has only a header.
+    #[error("{file}: no data rows (a header line and at least one row are needed)")]
+    Empty {
+        /// The file.
+        file: String,
+    },
+    /// The file is not text.
+    #[error("{file}: this is not a text (CSV) file: {reason}")]
+    NotText {
+        /// The file.
+        file: String,
+        /// What gave it away.
+        reason: String,
+    },
+    /// A line cannot be parsed.
+    #[error("{file}, line {line}: {reason}")]
+    BadLine {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// The parser's words.
+        reason: String,
+    },
+    /// The mapping lacks something every account needs.
+    #[error("{file}: the mapping has no {what} column")]
+    Missing {
+        /// The file.
+        file: String,
+        /// The missing role.
+        what: &'static str,
+    },
+    /// No row could be imported.
+    #[error("{file}: none of the {rows} rows can be imported; first problem: {first}")]
+    NothingUsable {
+        /// The file.
+        file: String,
+        /// Rows read.
+        rows: usize,
+        /// The first skipped row's reason.
+        first: String,
+    },
+}
+
+/// Characters 0x80-0x9F of Windows-1252 (the rest of the range 0x80-0xFF is Latin-1).
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+];
+
+/// The file's text: UTF-8 (a byte-order mark is dropped), else Windows-1252, as Excel writes
+/// CSV on Dutch Windows.
+pub fn decode(bytes: &[u8], file: &str) -> Result<String, AccountsError> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if bytes.contains(&0) {
+        return Err(AccountsError::NotText {
+            file: file.to_owned(),
+            reason: "it contains NUL bytes (binary data)".into(),
+        });
+    }
+    Ok(match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => bytes
+            .iter()
+            .map(|&b| match b {
+                0x80..=0x9f => CP1252_HIGH[usize::from(b - 0x80)],
+                _ => char::from(b),
+            })
+            .collect(),
+    })
+}
+
+/// Reads a delimited file (delimiter sniffed from the header: `,` `;` tab `|`).
+pub fn read_table(bytes: &[u8], file: &str) -> Result<Table, AccountsError> {
+    let text = decode(bytes, file)?;
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = super::route::sniff_delimiter(first_line.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let bad = |line: u64, reason: String| AccountsError::BadLine {
+        file: file.to_owned(),
+        line,
+        reason,
+    };
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| bad(1, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            bad(line, e.to_string())
+        })?;
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let mut row: Vec<String> = record.iter().map(|f| f.trim().to_owned()).collect();
+        row.resize(headers.len(), String::new());
+        lines.push(record.position().map_or(0, |p| p.line()));
+        rows.push(row);
+    }
+    if rows.is_empty() {
+        return Err(AccountsError::Empty {
+            file: file.to_owned(),
+        });
+    }
+    Ok(Table {
+        headers,
+        rows,
+        lines,
+    })
+}
+
+/// A number as CRM exports write it: `1234.5`, `1.234,56` (Dutch), `1,234.56` (English),
+/// `€ 40.000`, `40000 EUR`, `-12,5`. With one kind of separator, a separator that appears
+/// more than once, or once followed by exactly three digits, groups thousands; otherwise it
+/// is the decimal mark. `None` for anything else (and for NaN or infinity).
+pub fn parse_number(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .trim()
+        .trim_start_matches('€')
+        .trim_end_matches("EUR")
+        .trim_start_matches("EUR")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '€' && *c != '\'')
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    let (dots, commas) = (cleaned.matches('.').count(), cleaned.matches(',').count());
+    let decimal = match (dots, commas) {
+        (0, 0) => None,
+        (_, 0) => single_kind(&cleaned, '.'),
+        (0, _) => single_kind(&cleaned, ','),
+        _ => Some(if cleaned.rfind('.') > cleaned.rfind(',') {
+            '.'
+        } else {
+            ','
+        }),
+    };
+    let normalised: String = cleaned
+        .chars()
+        .filter_map(|c| match c {
+            '.' | ',' if Some(c) == decimal => Some('.'),
+            '.' | ',' => None,
+            c => Some(c),
+        })
+        .collect();
+    normalised.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// The decimal mark when only `sep` appears (see [`parse_number`]).
+fn single_kind(text: &str, sep: char) -> Option<char> {
+    let count = text.matches(sep).count();
+    let after = text.rsplit(sep).next().map_or(0, |s| s.len());
+    if count > 1 || after == 3 {
+        None
+    } else {
+        Some(sep)
+    }
+}
+
+/// A row that was not imported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    /// 1-based line in the file.
+    pub line: u64,
+    /// The column (header) at fault, if one.
+    pub field: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// What an import will do, shown to the planner before anything is written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportPlan {
+    /// New accounts (ids not yet given).
+    pub added: Vec<Account>,
+    /// Existing accounts (by row in the project) with their new values.
+    pub updated: Vec<(usize, Account)>,
+    /// Rows that match an existing account exactly.
+    pub unchanged: usize,
+    /// Existing accounts with an external id that the file no longer has.
+    pub no_longer_present: usize,
+    /// Rows not imported, with the reason.
+    pub skipped: Vec<Skipped>,
+}
+
+impl ImportPlan {
+    /// One line for the planner: what will happen.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} added, {} updated, {} unchanged, {} skipped; {} existing accounts are not in the file",
+            self.added.len(),
+            self.updated.len(),
+            self.unchanged,
+            self.skipped.len(),
+            self.no_longer_present
+        )
+    }
+}
+
+/// Plans the import of `table` with `mapping` into a project holding `existing`: rows with
+/// the external id of an existing account update it; others are added. Rows without usable
+/// coordinates (or with a duplicate external id, or unreadable numbers) are skipped.
+pub fn plan(
+    table: &Table,
+    mapping: &Mapping,
+    existing: &Accounts,
+    file: &str,
+) -> Result<ImportPlan, AccountsError> {
+    let missing = |what| AccountsError::Missing {
+        file: file.to_owned(),
+        what,
+    };
+    let name_col = mapping.column(Role::Name).ok_or_else(|| missing("name"))?;
+    let lat_col = mapping
+        .column(Role::Lat)
+        .ok_or_else(|| missing("latitude"))?;
+    let lon_col = mapping
+        .column(Role::Lon)
+        .ok_or_else(|| missing("longitude"))?;
+    let id_col = mapping.column(Role::ExternalId);
+    let by_external: HashMap<&str, usize> = (0..existing.len())
+        .map(|i| (existing.external_id(i), i))
+        .filter(|(id, _)| !id.is_empty())
+        .collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut out = ImportPlan::default();
+    for (row, &line) in table.rows.iter().zip(&table.lines) {
+        let header = |c: usize| table.headers.get(c).cloned().unwrap_or_default();
+        let skip = |c: usize, reason: String| Skipped {
+            line,
+            field: header(c),
+            reason,
+        };
+        match account_from(row, mapping, (name_col, lat_col, lon_col), &skip) {
+            Err(s) => out.skipped.push(s),
+            Ok(mut account) => {
+                if let Some(c) = id_col
+                    && !account.external_id.is_empty()
+                    && !seen.insert(account.external_id.clone())
+                {
+                    out.skipped.push(skip(
+                        c,
+                        format!(
+                            "external id {} appears twice; the first row is kept",
+                            account.external_id
+                        ),
+                    ));
+                    continue;
+                }
+                match by_external.get(account.external_id.as_str()) {
+                    Some(&i) => {
+                        let before = existing.get(i);
+                        account.id = before.id;
+                        if before == account {
+                            out.unchanged += 1;
+                        } else {
+                            out.updated.push((i, account));
+                        }
+                    }
+                    None => out.added.push(account),
+                }
+            }
+        }
+    }
+    out.no_longer_present = by_external.keys().filter(|id| !seen.contains(**id)).count();
+    if out.added.is_empty() && out.updated.is_empty() && out.unchanged == 0 {
+        let first = out.skipped.first().map_or("no rows".to_string(), |s| {
+            format!("line {}, {}: {}", s.line, s.field, s.reason)
+        });
+        return Err(AccountsError::NothingUsable {
+            file: file.to_owned(),
+            rows: table.rows.len(),
+            first,
+        });
+    }
+    Ok(out)
+}
+
+/// Applies a plan: returns all accounts after the import (updated in place, added after the
+/// existing ones with the next ids) and, separately, the ones to write (updated and added).
+pub fn apply(existing: &Accounts, plan: &ImportPlan) -> (Accounts, Accounts) {
+    let updates: HashMap<usize, &Account> = plan.updated.iter().map(|(i, a)| (*i, a)).collect();
+    let mut all = Accounts::default();
+    let mut changed = Accounts::default();
+    for i in 0..existing.len() {
+        match updates.get(&i) {
+            Some(a) => {
+                all.push(a);
+                changed.push(a);
+            }
+            None => {
+                all.push(&existing.get(i));
+            }
+        }
+    }
+    let mut next = existing.ids().iter().map(|id| id.0).max().unwrap_or(0);
+    for a in &plan.added {
+        next += 1;
+        let a = Account {
+            id: crate::model::AccountId(next),
+            ..a.clone()
+        };
+        all.push(&a);
+        changed.push(&a);
+    }
+    (all, changed)
+}
+
+/// One row as an account, or why not.
+fn account_from(
+    row: &[String],
+    mapping: &Mapping,
+    (name_col, lat_col, lon_col): (usize, usize, usize),
+    skip: &dyn Fn(usize, String) -> Skipped,
+) -> Result<Account, Skipped> {
+    let cell = |c: usize| row.get(c).map_or("", |s| s.as_str());
+    let name = cell(name_col);
+    if name.is_empty() {
+        return Err(skip(name_col, "the name is empty".into()));
+    }
+    let coordinate = |c: usize, limit: f64, what: &str| -> Result<f64, Skipped> {
+        let text = cell(c);
+        if text.is_empty() {
+            return Err(skip(c, format!("no {what}")));
+        }
+        let v = parse_number(text)
+            .ok_or_else(|| skip(c, format!("{what} {text:?} is not a number")))?;
+        if v.abs() > limit {
+            return Err(skip(c, format!("{what} {v} is out of range (±{limit})")));
+        }
+        Ok(v)
+    };
+    let lat = coordinate(lat_col, 90.0, "latitude")?;
+    let lon = coordinate(lon_col, 180.0, "longitude")?;
+    let mut account = Account {
+        name: name.to_owned(),
+        lat,
+        lon,
+        ..Account::default()
+    };
+    for (c, role) in mapping.roles.iter().enumerate() {
+        let text = cell(c);
+        let money = |what: &str| -> Result<f64, Skipped> {
+            if text.is_empty() {
+                return Ok(0.0);
+            }
+            parse_number(text).ok_or_else(|| skip(c, format!("{what} {text:?} is not a number")))
+        };
+        match role {
+            Role::ExternalId => account.external_id = text.to_owned(),
+            Role::Industry => account.industry = text.to_owned(),
+            Role::Size => account.size_class = text.to_owned(),
+            Role::Status => {
+                account.status = match text.to_lowercase().as_str() {
+                    "customer" | "klant" | "client" | "bestaande klant" => AccountStatus::Customer,
+                    _ => AccountStatus::Prospect,
+                }
+            }
+            Role::Potential => account.potential = money("potential")?,
+            Role::Revenue => account.revenue = money("revenue")?,
+            Role::Pipeline => account.pipeline = money("pipeline")?,
+            Role::Visits => account.visits_per_year = money("visits")? as f32,
+            Role::Extra | Role::Postcode | Role::City | Role::Country => {
+                if !text.is_empty() {
+                    let header = skip(c, String::new()).field;
+                    account.extra.insert(header, text.to_owned());
+                }
+            }
+            Role::Name | Role::Lat | Role::Lon => {}
+        }
+    }
+    Ok(account)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_dutch_and_english_formats() {
+        for (text, value) in [
+            ("1234", 1234.0),
+            ("1.234,56", 1234.56),
+            ("1,234.56", 1234.56),
+            ("€ 40.000", 40000.0),
+            ("40000 EUR", 40000.0),
+            ("52,0907", 52.0907),
+            ("5.1214", 5.1214),
+            ("-12,5", -12.5),
+            ("1.000.000", 1_000_000.0),
+            ("2,000,000", 2_000_000.0),
+        ] {
+            assert_eq!(parse_number(text), Some(value), "{text}");
+        }
+        for bad in ["", "abc", "NaN", "inf", "1e999", "12-3"] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dutch_headers_are_recognised() {
+        let headers: Vec<String> = [
+            "Klantnummer",
+            "Naam",
+            "Plaats",
+            "Branche",
+            "Omzet",
+            "Potentie",
+            "Breedtegraad",
+            "Lengtegraad",
+            "Opmerking",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let m = Mapping::guess(&headers);
+        assert_eq!(
+            m.roles,
+            [
+                Role::ExternalId,
+                Role::Name,
+                Role::City,
+                Role::Industry,
+                Role::Revenue,
+                Role::Potential,
+                Role::Lat,
+                Role::Lon,
+                Role::Extra
+            ]
+        );
+    }
+
+    #[test]
+    fn windows_1252_and_bom_are_decoded() {
+        assert_eq!(decode(b"\xef\xbb\xbfnaam", "f").expect("utf8"), "naam");
+        assert_eq!(decode(b"Caf\xe9 \x80 5", "f").expect("cp1252"), "Café € 5");
+        assert!(decode(b"PK\x03\x04\x00\x00", "f").is_err());
+    }
+}

@@ -1,0 +1,152 @@
+//! Importing accounts from a messy Dutch CRM export through the command line: the report
+//! names every skipped row and why, the import is all-or-nothing, and a re-import of a newer
+//! export updates accounts by external id instead of duplicating them.
+
+use std::process::Command;
+
+use tessera::store::ProjectFile;
+
+const EXPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/crm-export-nl.csv");
+
+fn tessera(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(args)
+        .output()
+        .expect("run tessera")
+}
+
+#[test]
+fn a_messy_dutch_crm_export_imports_its_good_rows_and_reports_the_bad_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("p.tessera").display().to_string();
+    assert!(tessera(&["demo", &project]).status.success());
+    let out = tessera(&["import", &project, "--accounts", EXPORT]);
+    let report = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{report}");
+    // Every bad row is named by line, column and reason.
+    for expected in [
+        "skipped line 5 (Breedtegraad): no latitude",
+        "skipped line 6 (Breedtegraad): latitude 95 is out of range",
+        "skipped line 7 (Klantnummer): external id K-1001 appears twice",
+        "skipped line 8 (Potentie): potential \"veel\" is not a number",
+        "skipped line 9 (Naam): the name is empty",
+        "4 added, 0 updated, 0 unchanged, 5 skipped",
+    ] {
+        assert!(
+            report.contains(expected),
+            "missing {expected:?} in:\n{report}"
+        );
+    }
+    let (_, p) = ProjectFile::open(std::path::Path::new(&project)).expect("open");
+    assert_eq!(p.accounts.len(), 1017 + 4);
+    let row = (0..p.accounts.len())
+        .find(|&i| p.accounts.external_id(i) == "K-1001")
+        .expect("K-1001 imported");
+    let a = p.accounts.get(row);
+    assert_eq!(a.name, "Bakkerij de Vries B.V.");
+    assert_eq!((a.lat, a.lon), (52.0907, 5.1214), "decimal commas");
+    assert_eq!(a.potential, 45_000.0, "euro sign and thousands dot");
+    assert_eq!(a.revenue, 12_345.67);
+    assert_eq!(a.status, tessera::model::AccountStatus::Customer, "klant");
+    assert_eq!(a.extra.get("Plaats").map(String::as_str), Some("Utrecht"));
+    let quoted = (0..p.accounts.len())
+        .find(|&i| p.accounts.external_id(i) == "K-1003")
+        .expect("K-1003");
+    assert_eq!(p.accounts.name(quoted), "Zorggroep \"Het Baken\"");
+    assert_eq!(p.accounts.potential(quoted), 1_250_000.0);
+    let accent = (0..p.accounts.len())
+        .find(|&i| p.accounts.external_id(i) == "K-1008")
+        .expect("K-1008");
+    assert_eq!(p.accounts.name(accent), "Café Överijssel");
+
+    // A newer export: one account changed, one gone.
+    let newer = dir.path().join("newer.csv");
+    let text = std::fs::read_to_string(EXPORT)
+        .expect("read")
+        .replace("€ 30.000", "€ 35.000")
+        .lines()
+        .filter(|l| !l.starts_with("K-1008"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&newer, text).expect("write");
+    let out = tessera(&[
+        "import",
+        &project,
+        "--accounts",
+        &newer.display().to_string(),
+    ]);
+    let report = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{report}");
+    assert!(
+        // K-1002 changed, K-1001 and K-1003 did not; K-1008 and the demo's own accounts are
+        // not in this file (they stay: an import never deletes).
+        report.contains(
+            "0 added, 1 updated, 2 unchanged, 5 skipped; 1018 existing accounts are not in the file"
+        ),
+        "{report}"
+    );
+    let (_, p) = ProjectFile::open(std::path::Path::new(&project)).expect("open");
+    assert_eq!(p.accounts.len(), 1017 + 4, "updated, not duplicated");
+    let row = (0..p.accounts.len())
+        .find(|&i| p.accounts.external_id(i) == "K-1002")
+        .expect("K-1002");
+    assert_eq!(p.accounts.potential(row), 35_000.0);
+}
+
+#[test]
+fn a_file_with_no_usable_row_imports_nothing_and_says_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("p.tessera");
+    let project_arg = project.display().to_string();
+    assert!(tessera(&["demo", &project_arg]).status.success());
+    let before = std::fs::read(&project).expect("read");
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("empty.csv", b"", "no data rows"),
+        ("header-only.csv", b"naam;lat;lon\n", "no data rows"),
+        (
+            "binary.csv",
+            b"PK\x03\x04\x00\x00\x14\x00",
+            "not a text (CSV) file",
+        ),
+        (
+            "no-coordinates.csv",
+            b"naam;plaats\nA;Utrecht\n",
+            "no latitude column",
+        ),
+    ];
+    for (name, bytes, message) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).expect("write");
+        let out = tessera(&[
+            "import",
+            &project_arg,
+            "--accounts",
+            &file.display().to_string(),
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name}");
+        assert!(
+            stderr.contains(name) && stderr.contains(message),
+            "{name}: {stderr}"
+        );
+    }
+    let all_bad = dir.path().join("all-bad.csv");
+    std::fs::write(&all_bad, "naam;lat;lon\nA;95;5\nB;x;5\n").expect("write");
+    let out = tessera(&[
+        "import",
+        &project_arg,
+        "--accounts",
+        &all_bad.display().to_string(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("none of the 2 rows can be imported") && stderr.contains("line 2"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(&project).expect("read"),
+        before,
+        "the project is untouched"
+    );
+}
