@@ -357,7 +357,7 @@ fn import_accounts(
     save_mapping: Option<&Path>,
     dry_run: bool,
 ) -> Result<()> {
-    use crate::io::accounts::{Mapping, apply, plan, read_table};
+    use crate::io::accounts::{Mapping, changed_accounts, plan, read_table};
     let name = file.display().to_string();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
     let table = read_table(&bytes, &name)?;
@@ -396,8 +396,7 @@ fn import_accounts(
         eprintln!("dry run: nothing imported");
         return Ok(());
     }
-    let (_, changed) = apply(&project.accounts, &planned);
-    file_handle.add_accounts(&changed)?;
+    file_handle.add_accounts(&changed_accounts(&project.accounts, &planned))?;
     eprintln!("imported into {}", path.display());
     Ok(())
 }

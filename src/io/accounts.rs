@@ -186,8 +186,9 @@ impl Mapping {
 pub struct Table {
     /// The header row.
     pub headers: Vec<String>,
-    /// The data rows (each as long as the header).
-    pub rows: Vec<Vec<String>>,
+    /// The data rows, fields trimmed (a row may be shorter than the header: missing cells
+    /// read as empty). One record per row keeps a million rows at a million allocations.
+    pub rows: Vec<csv::StringRecord>,
     /// 1-based line number of each data row in the file, for messages.
     pub lines: Vec<u64>,
 }
@@ -297,10 +298,10 @@ pub fn read_table(bytes: &[u8], file: &str) -> Result<Table, AccountsError> {
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let mut row: Vec<String> = record.iter().map(|f| f.trim().to_owned()).collect();
-        row.resize(headers.len(), String::new());
         lines.push(record.position().map_or(0, |p| p.line()));
-        rows.push(row);
+        let mut record = record;
+        record.trim();
+        rows.push(record);
     }
     if rows.is_empty() {
         return Err(AccountsError::Empty {
@@ -319,6 +320,17 @@ pub fn read_table(bytes: &[u8], file: &str) -> Result<Table, AccountsError> {
 /// more than once, or once followed by exactly three digits, groups thousands; otherwise it
 /// is the decimal mark. `None` for anything else (and for NaN or infinity).
 pub fn parse_number(text: &str) -> Option<f64> {
+    // Plain numbers ("52.09", "40000") need no cleaning; Rust's parser also takes "inf" and
+    // "NaN", which the check below refuses.
+    let plain = text.trim();
+    if plain
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'-' || b == b'.')
+        && plain.matches('.').count() <= 1
+        && let Ok(v) = plain.parse::<f64>()
+    {
+        return v.is_finite().then_some(v);
+    }
     let cleaned: String = text
         .trim()
         .trim_start_matches('€')
@@ -428,21 +440,38 @@ pub fn plan(
         .map(|i| (existing.external_id(i), i))
         .filter(|(id, _)| !id.is_empty())
         .collect();
-    let mut seen: HashSet<String> = HashSet::new();
+    // Rows become accounts on all cores; matching and duplicates are decided in file order.
+    let columns = (name_col, lat_col, lon_col);
+    let converted: Vec<Result<Account, Skipped>> = {
+        use rayon::prelude::*;
+        table
+            .rows
+            .par_iter()
+            .zip(&table.lines)
+            .map(|(row, &line)| {
+                let skip = |c: usize, reason: String| Skipped {
+                    line,
+                    field: table.headers.get(c).cloned().unwrap_or_default(),
+                    reason,
+                };
+                account_from(row, mapping, &table.headers, columns, &skip)
+            })
+            .collect()
+    };
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut out = ImportPlan::default();
-    for (row, &line) in table.rows.iter().zip(&table.lines) {
-        let header = |c: usize| table.headers.get(c).cloned().unwrap_or_default();
-        let skip = |c: usize, reason: String| Skipped {
-            line,
-            field: header(c),
-            reason,
-        };
-        match account_from(row, mapping, (name_col, lat_col, lon_col), &skip) {
+    for ((converted, row), &line) in converted.into_iter().zip(&table.rows).zip(&table.lines) {
+        match converted {
             Err(s) => out.skipped.push(s),
             Ok(mut account) => {
+                let skip = |c: usize, reason: String| Skipped {
+                    line,
+                    field: table.headers.get(c).cloned().unwrap_or_default(),
+                    reason,
+                };
                 if let Some(c) = id_col
                     && !account.external_id.is_empty()
-                    && !seen.insert(account.external_id.clone())
+                    && !seen.insert(row.get(c).unwrap_or_default())
                 {
                     out.skipped.push(skip(
                         c,
@@ -482,44 +511,35 @@ pub fn plan(
     Ok(out)
 }
 
-/// Applies a plan: returns all accounts after the import (updated in place, added after the
-/// existing ones with the next ids) and, separately, the ones to write (updated and added).
-pub fn apply(existing: &Accounts, plan: &ImportPlan) -> (Accounts, Accounts) {
-    let updates: HashMap<usize, &Account> = plan.updated.iter().map(|(i, a)| (*i, a)).collect();
-    let mut all = Accounts::default();
+/// The accounts a plan writes: the updated ones (with their ids) and the added ones (with
+/// the next free ids, after the existing accounts), in id order.
+pub fn changed_accounts(existing: &Accounts, plan: &ImportPlan) -> Accounts {
     let mut changed = Accounts::default();
-    for i in 0..existing.len() {
-        match updates.get(&i) {
-            Some(a) => {
-                all.push(a);
-                changed.push(a);
-            }
-            None => {
-                all.push(&existing.get(i));
-            }
-        }
+    let mut updated: Vec<&Account> = plan.updated.iter().map(|(_, a)| a).collect();
+    updated.sort_by_key(|a| a.id.0);
+    for a in updated {
+        changed.push(a);
     }
     let mut next = existing.ids().iter().map(|id| id.0).max().unwrap_or(0);
     for a in &plan.added {
         next += 1;
-        let a = Account {
+        changed.push(&Account {
             id: crate::model::AccountId(next),
             ..a.clone()
-        };
-        all.push(&a);
-        changed.push(&a);
+        });
     }
-    (all, changed)
+    changed
 }
 
 /// One row as an account, or why not.
 fn account_from(
-    row: &[String],
+    row: &csv::StringRecord,
     mapping: &Mapping,
+    headers: &[String],
     (name_col, lat_col, lon_col): (usize, usize, usize),
     skip: &dyn Fn(usize, String) -> Skipped,
 ) -> Result<Account, Skipped> {
-    let cell = |c: usize| row.get(c).map_or("", |s| s.as_str());
+    let cell = |c: usize| row.get(c).unwrap_or_default();
     let name = cell(name_col);
     if name.is_empty() {
         return Err(skip(name_col, "the name is empty".into()));
@@ -568,7 +588,7 @@ fn account_from(
             Role::Visits => account.visits_per_year = money("visits")? as f32,
             Role::Extra | Role::Postcode | Role::City | Role::Country => {
                 if !text.is_empty() {
-                    let header = skip(c, String::new()).field;
+                    let header = headers.get(c).cloned().unwrap_or_default();
                     account.extra.insert(header, text.to_owned());
                 }
             }
