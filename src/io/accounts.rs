@@ -268,6 +268,10 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, AccountsError> {
     })
 }
 
+/// The longest field accepted, in bytes: longer ones come from a missing closing quote or
+/// from a file that is not a table.
+const MAX_FIELD: usize = 64 * 1024;
+
 /// Reads a delimited file (delimiter sniffed from the header: `,` `;` tab `|`).
 pub fn read_table(bytes: &[u8], file: &str) -> Result<Table, AccountsError> {
     let text = decode(bytes, file)?;
@@ -297,6 +301,29 @@ pub fn read_table(bytes: &[u8], file: &str) -> Result<Table, AccountsError> {
         })?;
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        // A quote that never closes swallows the rest of the line (or file) into one field:
+        // then the row is short and a field holds delimiters or line breaks.
+        if record.len() < headers.len()
+            && record
+                .iter()
+                .any(|f| f.contains(char::from(delimiter)) || f.contains('\n'))
+        {
+            return Err(bad(
+                line,
+                "a quoted field does not close (unbalanced quotes, or the file is cut off)".into(),
+            ));
+        }
+        if let Some((c, field)) = record.iter().enumerate().find(|(_, f)| f.len() > MAX_FIELD) {
+            let column = headers.get(c).map_or("?", |h| h.as_str());
+            return Err(bad(
+                line,
+                format!(
+                    "the {column} field is {} bytes long (at most {MAX_FIELD}): is a quote missing?",
+                    field.len()
+                ),
+            ));
         }
         lines.push(record.position().map_or(0, |p| p.line()));
         let mut record = record;
