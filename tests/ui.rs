@@ -329,3 +329,65 @@ fn file_export_and_territory_import_work_from_the_window_and_undo() {
     );
     assert_eq!(count(&harness), 4);
 }
+
+#[test]
+fn the_accounts_mapping_dialog_previews_replans_and_imports_undoably() {
+    let export =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/crm-export-nl.csv");
+    let mut harness = harness();
+    let size = Vec2::new(700.0, 700.0);
+    harness
+        .state_mut()
+        .apply(Command::ImportAccounts(export), size);
+    harness.run_steps(3);
+    assert!(
+        harness
+            .query_by_label_contains("4 added, 0 updated")
+            .is_some(),
+        "the plan is shown"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("line 5 (Breedtegraad): no latitude")
+            .is_some()
+    );
+    // Take the latitude role off its column: the plan says what is missing.
+    harness.get_by_value("latitude").click();
+    harness.run_steps(2);
+    harness
+        .get_all_by_label("(keep as extra)")
+        .last()
+        .expect("the option")
+        .click();
+    harness.run_steps(3);
+    assert!(
+        harness
+            .query_by_label_contains("no latitude column")
+            .is_some()
+    );
+    // And back.
+    harness
+        .get_all_by_value("(keep as extra)")
+        .next()
+        .expect("Breedtegraad's role (the first extra column)")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("latitude").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("4 added").is_some());
+    harness.get_by_label("Import").click();
+    harness.run_steps(3);
+    let accounts = |h: &Harness<'static, TesseraApp>| h.state().doc.project.accounts.len();
+    assert_eq!(accounts(&harness), 1017 + 4);
+    assert!(harness.state().import.is_none(), "the dialog closed");
+    assert_eq!(
+        harness.state().doc.report.accounts,
+        1017 + 4,
+        "the plan includes them"
+    );
+    harness.state_mut().apply(Command::Undo, size);
+    assert_eq!(accounts(&harness), 1017);
+    harness.state_mut().apply(Command::Redo, size);
+    assert_eq!(accounts(&harness), 1017 + 4);
+    harness.run_steps(2);
+}

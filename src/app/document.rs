@@ -26,6 +26,9 @@ pub struct Document {
     pub undo: Vec<Edit>,
     /// Edits undone that can be redone, most recently undone last.
     pub redo: Vec<Edit>,
+    /// Counts changes of the account table (imports and their undo), so that views that cache
+    /// per-account data know when to rebuild it.
+    pub accounts_version: u64,
 }
 
 /// Why an edit was not made (the project and its file are as before).
@@ -107,6 +110,7 @@ impl Document {
             report,
             undo: Vec::new(),
             redo: Vec::new(),
+            accounts_version: 0,
         }
     }
 
@@ -209,7 +213,19 @@ impl Document {
             }
             self.refresh_report();
         } else {
-            let grid = self.plan.shared_grid();
+            let accounts_changed = edit
+                .changes
+                .iter()
+                .any(|c| matches!(c, Change::Accounts { .. }));
+            let grid = if accounts_changed {
+                self.accounts_version += 1;
+                Arc::new(AccountGrid::new(
+                    self.project.accounts.lons(),
+                    self.project.accounts.lats(),
+                ))
+            } else {
+                self.plan.shared_grid()
+            };
             (self.plan, self.report) = Self::compute(&self.project, self.scenario, grid);
         }
         Ok(())

@@ -6,6 +6,7 @@
 //! (and ready for undo when editing arrives).
 
 mod document;
+mod import;
 mod map;
 mod panels;
 mod properties;
@@ -19,6 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::{Deserialize, Serialize};
 
 pub use document::Document;
+pub use import::ImportDialog;
 pub use map::{MapView, Screen};
 pub use panels::value_text;
 pub use tiles::{OsmLayer, TileHealth};
@@ -79,6 +81,10 @@ pub enum Command {
     Export(Export, PathBuf),
     /// Add the territories of a GeoJSON file to the current scenario (one edit).
     ImportTerritories(PathBuf),
+    /// Open the mapping dialog for an accounts file.
+    ImportAccounts(PathBuf),
+    /// Show a message in the error window.
+    ShowError(String),
     /// Give the overlap at a point (lon, lat) to territory `n`, by geometry.
     ResolveOverlap(usize, f64, f64),
 }
@@ -127,6 +133,10 @@ pub struct TesseraApp {
     pub editing: Editing,
     /// Drafts of the Properties panel.
     properties: properties::Drafts,
+    /// The accounts import dialog, while open.
+    pub import: Option<ImportDialog>,
+    /// The document's account version the map's caches were built for.
+    seen_accounts: u64,
     /// Metric in the balance panel.
     pub metric: BalanceMetric,
     /// An error to show (file could not be opened, ...).
@@ -164,6 +174,8 @@ impl TesseraApp {
             selected_account: None,
             editing: Editing::default(),
             properties: properties::Drafts::default(),
+            import: None,
+            seen_accounts: 0,
             metric: BalanceMetric::Workload,
             error: None,
             preferences: Preferences::default(),
@@ -346,6 +358,11 @@ impl TesseraApp {
                     self.error = Some(e.to_string());
                 }
             }
+            Command::ImportAccounts(path) => match ImportDialog::open(&path, &self.doc) {
+                Ok(dialog) => self.import = Some(dialog),
+                Err(e) => self.error = Some(e),
+            },
+            Command::ShowError(message) => self.error = Some(message),
             Command::ImportTerritories(path) => {
                 let file = path.display().to_string();
                 let read = std::fs::read_to_string(&path)
@@ -424,6 +441,12 @@ impl TesseraApp {
 
     /// After the plan changed: redraw, and drop selections that no longer exist.
     fn after_change(&mut self) {
+        if self.doc.accounts_version != self.seen_accounts {
+            // Accounts were imported (or the import undone): every per-account cache goes.
+            self.seen_accounts = self.doc.accounts_version;
+            self.map.invalidate();
+            self.selected_account = None;
+        }
         self.map.plan_edited();
         let count = self.doc.current().map_or(0, |s| s.territories.len());
         self.selected = self.selected.filter(|t| *t < count);
@@ -651,6 +674,11 @@ impl TesseraApp {
             });
         self.error_window(ui.ctx());
         self.drawing_question(ui.ctx(), &mut commands);
+        if let Some(dialog) = &mut self.import
+            && !dialog.show(ui.ctx(), &self.doc, &mut commands)
+        {
+            self.import = None;
+        }
         self.lasso_question(ui.ctx(), &mut commands);
         for command in commands {
             self.apply(command, map_size);
@@ -904,6 +932,11 @@ impl TesseraApp {
                     commands.push(Command::SaveAs(p));
                 }
                 ui.separator();
+                if ui.button("Import accounts (CSV)…").clicked()
+                    && let Some(p) = pick_file("Delimited text", &["csv", "txt", "tsv"], false)
+                {
+                    commands.push(Command::ImportAccounts(p));
+                }
                 if ui.button("Import territories (GeoJSON)…").clicked()
                     && let Some(p) = pick_file("GeoJSON", &["geojson", "json"], false)
                 {

@@ -48,6 +48,46 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, in the order the mapping dialog offers them.
+    pub const ALL: [Role; 15] = [
+        Role::Extra,
+        Role::ExternalId,
+        Role::Name,
+        Role::Lat,
+        Role::Lon,
+        Role::Postcode,
+        Role::City,
+        Role::Country,
+        Role::Industry,
+        Role::Size,
+        Role::Status,
+        Role::Potential,
+        Role::Revenue,
+        Role::Pipeline,
+        Role::Visits,
+    ];
+
+    /// How the mapping dialog names the role.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Extra => "(keep as extra)",
+            Role::ExternalId => "external id",
+            Role::Name => "name",
+            Role::Lat => "latitude",
+            Role::Lon => "longitude",
+            Role::Postcode => "postcode",
+            Role::City => "city",
+            Role::Country => "country",
+            Role::Industry => "industry",
+            Role::Size => "size class",
+            Role::Status => "status",
+            Role::Potential => "potential",
+            Role::Revenue => "revenue",
+            Role::Pipeline => "pipeline",
+            Role::Visits => "visits per year",
+        }
+    }
+
     /// Header words (lower case, English and Dutch) that name each role.
     const WORDS: [(Role, &'static [&'static str]); 14] = [
         (
@@ -556,6 +596,40 @@ pub fn changed_accounts(existing: &Accounts, plan: &ImportPlan) -> Accounts {
         });
     }
     changed
+}
+
+/// The import as one undoable edit: added accounts get the next free ids.
+pub fn import_edit(existing: &Accounts, plan: &ImportPlan, file: &str) -> crate::model::Edit {
+    let mut next = existing.ids().iter().map(|id| id.0).max().unwrap_or(0);
+    let added = plan
+        .added
+        .iter()
+        .map(|a| {
+            next += 1;
+            Account {
+                id: crate::model::AccountId(next),
+                ..a.clone()
+            }
+        })
+        .collect();
+    let updated = plan
+        .updated
+        .iter()
+        .map(|(i, a)| (existing.get(*i), a.clone()))
+        .collect();
+    crate::model::Edit {
+        description: format!(
+            "Imported {} accounts from {file} ({} new, {} updated)",
+            plan.added.len() + plan.updated.len(),
+            plan.added.len(),
+            plan.updated.len()
+        ),
+        changes: vec![crate::model::Change::Accounts {
+            added,
+            removed: Vec::new(),
+            updated,
+        }],
+    }
 }
 
 /// One row as an account, or why not.

@@ -6,7 +6,9 @@
 
 use geo::MultiPolygon;
 
-use super::{AccountId, Project, Rep, RepId, ScenarioId, Territory, TerritoryId};
+use super::{
+    Account, AccountId, Accounts, Project, Rep, RepId, ScenarioId, Territory, TerritoryId,
+};
 
 /// One change to one scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +60,16 @@ pub enum Change {
         before: Option<Rep>,
         /// The rep after.
         after: Option<Rep>,
+    },
+    /// Accounts added, removed or updated (an import, or its undo). Removing an account also
+    /// drops the named-account overrides that point at it.
+    Accounts {
+        /// New accounts, with ids above every existing one.
+        added: Vec<Account>,
+        /// Accounts taken out (the inverse of adding them).
+        removed: Vec<Account>,
+        /// Accounts changed: (before, after), same id.
+        updated: Vec<(Account, Account)>,
     },
     /// Named-account overrides set, moved or removed.
     Overrides {
@@ -138,6 +150,15 @@ impl Change {
                 before: after,
                 after: before,
             },
+            Change::Accounts {
+                added,
+                removed,
+                updated,
+            } => Change::Accounts {
+                added: removed,
+                removed: added,
+                updated: updated.into_iter().map(|(b, a)| (a, b)).collect(),
+            },
         }
     }
 
@@ -149,15 +170,23 @@ impl Change {
             | Change::Remove { scenario, .. }
             | Change::Properties { scenario, .. }
             | Change::Overrides { scenario, .. } => Some(*scenario),
-            Change::Rep { .. } => None,
+            Change::Rep { .. } | Change::Accounts { .. } => None,
         }
     }
 
     /// Applies the change to `project`.
     pub fn apply(&self, project: &mut Project) -> Result<(), ChangeError> {
         let Some(id) = self.scenario() else {
-            if let Change::Rep { before, after } = self {
-                apply_rep(project, before.as_ref(), after.as_ref())?;
+            match self {
+                Change::Rep { before, after } => {
+                    apply_rep(project, before.as_ref(), after.as_ref())?;
+                }
+                Change::Accounts {
+                    added,
+                    removed,
+                    updated,
+                } => apply_accounts(project, added, removed, updated),
+                _ => {}
             }
             return Ok(());
         };
@@ -214,9 +243,43 @@ impl Change {
                     };
                 }
             }
-            Change::Rep { .. } => {}
+            Change::Rep { .. } | Change::Accounts { .. } => {}
         }
         Ok(())
+    }
+}
+
+/// Rebuilds the account table with rows removed, updated and added (the column store has no
+/// in-place update; an import is rare enough to copy it).
+fn apply_accounts(
+    project: &mut Project,
+    added: &[Account],
+    removed: &[Account],
+    updated: &[(Account, Account)],
+) {
+    let gone: std::collections::HashSet<AccountId> = removed.iter().map(|a| a.id).collect();
+    let new: std::collections::HashMap<AccountId, &Account> =
+        updated.iter().map(|(_, a)| (a.id, a)).collect();
+    let old = std::mem::take(&mut project.accounts);
+    let mut accounts = Accounts::default();
+    for i in 0..old.len() {
+        let id = old.ids()[i];
+        if gone.contains(&id) {
+            continue;
+        }
+        match new.get(&id) {
+            Some(a) => accounts.push(a),
+            None => accounts.push(&old.get(i)),
+        };
+    }
+    let mut added: Vec<&Account> = added.iter().collect();
+    added.sort_by_key(|a| a.id.0);
+    for a in added {
+        accounts.push(a);
+    }
+    project.accounts = accounts;
+    for scenario in &mut project.scenarios {
+        scenario.overrides.retain(|a, _| !gone.contains(a));
     }
 }
 

@@ -6,8 +6,8 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::{ProjectFile, StoreResult, sql_error};
 use crate::model::{
-    AccountId, Accounts, Change, Edit, Project, Rep, RepId, Scenario, ScenarioId, Settings,
-    Territory, TerritoryId,
+    Account, AccountId, Accounts, Change, Edit, Project, Rep, RepId, Scenario, ScenarioId,
+    Settings, Territory, TerritoryId,
 };
 
 /// GeoJSON text of a geometry, with coordinates exactly as held (shortest round-trip form).
@@ -281,14 +281,34 @@ impl ProjectFile {
             let mut renumber = Vec::new();
             for change in &edit.changes {
                 let Some(sid) = change.scenario() else {
-                    if let Change::Rep { before, after } = change {
-                        match (before, after) {
+                    match change {
+                        Change::Rep { before, after } => match (before, after) {
                             (_, Some(rep)) => upsert_rep(tx, rep)?,
                             (Some(rep), None) => {
                                 tx.execute("DELETE FROM reps WHERE id = ?1", [rep.id.0])?;
                             }
                             (None, None) => {}
+                        },
+                        Change::Accounts {
+                            added,
+                            removed,
+                            updated,
+                        } => {
+                            let mut delete =
+                                tx.prepare_cached("DELETE FROM accounts WHERE id = ?1")?;
+                            for a in removed {
+                                delete.execute([a.id.0])?;
+                            }
+                            let mut written = Accounts::default();
+                            let mut rows: Vec<&Account> =
+                                updated.iter().map(|(_, a)| a).chain(added).collect();
+                            rows.sort_by_key(|a| a.id.0);
+                            for a in rows {
+                                written.push(a);
+                            }
+                            insert_accounts(tx, &written)?;
                         }
+                        _ => {}
                     }
                     continue;
                 };
@@ -318,7 +338,7 @@ impl ProjectFile {
                         tx.execute("DELETE FROM territories WHERE id = ?1", [territory.id.0])?;
                         renumber.push(sid);
                     }
-                    Change::Rep { .. } => {}
+                    Change::Rep { .. } | Change::Accounts { .. } => {}
                     Change::Overrides { changes, .. } => {
                         for (account, _, after) in changes {
                             match after {
