@@ -11,6 +11,7 @@ pub mod cli;
 pub mod demo;
 pub mod edit;
 pub mod engine;
+pub mod geocode;
 pub mod io;
 pub mod model;
 pub mod numbers;

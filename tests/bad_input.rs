@@ -20,7 +20,7 @@ const EXPECTED: [(&str, &str); 24] = [
     ("longitude-beyond-180.csv", "out of range"),
     ("utf16-encoding.csv", "not a text (CSV) file"),
     ("no-name-column.csv", "no name column"),
-    ("no-coordinate-columns.csv", "no latitude column"),
+    ("no-coordinate-columns.csv", "no place named"),
     ("not-json.geojson", "not a GeoJSON file"),
     ("truncated.geojson", "not a GeoJSON file"),
     ("unclosed-ring.geojson", "feature 1"),

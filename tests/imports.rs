@@ -25,12 +25,12 @@ fn a_messy_dutch_crm_export_imports_its_good_rows_and_reports_the_bad_ones() {
     assert!(out.status.success(), "{report}");
     // Every bad row is named by line, column and reason.
     for expected in [
-        "skipped line 5 (Breedtegraad): no latitude",
+        "skipped line 5 (Plaats): no place named \"Ergens\"",
         "skipped line 6 (Breedtegraad): latitude 95 is out of range",
         "skipped line 7 (Klantnummer): external id K-1001 appears twice",
         "skipped line 8 (Potentie): potential \"veel\" is not a number",
         "skipped line 9 (Naam): the name is empty",
-        "4 added, 0 updated, 0 unchanged, 5 skipped",
+        "5 added, 0 updated, 0 unchanged, 5 skipped",
     ] {
         assert!(
             report.contains(expected),
@@ -38,7 +38,7 @@ fn a_messy_dutch_crm_export_imports_its_good_rows_and_reports_the_bad_ones() {
         );
     }
     let (_, p) = ProjectFile::open(std::path::Path::new(&project)).expect("open");
-    assert_eq!(p.accounts.len(), 1017 + 4);
+    assert_eq!(p.accounts.len(), 1017 + 5);
     let row = (0..p.accounts.len())
         .find(|&i| p.accounts.external_id(i) == "K-1001")
         .expect("K-1001 imported");
@@ -78,15 +78,39 @@ fn a_messy_dutch_crm_export_imports_its_good_rows_and_reports_the_bad_ones() {
     let report = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{report}");
     assert!(
-        // K-1002 changed, K-1001 and K-1003 did not; K-1008 and the demo's own accounts are
+        // K-1002 changed, K-1001, K-1003 and K-1009 did not; K-1008 and the demo's own accounts are
         // not in this file (they stay: an import never deletes).
         report.contains(
-            "0 added, 1 updated, 2 unchanged, 5 skipped; 1018 existing accounts are not in the file"
+            "0 added, 1 updated, 3 unchanged, 5 skipped; 1018 existing accounts are not in the file"
         ),
         "{report}"
     );
     let (_, p) = ProjectFile::open(std::path::Path::new(&project)).expect("open");
-    assert_eq!(p.accounts.len(), 1017 + 4, "updated, not duplicated");
+    assert_eq!(p.accounts.len(), 1017 + 5, "updated, not duplicated");
+    // A row without coordinates was placed by its place name, and says so.
+    let by_place = (0..p.accounts.len())
+        .find(|&i| p.accounts.external_id(i) == "K-1009")
+        .expect("K-1009");
+    let a = p.accounts.get(by_place);
+    assert!(
+        (a.lat - 52.51).abs() < 0.05 && (a.lon - 6.08).abs() < 0.05,
+        "Zwolle: {a:?}"
+    );
+    assert_eq!(
+        a.extra.get("located by").map(String::as_str),
+        Some("place: Zwolle, NL")
+    );
+    let row = (0..p.accounts.len())
+        .find(|&i| p.accounts.external_id(i) == "K-1001")
+        .expect("K-1001");
+    assert_eq!(
+        p.accounts
+            .get(row)
+            .extra
+            .get("located by")
+            .map(String::as_str),
+        Some("coordinates")
+    );
     let row = (0..p.accounts.len())
         .find(|&i| p.accounts.external_id(i) == "K-1002")
         .expect("K-1002");
@@ -110,8 +134,8 @@ fn a_file_with_no_usable_row_imports_nothing_and_says_why() {
         ),
         (
             "no-coordinates.csv",
-            b"naam;plaats\nA;Utrecht\n",
-            "no latitude column",
+            b"naam;plaats\nA;Nergenshuizen\n",
+            "no place named",
         ),
     ];
     for (name, bytes, message) in cases {

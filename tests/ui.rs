@@ -340,19 +340,12 @@ fn the_accounts_mapping_dialog_previews_replans_and_imports_undoably() {
         .state_mut()
         .apply(Command::ImportAccounts(export), size);
     harness.run_steps(3);
-    assert!(
-        harness
-            .query_by_label_contains("4 added, 0 updated")
-            .is_some(),
-        "the plan is shown"
-    );
-    assert!(
-        harness
-            .query_by_label_contains("line 5 (Breedtegraad): no latitude")
-            .is_some()
-    );
-    // Take the latitude role off its column: the plan says what is missing.
-    harness.get_by_value("latitude").click();
+    let shows =
+        |h: &Harness<'static, TesseraApp>, text: &str| h.query_by_label_contains(text).is_some();
+    assert!(shows(&harness, "5 added, 0 updated"), "the plan is shown");
+    assert!(shows(&harness, "line 5 (Plaats): no place named"));
+    // Take the name role off its column: the plan says what is missing.
+    harness.get_by_value("name").click();
     harness.run_steps(2);
     harness
         .get_all_by_label("(keep as extra)")
@@ -360,34 +353,30 @@ fn the_accounts_mapping_dialog_previews_replans_and_imports_undoably() {
         .expect("the option")
         .click();
     harness.run_steps(3);
-    assert!(
-        harness
-            .query_by_label_contains("no latitude column")
-            .is_some()
-    );
+    assert!(shows(&harness, "no name column"));
     // And back.
     harness
         .get_all_by_value("(keep as extra)")
         .next()
-        .expect("Breedtegraad's role (the first extra column)")
+        .expect("Naam's role (the first extra column)")
         .click();
     harness.run_steps(2);
-    harness.get_by_label("latitude").click();
+    harness.get_by_label("name").click();
     harness.run_steps(3);
-    assert!(harness.query_by_label_contains("4 added").is_some());
+    assert!(shows(&harness, "5 added"));
     harness.get_by_label("Import").click();
     harness.run_steps(3);
     let accounts = |h: &Harness<'static, TesseraApp>| h.state().doc.project.accounts.len();
-    assert_eq!(accounts(&harness), 1017 + 4);
+    assert_eq!(accounts(&harness), 1017 + 5);
     assert!(harness.state().import.is_none(), "the dialog closed");
     assert_eq!(
         harness.state().doc.report.accounts,
-        1017 + 4,
+        1017 + 5,
         "the plan includes them"
     );
     harness.state_mut().apply(Command::Undo, size);
     assert_eq!(accounts(&harness), 1017);
     harness.state_mut().apply(Command::Redo, size);
-    assert_eq!(accounts(&harness), 1017 + 4);
+    assert_eq!(accounts(&harness), 1017 + 5);
     harness.run_steps(2);
 }

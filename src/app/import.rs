@@ -21,6 +21,8 @@ pub struct ImportDialog {
     pub mapping: Mapping,
     /// What the import would do with this mapping (or why it cannot).
     pub plan: Result<ImportPlan, String>,
+    /// The gazetteer, loaded when a column is mapped to city.
+    gazetteer: Option<crate::geocode::Gazetteer>,
 }
 
 impl ImportDialog {
@@ -35,6 +37,7 @@ impl ImportDialog {
             table,
             mapping,
             plan: Err(String::new()),
+            gazetteer: None,
         };
         dialog.replan(doc);
         Ok(dialog)
@@ -50,8 +53,23 @@ impl ImportDialog {
     /// Plans again after the mapping changed.
     pub fn replan(&mut self, doc: &Document) {
         let name = self.name();
-        self.plan = plan(&self.table, &self.mapping, &doc.project.accounts, &name)
-            .map_err(|e| e.to_string());
+        if self.gazetteer.is_none() && self.mapping.roles.contains(&Role::City) {
+            match crate::geocode::Gazetteer::load() {
+                Ok(g) => self.gazetteer = Some(g),
+                Err(e) => {
+                    self.plan = Err(e);
+                    return;
+                }
+            }
+        }
+        self.plan = plan(
+            &self.table,
+            &self.mapping,
+            &doc.project.accounts,
+            self.gazetteer.as_ref(),
+            &name,
+        )
+        .map_err(|e| e.to_string());
     }
 
     /// The dialog; returns false when it closes.

@@ -387,7 +387,18 @@ fn import_accounts(
         eprintln!("  column {header:?}: {role:?}");
     }
     let (mut file_handle, project) = ProjectFile::open(path)?;
-    let planned = plan(&table, &mapping, &project.accounts, &name)?;
+    let gazetteer = if mapping.roles.contains(&crate::io::accounts::Role::City) {
+        Some(crate::geocode::Gazetteer::load().map_err(|e| anyhow!(e))?)
+    } else {
+        None
+    };
+    let planned = plan(
+        &table,
+        &mapping,
+        &project.accounts,
+        gazetteer.as_ref(),
+        &name,
+    )?;
     for s in &planned.skipped {
         eprintln!("  skipped line {} ({}): {}", s.line, s.field, s.reason);
     }

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::geocode::Gazetteer;
 use crate::model::{Account, AccountStatus, Accounts};
 
 /// What a column holds.
@@ -483,12 +484,14 @@ impl ImportPlan {
 }
 
 /// Plans the import of `table` with `mapping` into a project holding `existing`: rows with
-/// the external id of an existing account update it; others are added. Rows without usable
-/// coordinates (or with a duplicate external id, or unreadable numbers) are skipped.
+/// the external id of an existing account update it; others are added. A row is placed by its
+/// coordinates, or, without them, by its place (and country) in `gazetteer`. Rows that cannot
+/// be placed (or have a duplicate external id, or unreadable numbers) are skipped.
 pub fn plan(
     table: &Table,
     mapping: &Mapping,
     existing: &Accounts,
+    gazetteer: Option<&Gazetteer>,
     file: &str,
 ) -> Result<ImportPlan, AccountsError> {
     let missing = |what| AccountsError::Missing {
@@ -496,19 +499,41 @@ pub fn plan(
         what,
     };
     let name_col = mapping.column(Role::Name).ok_or_else(|| missing("name"))?;
-    let lat_col = mapping
-        .column(Role::Lat)
-        .ok_or_else(|| missing("latitude"))?;
-    let lon_col = mapping
-        .column(Role::Lon)
-        .ok_or_else(|| missing("longitude"))?;
+    let place = mapping.column(Role::City).filter(|_| gazetteer.is_some());
+    let coordinates = mapping.column(Role::Lat).zip(mapping.column(Role::Lon));
+    if coordinates.is_none() && place.is_none() {
+        let what = if mapping.column(Role::Lat).is_none() {
+            "latitude"
+        } else {
+            "longitude"
+        };
+        return Err(missing(what));
+    }
+    // An ambiguous place name resolves to the one among the project's accounts, if any.
+    let near = (!existing.is_empty()).then(|| {
+        let fold = |f: fn(f64, f64) -> f64, v: &[f64], start: f64| v.iter().copied().fold(start, f);
+        let (lons, lats) = (existing.lons(), existing.lats());
+        (
+            fold(f64::min, lons, f64::INFINITY) - 0.5,
+            fold(f64::min, lats, f64::INFINITY) - 0.5,
+            fold(f64::max, lons, f64::NEG_INFINITY) + 0.5,
+            fold(f64::max, lats, f64::NEG_INFINITY) + 0.5,
+        )
+    });
+    let locate = Locate {
+        coordinates,
+        place,
+        country: mapping.column(Role::Country),
+        gazetteer,
+        near,
+    };
     let id_col = mapping.column(Role::ExternalId);
     let by_external: HashMap<&str, usize> = (0..existing.len())
         .map(|i| (existing.external_id(i), i))
         .filter(|(id, _)| !id.is_empty())
         .collect();
     // Rows become accounts on all cores; matching and duplicates are decided in file order.
-    let columns = (name_col, lat_col, lon_col);
+    let columns = (name_col, &locate);
     let converted: Vec<Result<Account, Skipped>> = {
         use rayon::prelude::*;
         table
@@ -633,11 +658,22 @@ pub fn import_edit(existing: &Accounts, plan: &ImportPlan, file: &str) -> crate:
 }
 
 /// One row as an account, or why not.
+/// Where an account's position comes from: coordinate columns, else a place name (and
+/// country) looked up in the gazetteer.
+struct Locate<'g> {
+    coordinates: Option<(usize, usize)>,
+    place: Option<usize>,
+    country: Option<usize>,
+    gazetteer: Option<&'g Gazetteer>,
+    /// Around the project's accounts, to settle ambiguous place names.
+    near: Option<(f64, f64, f64, f64)>,
+}
+
 fn account_from(
     row: &csv::StringRecord,
     mapping: &Mapping,
     headers: &[String],
-    (name_col, lat_col, lon_col): (usize, usize, usize),
+    (name_col, locate): (usize, &Locate),
     skip: &dyn Fn(usize, String) -> Skipped,
 ) -> Result<Account, Skipped> {
     let cell = |c: usize| row.get(c).unwrap_or_default();
@@ -657,14 +693,36 @@ fn account_from(
         }
         Ok(v)
     };
-    let lat = coordinate(lat_col, 90.0, "latitude")?;
-    let lon = coordinate(lon_col, 180.0, "longitude")?;
+    // Coordinates when the row has them; else the place, when the file names one.
+    let given = locate
+        .coordinates
+        .filter(|&(la, lo)| !cell(la).is_empty() || !cell(lo).is_empty() || locate.place.is_none());
+    let (lat, lon, located) = match (given, locate.place, locate.gazetteer) {
+        (Some((la, lo)), _, _) => (
+            coordinate(la, 90.0, "latitude")?,
+            coordinate(lo, 180.0, "longitude")?,
+            "coordinates".to_owned(),
+        ),
+        (None, Some(c), Some(g)) => {
+            let country = locate.country.map(cell).filter(|t| !t.is_empty());
+            let place = g
+                .locate_near(cell(c), country, locate.near)
+                .map_err(|m| skip(c, m.to_string()))?;
+            (
+                place.lat,
+                place.lon,
+                format!("place: {}, {}", place.name, place.country),
+            )
+        }
+        _ => return Err(skip(name_col, "no coordinates and no place".into())),
+    };
     let mut account = Account {
         name: name.to_owned(),
         lat,
         lon,
         ..Account::default()
     };
+    account.extra.insert("located by".into(), located);
     for (c, role) in mapping.roles.iter().enumerate() {
         let text = cell(c);
         let money = |what: &str| -> Result<f64, Skipped> {
