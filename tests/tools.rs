@@ -572,3 +572,35 @@ fn ctrl_drag_moves_a_whole_territory_and_a_rep_marker_drag_moves_a_home() {
     command(&mut h, Command::Undo);
     assert_eq!(h.state().doc.project, before);
 }
+
+#[test]
+fn find_holes_lists_a_hole_and_zooms_to_it() {
+    use geo::BooleanOps;
+    let mut h = harness();
+    let s = h.state().doc.current().expect("s").clone();
+    let square = geo::MultiPolygon(vec![geo::Polygon::new(
+        geo::LineString::from(vec![
+            (6.0, 52.2),
+            (6.1, 52.2),
+            (6.1, 52.3),
+            (6.0, 52.3),
+            (6.0, 52.2),
+        ]),
+        vec![],
+    )]);
+    let cut = vec![(1, s.territories[1].geometry.difference(&square))];
+    command(
+        &mut h,
+        Command::Edit(tessera::edit::areas_edit(&s, "Cut", &cut)),
+    );
+    h.get_by_label("Find holes").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("1 holes:").is_some());
+    h.get_by_label_contains("hole of").click();
+    h.run_steps(2);
+    let centre = h.state().map.memory.detached().expect("moved");
+    assert!((centre.x() - 6.05).abs() < 0.01 && (centre.y() - 52.25).abs() < 0.01);
+    // An edit makes the list stale: it goes until asked again.
+    command(&mut h, Command::Undo);
+    assert!(h.state().holes.is_none());
+}

@@ -77,6 +77,10 @@ pub enum Command {
     Edit(crate::model::Edit),
     /// Zoom the map to an account (row) and select it.
     FocusAccount(usize),
+    /// Zoom the map to a point (lon, lat).
+    FocusPoint(f64, f64),
+    /// Look for holes between the territories (listed in the validation panel).
+    FindHoles,
     /// Write the current scenario to a file for other programs.
     Export(Export, PathBuf),
     /// Add the territories of a GeoJSON file to the current scenario (one edit).
@@ -135,6 +139,8 @@ pub struct TesseraApp {
     properties: properties::Drafts,
     /// The accounts import dialog, while open.
     pub import: Option<ImportDialog>,
+    /// Holes between territories from the last "Find holes" (dropped at every edit).
+    pub holes: Option<Vec<((f64, f64), f64)>>,
     /// The document's account version the map's caches were built for.
     seen_accounts: u64,
     /// Metric in the balance panel.
@@ -175,6 +181,7 @@ impl TesseraApp {
             editing: Editing::default(),
             properties: properties::Drafts::default(),
             import: None,
+            holes: None,
             seen_accounts: 0,
             metric: BalanceMetric::Workload,
             error: None,
@@ -363,6 +370,14 @@ impl TesseraApp {
                 Err(e) => self.error = Some(e),
             },
             Command::ShowError(message) => self.error = Some(message),
+            Command::FindHoles => {
+                self.holes = self.doc.current().map(crate::edit::holes);
+            }
+            Command::FocusPoint(lon, lat) => {
+                self.map.memory.center_at(walkers::lon_lat(lon, lat));
+                let zoom = self.map.memory.zoom().max(11.0);
+                let _ = self.map.memory.set_zoom(zoom);
+            }
             Command::ImportTerritories(path) => {
                 let file = path.display().to_string();
                 let read = std::fs::read_to_string(&path)
@@ -441,6 +456,7 @@ impl TesseraApp {
 
     /// After the plan changed: redraw, and drop selections that no longer exist.
     fn after_change(&mut self) {
+        self.holes = None;
         if self.doc.accounts_version != self.seen_accounts {
             // Accounts were imported (or the import undone): every per-account cache goes.
             self.seen_accounts = self.doc.accounts_version;
@@ -559,7 +575,7 @@ impl TesseraApp {
                         &mut commands,
                     );
                     ui.separator();
-                    panels::validation(ui, &self.doc, &mut commands);
+                    panels::validation(ui, &self.doc, self.holes.as_deref(), &mut commands);
                 });
             });
         let mut map_size = egui::Vec2::new(800.0, 600.0);

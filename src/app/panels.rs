@@ -319,10 +319,41 @@ pub fn history(ui: &mut egui::Ui, doc: &Document) {
 
 /// Gaps (accounts in no territory) and overlaps (accounts in two or more): the first ones of
 /// each listed with their fixes; a name zooms the map to the account.
-pub fn validation(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
+pub fn validation(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    holes: Option<&[((f64, f64), f64)]>,
+    commands: &mut Vec<Command>,
+) {
     const LISTED: usize = 30;
     let (gaps, overlaps) = (doc.report.gaps, doc.report.overlaps);
     ui.label(RichText::new("Gaps and overlaps").strong());
+    ui.horizontal(|ui| {
+        if ui
+            .small_button("Find holes")
+            .on_hover_text("Areas enclosed by territories but in none of them")
+            .clicked()
+        {
+            commands.push(Command::FindHoles);
+        }
+        match holes {
+            None => {}
+            Some([]) => {
+                ui.label("no holes between territories");
+            }
+            Some(list) => {
+                ui.label(format!("{} holes:", list.len()));
+            }
+        }
+    });
+    for &((lon, lat), km2) in holes.unwrap_or_default().iter().take(LISTED) {
+        if ui
+            .link(format!("hole of {km2:.1} km² at {lat:.3} N {lon:.3} E"))
+            .clicked()
+        {
+            commands.push(Command::FocusPoint(lon, lat));
+        }
+    }
     if gaps == 0 && overlaps == 0 {
         ui.label("None: every account is in exactly one territory.");
         return;
