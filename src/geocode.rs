@@ -148,48 +148,40 @@ impl Gazetteer {
         self.places.is_empty()
     }
 
-    /// The place with this name (in this country, when given: ISO code or a common name).
-    /// When several places have the name and `near` (a lon/lat box, e.g. around the project's
-    /// accounts) holds exactly one of them, that one.
+    /// The places with this name (in this country, when given: ISO code or a common name).
+    fn candidates(&self, name: &str, country: Option<&str>) -> Vec<&Place> {
+        let code = country.and_then(country_code);
+        self.by_name
+            .get(&fold(name))
+            .into_iter()
+            .flatten()
+            .map(|&k| &self.places[k as usize])
+            .filter(|p| code.as_deref().is_none_or(|c| p.country == c))
+            .collect()
+    }
+
+    /// The place with this name (in this country, when given). When several places have the
+    /// name and `near` (a lon/lat box, e.g. around the project's accounts) holds exactly one
+    /// of them, that one.
     pub fn locate_near(
         &self,
         name: &str,
         country: Option<&str>,
         near: Option<(f64, f64, f64, f64)>,
     ) -> Result<&Place, Miss> {
-        match self.locate(name, country) {
-            Err(Miss::Ambiguous { .. }) if near.is_some() => {
-                let (x0, y0, x1, y1) = near.unwrap_or_default();
-                let code = country.and_then(country_code);
-                let inside: Vec<&Place> = self
-                    .by_name
-                    .get(&fold(name))
-                    .into_iter()
-                    .flatten()
-                    .map(|&k| &self.places[k as usize])
-                    .filter(|p| code.as_deref().is_none_or(|c| p.country == c))
-                    .filter(|p| p.lon >= x0 && p.lon <= x1 && p.lat >= y0 && p.lat <= y1)
-                    .collect();
-                match inside.as_slice() {
-                    [one] => Ok(one),
-                    _ => self.locate(name, country),
-                }
+        let found = self.candidates(name, country);
+        if found.len() > 1
+            && let Some((x0, y0, x1, y1)) = near
+        {
+            let inside: Vec<&Place> = found
+                .iter()
+                .copied()
+                .filter(|p| p.lon >= x0 && p.lon <= x1 && p.lat >= y0 && p.lat <= y1)
+                .collect();
+            if let [one] = inside.as_slice() {
+                return Ok(one);
             }
-            other => other,
         }
-    }
-
-    /// The place with this name (in this country, when given: ISO code or a common name).
-    pub fn locate(&self, name: &str, country: Option<&str>) -> Result<&Place, Miss> {
-        let code = country.and_then(country_code);
-        let found: Vec<&Place> = self
-            .by_name
-            .get(&fold(name))
-            .into_iter()
-            .flatten()
-            .map(|&k| &self.places[k as usize])
-            .filter(|p| code.as_deref().is_none_or(|c| p.country == c))
-            .collect();
         match found.as_slice() {
             [] => Err(Miss::Unknown(name.to_owned())),
             [one] => Ok(one),
@@ -204,6 +196,11 @@ impl Gazetteer {
                     .join("; "),
             }),
         }
+    }
+
+    /// The place with this name (in this country, when given: ISO code or a common name).
+    pub fn locate(&self, name: &str, country: Option<&str>) -> Result<&Place, Miss> {
+        self.locate_near(name, country, None)
     }
 }
 

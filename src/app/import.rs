@@ -152,9 +152,10 @@ impl ImportDialog {
                             .add_filter("Mapping", &["ron"])
                             .save_file()
                     {
-                        let text = ron::ser::to_string_pretty(&self.mapping, Default::default())
-                            .unwrap_or_default();
-                        if let Err(e) = std::fs::write(&out, text) {
+                        let written = ron::ser::to_string_pretty(&self.mapping, Default::default())
+                            .map_err(|e| e.to_string())
+                            .and_then(|text| std::fs::write(&out, text).map_err(|e| e.to_string()));
+                        if let Err(e) = written {
                             commands.push(Command::ShowError(format!(
                                 "cannot write {}: {e}",
                                 out.display()
