@@ -388,16 +388,12 @@ pub fn read_table(bytes: &[u8], file: &str) -> Result<Table, AccountsError> {
 /// more than once, or once followed by exactly three digits, groups thousands; otherwise it
 /// is the decimal mark. `None` for anything else (and for NaN or infinity).
 pub fn parse_number(text: &str) -> Option<f64> {
-    // Plain numbers ("52.09", "40000") need no cleaning; Rust's parser also takes "inf" and
-    // "NaN", which the check below refuses.
+    // Plain integers ("40000") need no cleaning.
     let plain = text.trim();
-    if plain
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'-' || b == b'.')
-        && plain.matches('.').count() <= 1
+    if plain.bytes().all(|b| b.is_ascii_digit() || b == b'-')
         && let Ok(v) = plain.parse::<f64>()
     {
-        return v.is_finite().then_some(v);
+        return Some(v);
     }
     let cleaned: String = text
         .trim()
@@ -430,6 +426,18 @@ pub fn parse_number(text: &str) -> Option<f64> {
         })
         .collect();
     normalised.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// A coordinate: degrees with a decimal point or a decimal comma ("52.090", "52,090"); no
+/// thousands separators, so a single `.` or `,` is always the decimal mark.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let v = if t.contains(',') && !t.contains('.') {
+        t.replacen(',', ".", 1).parse::<f64>().ok()?
+    } else {
+        t.parse::<f64>().ok()?
+    };
+    v.is_finite().then_some(v)
 }
 
 /// The decimal mark when only `sep` appears (see [`parse_number`]).
@@ -686,7 +694,7 @@ fn account_from(
         if text.is_empty() {
             return Err(skip(c, format!("no {what}")));
         }
-        let v = parse_number(text)
+        let v = parse_decimal(text)
             .ok_or_else(|| skip(c, format!("{what} {text:?} is not a number")))?;
         if v.abs() > limit {
             return Err(skip(c, format!("{what} {v} is out of range (±{limit})")));
@@ -779,7 +787,13 @@ mod tests {
         }
         for bad in ["", "abc", "NaN", "inf", "1e999", "12-3"] {
             assert_eq!(parse_number(bad), None, "{bad}");
+            assert_eq!(parse_decimal(bad), None, "{bad}");
         }
+        // Amounts group thousands; coordinates never do.
+        assert_eq!(parse_number("40.000"), Some(40_000.0));
+        assert_eq!(parse_decimal("52.090"), Some(52.09));
+        assert_eq!(parse_decimal("52,090"), Some(52.09));
+        assert_eq!(parse_decimal("-0,5"), Some(-0.5));
     }
 
     #[test]
