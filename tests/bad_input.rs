@@ -7,7 +7,7 @@ use std::process::Command;
 const BAD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bad");
 
 /// Each file and words its message must contain.
-const EXPECTED: [(&str, &str); 24] = [
+const EXPECTED: [(&str, &str); 25] = [
     ("truncated.csv", "does not close"),
     ("binary.csv", "not a text (CSV) file"),
     ("empty.csv", "no data rows"),
@@ -32,6 +32,7 @@ const EXPECTED: [(&str, &str); 24] = [
     ("single-feature.geojson", "single Feature"),
     ("out-of-range-number.geojson", "not a GeoJSON file"),
     ("latitude-beyond-90.geojson", "feature 1"),
+    ("zip-of-text.xlsx", "cannot read this spreadsheet"),
 ];
 
 #[test]
@@ -63,7 +64,7 @@ fn every_bad_file_is_refused_clearly_and_changes_nothing() {
     let before = std::fs::read(&project).expect("read");
     for (name, words) in EXPECTED {
         let file = Path::new(BAD).join(name);
-        let kind = if name.ends_with(".csv") {
+        let kind = if name.ends_with(".csv") || name.ends_with(".xlsx") {
             "--accounts"
         } else {
             "--territories"

@@ -174,3 +174,37 @@ fn a_file_with_no_usable_row_imports_nothing_and_says_why() {
         "the project is untouched"
     );
 }
+
+#[test]
+fn an_excel_export_imports_like_a_csv() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("p.tessera");
+    let project_arg = project.display().to_string();
+    assert!(tessera(&["demo", &project_arg]).status.success());
+    let xlsx = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/crm-export-nl.xlsx");
+    let out = tessera(&["import", &project_arg, "--accounts", xlsx]);
+    let report = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("2 added, 0 updated, 0 unchanged, 1 skipped"),
+        "{report}"
+    );
+    assert!(
+        report.contains("line 4 (Plaats): no place named \"Nergenshuizen\""),
+        "{report}"
+    );
+    let (_, p) = ProjectFile::open(&project).expect("open");
+    let row = (0..p.accounts.len())
+        .find(|&i| p.accounts.external_id(i) == "X-1")
+        .expect("X-1");
+    assert_eq!(
+        (p.accounts.lats()[row], p.accounts.lons()[row]),
+        (52.0907, 5.1214)
+    );
+    assert_eq!(p.accounts.potential(row), 45_000.0);
+    let by_place = (0..p.accounts.len())
+        .find(|&i| p.accounts.external_id(i) == "X-2")
+        .expect("X-2 placed by its city");
+    assert!((p.accounts.lats()[by_place] - 52.51).abs() < 0.05);
+    assert_eq!(p.accounts.potential(by_place), 30_000.5);
+}

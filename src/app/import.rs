@@ -8,7 +8,9 @@ use egui::RichText;
 
 use super::Command;
 use super::document::Document;
-use crate::io::accounts::{ImportPlan, Mapping, Role, Table, import_edit, plan, read_table};
+use crate::io::accounts::{
+    ImportPlan, Mapping, Role, Table, import_edit, plan, read_accounts_file,
+};
 
 /// How many rows the dialog shows.
 const PREVIEW_ROWS: usize = 8;
@@ -28,9 +30,7 @@ pub struct ImportDialog {
 impl ImportDialog {
     /// Reads the file and guesses the mapping.
     pub fn open(path: &Path, doc: &Document) -> Result<ImportDialog, String> {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
-        let table = read_table(&bytes, &name).map_err(|e| e.to_string())?;
+        let table = read_accounts_file(path).map_err(|e| e.to_string())?;
         let mapping = Mapping::guess(&table.headers);
         let mut dialog = ImportDialog {
             path: path.to_owned(),

@@ -948,8 +948,12 @@ impl TesseraApp {
                     commands.push(Command::SaveAs(p));
                 }
                 ui.separator();
-                if ui.button("Import accounts (CSV)…").clicked()
-                    && let Some(p) = pick_file("Delimited text", &["csv", "txt", "tsv"], false)
+                if ui.button("Import accounts (CSV, Excel)…").clicked()
+                    && let Some(p) = pick_file(
+                        "Accounts",
+                        &["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"],
+                        false,
+                    )
                 {
                     commands.push(Command::ImportAccounts(p));
                 }

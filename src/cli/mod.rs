@@ -357,10 +357,9 @@ fn import_accounts(
     save_mapping: Option<&Path>,
     dry_run: bool,
 ) -> Result<()> {
-    use crate::io::accounts::{Mapping, changed_accounts, plan, read_table};
+    use crate::io::accounts::{Mapping, changed_accounts, plan, read_accounts_file};
     let name = file.display().to_string();
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
-    let table = read_table(&bytes, &name)?;
+    let table = read_accounts_file(file)?;
     let mapping = match mapping {
         Some(m) => {
             let text = std::fs::read_to_string(m)

@@ -243,6 +243,14 @@ pub enum AccountsError {
         /// The file.
         file: String,
     },
+    /// A spreadsheet that cannot be read.
+    #[error("{file}: cannot read this spreadsheet: {reason}")]
+    NotSpreadsheet {
+        /// The file.
+        file: String,
+        /// The reader's words.
+        reason: String,
+    },
     /// The file is not text.
     #[error("{file}: this is not a text (CSV) file: {reason}")]
     NotText {
@@ -381,6 +389,76 @@ pub fn read_table(bytes: &[u8], file: &str) -> Result<Table, AccountsError> {
         rows,
         lines,
     })
+}
+
+/// Whether a path names a spreadsheet (read with calamine) rather than delimited text.
+pub fn is_spreadsheet(path: &std::path::Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods"
+        )
+    })
+}
+
+/// Reads the first sheet of an Excel or OpenDocument spreadsheet: first row headers, then
+/// data; numbers as their shortest decimal text.
+pub fn read_spreadsheet(path: &std::path::Path, file: &str) -> Result<Table, AccountsError> {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let not = |reason: String| AccountsError::NotSpreadsheet {
+        file: file.to_owned(),
+        reason,
+    };
+    let mut book = open_workbook_auto(path).map_err(|e| not(e.to_string()))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| not("it has no sheets".into()))?
+        .map_err(|e| not(e.to_string()))?;
+    let text = |d: &Data| match d {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    };
+    let mut rows = range.rows();
+    let headers: Vec<String> = rows
+        .next()
+        .map(|r| r.iter().map(text).collect())
+        .unwrap_or_default();
+    let mut table = Table {
+        headers,
+        rows: Vec::new(),
+        lines: Vec::new(),
+    };
+    for (k, row) in rows.enumerate() {
+        let cells: Vec<String> = row.iter().map(text).collect();
+        if cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        table.rows.push(csv::StringRecord::from(cells));
+        table.lines.push(k as u64 + 2);
+    }
+    if table.rows.is_empty() {
+        return Err(AccountsError::Empty {
+            file: file.to_owned(),
+        });
+    }
+    Ok(table)
+}
+
+/// Reads an accounts file: a spreadsheet by its extension, else delimited text.
+pub fn read_accounts_file(path: &std::path::Path) -> Result<Table, AccountsError> {
+    let file = path.display().to_string();
+    if is_spreadsheet(path) {
+        return read_spreadsheet(path, &file);
+    }
+    let bytes = std::fs::read(path).map_err(|e| AccountsError::NotText {
+        file: file.clone(),
+        reason: e.to_string(),
+    })?;
+    read_table(&bytes, &file)
 }
 
 /// A number as CRM exports write it: `1234.5`, `1.234,56` (Dutch), `1,234.56` (English),
