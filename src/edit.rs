@@ -431,6 +431,25 @@ fn left_side(area: &MultiPolygon<f64>, line: &[Coord<f64>]) -> Option<MultiPolyg
     )]))
 }
 
+/// The change that moves every override of territory `from` to `to` (`None`: removes
+/// them), or `None` when it has none.
+fn move_overrides(
+    scenario: &Scenario,
+    from: TerritoryId,
+    to: Option<TerritoryId>,
+) -> Option<Change> {
+    let changes: Vec<_> = scenario
+        .overrides
+        .iter()
+        .filter(|(_, owner)| **owner == from)
+        .map(|(account, _)| (*account, Some(from), to))
+        .collect();
+    (!changes.is_empty()).then_some(Change::Overrides {
+        scenario: scenario.id,
+        changes,
+    })
+}
+
 /// Merges territory `b` into territory `a`: `a` gets the union of both areas and `b`'s
 /// named-account overrides; `b` is removed.
 pub fn merge(scenario: &Scenario, a: usize, b: usize) -> Result<Edit, Refusal> {
@@ -447,19 +466,9 @@ pub fn merge(scenario: &Scenario, a: usize, b: usize) -> Result<Edit, Refusal> {
             ta.name, tb.name
         ));
     }
-    let moved: Vec<_> = scenario
-        .overrides
-        .iter()
-        .filter(|(_, t)| **t == tb.id)
-        .map(|(account, _)| (*account, Some(tb.id), Some(ta.id)))
+    let mut changes: Vec<Change> = move_overrides(scenario, tb.id, Some(ta.id))
+        .into_iter()
         .collect();
-    let mut changes = Vec::new();
-    if !moved.is_empty() {
-        changes.push(Change::Overrides {
-            scenario: scenario.id,
-            changes: moved,
-        });
-    }
     changes.push(Change::Geometry {
         scenario: scenario.id,
         territory: ta.id,
@@ -513,19 +522,9 @@ pub fn territory_properties(scenario: &Scenario, after: &Territory) -> Option<Ed
 /// Deletes territory `t`; its named-account overrides go first, so undo brings them back.
 pub fn delete_territory(scenario: &Scenario, t: usize) -> Option<Edit> {
     let territory = scenario.territories.get(t)?;
-    let overrides: Vec<_> = scenario
-        .overrides
-        .iter()
-        .filter(|(_, owner)| **owner == territory.id)
-        .map(|(account, owner)| (*account, Some(*owner), None))
+    let mut changes: Vec<Change> = move_overrides(scenario, territory.id, None)
+        .into_iter()
         .collect();
-    let mut changes = Vec::new();
-    if !overrides.is_empty() {
-        changes.push(Change::Overrides {
-            scenario: scenario.id,
-            changes: overrides,
-        });
-    }
     changes.push(Change::Remove {
         scenario: scenario.id,
         position: t,

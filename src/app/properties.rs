@@ -115,47 +115,16 @@ impl Drafts {
                 ui.end_row();
             });
         ui.label(RichText::new("Segment rule (none ticked: every account)").weak());
-        ui.horizontal_wrapped(|ui| {
-            // The vocabulary's empty entry stands for "not given": not a choice.
-            for name in doc
-                .project
-                .accounts
-                .industries()
-                .names()
-                .iter()
-                .filter(|n| !n.is_empty())
-            {
-                let mut on = draft.rule.industries.contains(name);
-                if ui.checkbox(&mut on, name).changed() {
-                    if on {
-                        draft.rule.industries.push(name.clone());
-                    } else {
-                        draft.rule.industries.retain(|n| n != name);
-                    }
-                    commit = true;
-                }
-            }
-        });
-        ui.horizontal_wrapped(|ui| {
-            for name in doc
-                .project
-                .accounts
-                .size_classes()
-                .names()
-                .iter()
-                .filter(|n| !n.is_empty())
-            {
-                let mut on = draft.rule.size_classes.contains(name);
-                if ui.checkbox(&mut on, name).changed() {
-                    if on {
-                        draft.rule.size_classes.push(name.clone());
-                    } else {
-                        draft.rule.size_classes.retain(|n| n != name);
-                    }
-                    commit = true;
-                }
-            }
-        });
+        commit |= ticks(
+            ui,
+            doc.project.accounts.industries().names(),
+            &mut draft.rule.industries,
+        );
+        commit |= ticks(
+            ui,
+            doc.project.accounts.size_classes().names(),
+            &mut draft.rule.size_classes,
+        );
         if commit && let Some(e) = edit::territory_properties(scenario, draft) {
             commands.push(Command::Edit(e));
         }
@@ -244,6 +213,26 @@ impl Drafts {
             }
         });
     }
+}
+
+/// A checkbox per vocabulary entry, ticked when `chosen` holds it; returns whether a tick
+/// changed. The vocabulary's empty entry stands for "not given": not a choice.
+fn ticks(ui: &mut Ui, names: &[String], chosen: &mut Vec<String>) -> bool {
+    let mut changed = false;
+    ui.horizontal_wrapped(|ui| {
+        for name in names.iter().filter(|n| !n.is_empty()) {
+            let mut on = chosen.contains(name);
+            if ui.checkbox(&mut on, name).changed() {
+                if on {
+                    chosen.push(name.clone());
+                } else {
+                    chosen.retain(|n| n != name);
+                }
+                changed = true;
+            }
+        }
+    });
+    changed
 }
 
 /// Whether two territories have the same properties (areas are not compared).

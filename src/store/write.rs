@@ -125,6 +125,26 @@ fn upsert_rep(tx: &Transaction<'_>, rep: &Rep) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Sets (or with `None` removes) one named-account override.
+fn write_override(
+    tx: &Transaction<'_>,
+    scenario: ScenarioId,
+    account: AccountId,
+    territory: Option<TerritoryId>,
+) -> rusqlite::Result<()> {
+    match territory {
+        Some(t) => tx.execute(
+            "INSERT OR REPLACE INTO overrides (scenario_id, account_id, territory_id) VALUES (?1, ?2, ?3)",
+            params![scenario.0, account.0, t.0],
+        )?,
+        None => tx.execute(
+            "DELETE FROM overrides WHERE scenario_id = ?1 AND account_id = ?2",
+            params![scenario.0, account.0],
+        )?,
+    };
+    Ok(())
+}
+
 fn upsert_scenario(tx: &Transaction<'_>, s: &Scenario) -> rusqlite::Result<()> {
     // An UPSERT rather than INSERT OR REPLACE: replacing would delete the row and cascade to
     // its territories.
@@ -259,19 +279,7 @@ impl ProjectFile {
         account: AccountId,
         territory: Option<TerritoryId>,
     ) -> StoreResult<()> {
-        self.change(|tx| {
-            match territory {
-                Some(t) => tx.execute(
-                    "INSERT OR REPLACE INTO overrides (scenario_id, account_id, territory_id) VALUES (?1, ?2, ?3)",
-                    params![scenario.0, account.0, t.0],
-                )?,
-                None => tx.execute(
-                    "DELETE FROM overrides WHERE scenario_id = ?1 AND account_id = ?2",
-                    params![scenario.0, account.0],
-                )?,
-            };
-            Ok(())
-        })
+        self.change(|tx| write_override(tx, scenario, account, territory))
     }
 
     /// Writes an edit, already applied to `project`, in one transaction: after a crash the
@@ -321,7 +329,10 @@ impl ProjectFile {
                             params![geometry_to_text(after), territory.0],
                         )?;
                     }
-                    Change::Add { territory, .. } | Change::Properties { after: territory, .. } => {
+                    Change::Add { territory, .. }
+                    | Change::Properties {
+                        after: territory, ..
+                    } => {
                         // Written as the project now holds it (geometry and position included).
                         let scenario = project.scenario(sid);
                         if let Some((position, t)) = scenario.and_then(|s| {
@@ -341,16 +352,7 @@ impl ProjectFile {
                     Change::Rep { .. } | Change::Accounts { .. } => {}
                     Change::Overrides { changes, .. } => {
                         for (account, _, after) in changes {
-                            match after {
-                                Some(t) => tx.execute(
-                                    "INSERT OR REPLACE INTO overrides (scenario_id, account_id, territory_id) VALUES (?1, ?2, ?3)",
-                                    params![sid.0, account.0, t.0],
-                                )?,
-                                None => tx.execute(
-                                    "DELETE FROM overrides WHERE scenario_id = ?1 AND account_id = ?2",
-                                    params![sid.0, account.0],
-                                )?,
-                            };
+                            write_override(tx, sid, *account, *after)?;
                         }
                     }
                 }
