@@ -3,6 +3,8 @@
 //! territory, split one along a line, merge two. Each operation checks its result and returns
 //! an [`Edit`] ready for [`crate::app::Document::edit`], or says why it refuses.
 
+pub mod scenarios;
+
 use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon, Validation};
 
 use crate::model::{

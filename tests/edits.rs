@@ -22,6 +22,11 @@ enum Step {
     NewRep(usize),
     DeleteRep(usize),
     DeleteTerritory(usize),
+    DuplicateScenario,
+    DeleteScenario(usize),
+    RenameScenario(usize),
+    SetActive(usize),
+    ShowScenario(usize),
     Undo,
     Redo,
 }
@@ -38,6 +43,11 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<usize>().prop_map(Step::NewRep),
         1 => any::<usize>().prop_map(Step::DeleteRep),
         1 => any::<usize>().prop_map(Step::DeleteTerritory),
+        1 => Just(Step::DuplicateScenario),
+        1 => any::<usize>().prop_map(Step::DeleteScenario),
+        1 => any::<usize>().prop_map(Step::RenameScenario),
+        1 => any::<usize>().prop_map(Step::SetActive),
+        1 => any::<usize>().prop_map(Step::ShowScenario),
         2 => Just(Step::Undo),
         1 => Just(Step::Redo),
     ]
@@ -143,7 +153,30 @@ fn edit_for(project: &Project, scenario: usize, step: &Step) -> Option<Edit> {
             edit::delete_rep(project, rep.id)
         }
         Step::DeleteTerritory(k) => (n > 1).then(|| edit::delete_territory(s, k % n)).flatten(),
-        Step::Undo | Step::Redo => None,
+        Step::DuplicateScenario => {
+            let name = edit::scenarios::unique_scenario_name(project, &format!("{} copy", s.name));
+            edit::scenarios::duplicate_scenario(project, s.id, &name)
+                .ok()
+                .map(|(e, _)| e)
+        }
+        Step::DeleteScenario(k) => {
+            let all = &project.scenarios;
+            (all.len() > 1)
+                .then(|| edit::scenarios::delete_scenario(project, all[k % all.len()].id).ok())
+                .flatten()
+        }
+        Step::RenameScenario(k) => {
+            let all = &project.scenarios;
+            let name = format!("Plan {k}");
+            edit::scenarios::rename_scenario(project, all[k % all.len()].id, &name, "notes")
+                .ok()
+                .flatten()
+        }
+        Step::SetActive(k) => {
+            let all = &project.scenarios;
+            edit::scenarios::set_active(project, all[k % all.len()].id)
+        }
+        Step::Undo | Step::Redo | Step::ShowScenario(_) => None,
     }
 }
 
@@ -167,6 +200,10 @@ proptest! {
             match step {
                 Step::Undo => { doc.undo().expect("undo"); }
                 Step::Redo => { doc.redo().expect("redo"); }
+                Step::ShowScenario(k) => {
+                    let n = doc.project.scenarios.len();
+                    doc.set_scenario(k % n);
+                }
                 other => {
                     if let Some(edit) = edit_for(&doc.project, doc.scenario, other) {
                         doc.edit(edit).expect("edit");

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::engine::index::AccountGrid;
 use crate::engine::live::LivePlan;
 use crate::engine::report::PlanReport;
-use crate::model::{Change, ChangeError, Edit, Project, Scenario, TerritoryId};
+use crate::model::{Change, ChangeError, Edit, Project, Scenario, ScenarioId, TerritoryId};
 use crate::store::{ProjectFile, StoreError, StoreResult};
 
 /// A project as the window holds it: the data, its file (none for the demo until saved),
@@ -189,6 +189,7 @@ impl Document {
 
     /// Applies an edit to the project and the file (all or nothing) and updates the plan.
     fn commit(&mut self, edit: &Edit) -> Result<(), EditError> {
+        let shown = self.current().map(|s| s.id);
         edit.apply(&mut self.project)?;
         if let Some(file) = &mut self.file
             && let Err(e) = file.write_edit(edit, &self.project)
@@ -197,6 +198,8 @@ impl Document {
             let _ = edit.inverse().apply(&mut self.project);
             return Err(e.into());
         }
+        // Scenarios may have come or gone: keep showing the same one, else the active plan.
+        self.scenario = self.position_of(shown);
         let current = self.current().map(|s| s.id);
         let only_geometry = edit
             .changes
@@ -252,6 +255,24 @@ impl Document {
             .and_then(|s| s.territories.iter().position(|x| x.id == territory))
         {
             self.plan.set_geometry(&self.project.accounts, t, geometry);
+        }
+    }
+
+    /// The index of scenario `id`, else of the active plan, else 0.
+    fn position_of(&self, id: Option<ScenarioId>) -> usize {
+        let scenarios = &self.project.scenarios;
+        id.and_then(|id| scenarios.iter().position(|s| s.id == id))
+            .or_else(|| {
+                let active = self.project.active_scenario?;
+                scenarios.iter().position(|s| s.id == active)
+            })
+            .unwrap_or(0)
+    }
+
+    /// Shows the scenario with this id (no change when there is none).
+    pub fn show_scenario(&mut self, id: ScenarioId) {
+        if let Some(k) = self.project.scenarios.iter().position(|s| s.id == id) {
+            self.set_scenario(k);
         }
     }
 

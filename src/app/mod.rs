@@ -10,6 +10,7 @@ mod import;
 mod map;
 mod panels;
 mod properties;
+mod scenarios;
 mod tiles;
 mod tools;
 
@@ -89,6 +90,12 @@ pub enum Command {
     ImportAccounts(PathBuf),
     /// Show a message in the error window.
     ShowError(String),
+    /// Make this edit, then show scenario `id` (a new or duplicated scenario).
+    EditAndShow(crate::model::Edit, crate::model::ScenarioId),
+    /// Open the rename window for a scenario.
+    RenameScenario(scenarios::RenameDraft),
+    /// Open (true) or close the side-by-side compare view.
+    Compare(bool),
     /// Give the overlap at a point (lon, lat) to territory `n`, by geometry.
     ResolveOverlap(usize, f64, f64),
 }
@@ -139,6 +146,8 @@ pub struct TesseraApp {
     properties: properties::Drafts,
     /// The accounts import dialog, while open.
     pub import: Option<ImportDialog>,
+    /// The scenario rename window, while open.
+    pub rename: Option<scenarios::RenameDraft>,
     /// Holes between territories from the last "Find holes" (dropped at every edit).
     pub holes: Option<Vec<((f64, f64), f64)>>,
     /// The document's account version the map's caches were built for.
@@ -181,6 +190,7 @@ impl TesseraApp {
             editing: Editing::default(),
             properties: properties::Drafts::default(),
             import: None,
+            rename: None,
             holes: None,
             seen_accounts: 0,
             metric: BalanceMetric::Workload,
@@ -279,9 +289,7 @@ impl TesseraApp {
             },
             Command::SelectScenario(n) => {
                 self.doc.set_scenario(n);
-                self.selected = None;
-                self.selected_account = None;
-                self.map.invalidate();
+                self.scenario_shown();
             }
             Command::SelectTerritory(t) => {
                 self.selected = Some(t);
@@ -370,6 +378,15 @@ impl TesseraApp {
                 Err(e) => self.error = Some(e),
             },
             Command::ShowError(message) => self.error = Some(message),
+            Command::EditAndShow(edit, id) => {
+                self.make_edit(edit);
+                if self.doc.current().map(|s| s.id) != Some(id) {
+                    self.doc.show_scenario(id);
+                    self.scenario_shown();
+                }
+            }
+            Command::RenameScenario(draft) => self.rename = Some(draft),
+            Command::Compare(_) => {}
             Command::FindHoles => {
                 self.holes = self.doc.current().map(crate::edit::holes);
             }
@@ -470,6 +487,14 @@ impl TesseraApp {
             .editing
             .also_selected
             .filter(|t| *t < count && Some(*t) != self.selected);
+    }
+
+    /// After another scenario was put on screen: its territories are others.
+    fn scenario_shown(&mut self) {
+        self.selected = None;
+        self.selected_account = None;
+        self.editing.also_selected = None;
+        self.map.invalidate();
     }
 
     fn outcome(&mut self, outcome: tools::Outcome) {
@@ -696,6 +721,11 @@ impl TesseraApp {
             self.import = None;
         }
         self.lasso_question(ui.ctx(), &mut commands);
+        if let Some(draft) = &mut self.rename
+            && !scenarios::rename_window(ui.ctx(), draft, &self.doc, &mut commands)
+        {
+            self.rename = None;
+        }
         for command in commands {
             self.apply(command, map_size);
         }

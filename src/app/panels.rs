@@ -19,22 +19,7 @@ pub fn territories(
     commands: &mut Vec<Command>,
 ) {
     ui.heading("Plan");
-    let names: Vec<String> = doc
-        .project
-        .scenarios
-        .iter()
-        .map(|s| s.name.clone())
-        .collect();
-    let current = names.get(doc.scenario).cloned().unwrap_or_default();
-    egui::ComboBox::from_label("Scenario")
-        .selected_text(current)
-        .show_ui(ui, |ui| {
-            for (k, name) in names.iter().enumerate() {
-                if ui.selectable_label(k == doc.scenario, name).clicked() {
-                    commands.push(Command::SelectScenario(k));
-                }
-            }
-        });
+    super::scenarios::section(ui, doc, commands);
     ui.separator();
     let workload = doc.report.balance_of(BalanceMetric::Workload);
     egui::Grid::new("territory list")

@@ -7,7 +7,7 @@
 use geo::MultiPolygon;
 
 use super::{
-    Account, AccountId, Accounts, Project, Rep, RepId, ScenarioId, Territory, TerritoryId,
+    Account, AccountId, Accounts, Project, Rep, RepId, Scenario, ScenarioId, Territory, TerritoryId,
 };
 
 /// One change to one scenario.
@@ -71,6 +71,21 @@ pub enum Change {
         /// Accounts changed: (before, after), same id.
         updated: Vec<(Account, Account)>,
     },
+    /// A scenario added (`before` is `None`) or removed (`after` is `None`), whole with its
+    /// territories and overrides; or renamed (both set: only the name and notes change).
+    Scenario {
+        /// The scenario before.
+        before: Option<Scenario>,
+        /// The scenario after.
+        after: Option<Scenario>,
+    },
+    /// Another scenario marked as the active plan.
+    Active {
+        /// The active scenario before.
+        before: Option<ScenarioId>,
+        /// The active scenario after.
+        after: Option<ScenarioId>,
+    },
     /// Named-account overrides set, moved or removed.
     Overrides {
         /// The scenario.
@@ -98,6 +113,9 @@ pub enum ChangeError {
     /// The position is past the end of the scenario's list.
     #[error("position {0} is past the end of the territory list")]
     BadPosition(usize),
+    /// A scenario with this id or name exists already.
+    #[error("a scenario named \"{0}\" exists already")]
+    DuplicateScenario(String),
 }
 
 impl Change {
@@ -150,6 +168,14 @@ impl Change {
                 before: after,
                 after: before,
             },
+            Change::Scenario { before, after } => Change::Scenario {
+                before: after,
+                after: before,
+            },
+            Change::Active { before, after } => Change::Active {
+                before: after,
+                after: before,
+            },
             Change::Accounts {
                 added,
                 removed,
@@ -162,7 +188,8 @@ impl Change {
         }
     }
 
-    /// The scenario this change touches (`None` for a rep, which belongs to the project).
+    /// The scenario whose territories or overrides this change touches (`None` for changes to
+    /// the project: reps, accounts, the scenario list and the active plan).
     pub fn scenario(&self) -> Option<ScenarioId> {
         match self {
             Change::Geometry { scenario, .. }
@@ -170,7 +197,10 @@ impl Change {
             | Change::Remove { scenario, .. }
             | Change::Properties { scenario, .. }
             | Change::Overrides { scenario, .. } => Some(*scenario),
-            Change::Rep { .. } | Change::Accounts { .. } => None,
+            Change::Rep { .. }
+            | Change::Accounts { .. }
+            | Change::Scenario { .. }
+            | Change::Active { .. } => None,
         }
     }
 
@@ -186,6 +216,17 @@ impl Change {
                     removed,
                     updated,
                 } => apply_accounts(project, added, removed, updated),
+                Change::Scenario { before, after } => {
+                    apply_scenario(project, before.as_ref(), after.as_ref())?;
+                }
+                Change::Active { after, .. } => {
+                    if let Some(id) = after
+                        && project.scenario(*id).is_none()
+                    {
+                        return Err(ChangeError::NoScenario(id.0));
+                    }
+                    project.active_scenario = *after;
+                }
                 _ => {}
             }
             return Ok(());
@@ -243,7 +284,10 @@ impl Change {
                     };
                 }
             }
-            Change::Rep { .. } | Change::Accounts { .. } => {}
+            Change::Rep { .. }
+            | Change::Accounts { .. }
+            | Change::Scenario { .. }
+            | Change::Active { .. } => {}
         }
         Ok(())
     }
@@ -305,6 +349,49 @@ fn apply_rep(
         (None, None) => return Err(ChangeError::NoRep(id.0)),
     }
     Ok(())
+}
+
+/// Adds, renames or removes a scenario. Scenarios are kept in id order (creation order, as
+/// the file lists them), so that undoing a deletion puts the scenario back where it was.
+fn apply_scenario(
+    project: &mut Project,
+    before: Option<&Scenario>,
+    after: Option<&Scenario>,
+) -> Result<(), ChangeError> {
+    let id = after.or(before).map_or(ScenarioId(0), |s| s.id);
+    let at = project.scenarios.iter().position(|s| s.id == id);
+    if let Some(new) = after
+        && project
+            .scenarios
+            .iter()
+            .any(|s| s.id != id && s.name == new.name)
+    {
+        return Err(ChangeError::DuplicateScenario(new.name.clone()));
+    }
+    match (at, before, after) {
+        (Some(k), Some(_), Some(new)) => {
+            project.scenarios[k].name = new.name.clone();
+            project.scenarios[k].notes = new.notes.clone();
+        }
+        (None, None, Some(new)) => {
+            let k = project.scenarios.partition_point(|s| s.id.0 < new.id.0);
+            project.scenarios.insert(k, new.clone());
+        }
+        (Some(_), None, Some(new)) => return Err(ChangeError::DuplicateScenario(new.name.clone())),
+        (Some(k), Some(_), None) => {
+            project.scenarios.remove(k);
+            if project.active_scenario == Some(id) {
+                project.active_scenario = None;
+            }
+        }
+        _ => return Err(ChangeError::NoScenario(id.0)),
+    }
+    Ok(())
+}
+
+/// The next free scenario id in the project.
+pub fn next_scenario_id(project: &Project) -> ScenarioId {
+    ScenarioId(project.scenarios.iter().map(|s| s.id.0).max().unwrap_or(0) + 1)
 }
 
 /// The next free rep id in the project.

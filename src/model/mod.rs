@@ -10,7 +10,7 @@ mod project;
 mod settings;
 
 pub use accounts::{Account, AccountStatus, Accounts, Vocabulary};
-pub use change::{Change, ChangeError, Edit, next_rep_id, next_territory_id};
+pub use change::{Change, ChangeError, Edit, next_rep_id, next_scenario_id, next_territory_id};
 pub use colour::Colour;
 pub use ids::{AccountId, RepId, ScenarioId, TerritoryId};
 pub use plan::{Rep, Scenario, SegmentRule, Territory};

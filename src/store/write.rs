@@ -27,16 +27,7 @@ pub fn insert_project(conn: &mut Connection, project: &Project) -> rusqlite::Res
         upsert_rep(&tx, rep)?;
     }
     for scenario in &project.scenarios {
-        upsert_scenario(&tx, scenario)?;
-        for (position, territory) in scenario.territories.iter().enumerate() {
-            upsert_territory(&tx, scenario.id, position, territory)?;
-        }
-        let mut stmt = tx.prepare_cached(
-            "INSERT INTO overrides (scenario_id, account_id, territory_id) VALUES (?1, ?2, ?3)",
-        )?;
-        for (account, territory) in &scenario.overrides {
-            stmt.execute(params![scenario.id.0, account.0, territory.0])?;
-        }
+        insert_scenario(&tx, scenario)?;
     }
     tx.execute(
         "INSERT INTO project (id, name, active_scenario, detour_factor, speed_kmh, working_hours_per_year, \
@@ -145,6 +136,21 @@ fn write_override(
     Ok(())
 }
 
+/// Writes a scenario whole: its row, its territories in order and its overrides.
+fn insert_scenario(tx: &Transaction<'_>, scenario: &Scenario) -> rusqlite::Result<()> {
+    upsert_scenario(tx, scenario)?;
+    for (position, territory) in scenario.territories.iter().enumerate() {
+        upsert_territory(tx, scenario.id, position, territory)?;
+    }
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO overrides (scenario_id, account_id, territory_id) VALUES (?1, ?2, ?3)",
+    )?;
+    for (account, territory) in &scenario.overrides {
+        stmt.execute(params![scenario.id.0, account.0, territory.0])?;
+    }
+    Ok(())
+}
+
 fn upsert_scenario(tx: &Transaction<'_>, s: &Scenario) -> rusqlite::Result<()> {
     // An UPSERT rather than INSERT OR REPLACE: replacing would delete the row and cascade to
     // its territories.
@@ -248,30 +254,6 @@ impl ProjectFile {
         })
     }
 
-    /// Inserts or updates a scenario's name, notes and time (not its territories).
-    pub fn put_scenario(&mut self, scenario: &Scenario) -> StoreResult<()> {
-        self.change(|tx| upsert_scenario(tx, scenario))
-    }
-
-    /// Deletes a scenario with its territories and overrides.
-    pub fn delete_scenario(&mut self, id: ScenarioId) -> StoreResult<()> {
-        self.change(|tx| {
-            tx.execute("DELETE FROM scenarios WHERE id = ?1", [id.0])
-                .map(drop)
-        })
-    }
-
-    /// Marks the active scenario.
-    pub fn set_active_scenario(&mut self, id: Option<ScenarioId>) -> StoreResult<()> {
-        self.change(|tx| {
-            tx.execute(
-                "UPDATE project SET active_scenario = ?1 WHERE id = 1",
-                [id.map(|s| s.0)],
-            )
-            .map(drop)
-        })
-    }
-
     /// Sets (or with `None` removes) a named-account override.
     pub fn set_override(
         &mut self,
@@ -316,6 +298,20 @@ impl ProjectFile {
                             }
                             insert_accounts(tx, &written)?;
                         }
+                        Change::Scenario { before, after } => match (before, after) {
+                            (None, Some(s)) => insert_scenario(tx, s)?,
+                            (Some(_), Some(s)) => upsert_scenario(tx, s)?,
+                            (Some(s), None) => {
+                                tx.execute("DELETE FROM scenarios WHERE id = ?1", [s.id.0])?;
+                            }
+                            (None, None) => {}
+                        },
+                        Change::Active { after, .. } => {
+                            tx.execute(
+                                "UPDATE project SET active_scenario = ?1 WHERE id = 1",
+                                [after.map(|s| s.0)],
+                            )?;
+                        }
                         _ => {}
                     }
                     continue;
@@ -349,7 +345,10 @@ impl ProjectFile {
                         tx.execute("DELETE FROM territories WHERE id = ?1", [territory.id.0])?;
                         renumber.push(sid);
                     }
-                    Change::Rep { .. } | Change::Accounts { .. } => {}
+                    Change::Rep { .. }
+                    | Change::Accounts { .. }
+                    | Change::Scenario { .. }
+                    | Change::Active { .. } => {}
                     Change::Overrides { changes, .. } => {
                         for (account, _, after) in changes {
                             write_override(tx, sid, *account, *after)?;
