@@ -8,10 +8,12 @@
 //! - [`live`]: the incremental state that follows geometry edits.
 //! - [`balance`]: the plan's balance across territories.
 //! - [`report`]: the per-scenario report built from the above.
+//! - [`compare`]: two plans side by side and who changes hands.
 
 pub mod area;
 pub mod assign;
 pub mod balance;
+pub mod compare;
 pub mod index;
 pub mod live;
 pub mod metrics;
