@@ -18,6 +18,41 @@ pub fn whole(x: f64) -> String {
     if x < -0.5 { format!("-{out}") } else { out }
 }
 
+/// A value of a balance metric with its unit ("EUR 1,250,000", "1,450 h", "92 %").
+pub fn metric(metric: crate::engine::balance::BalanceMetric, value: f64) -> String {
+    use crate::engine::balance::BalanceMetric as M;
+    match metric {
+        M::CapacityUse => format!("{:.0} %", value * 100.0),
+        M::Potential | M::Revenue => format!("EUR {}", whole(value)),
+        M::Workload | M::Travel => format!("{} h", whole(value)),
+        M::Accounts | M::Prospects => whole(value),
+    }
+}
+
+/// "+1,250" / "-3.5 %" style texts of a delta.
+pub fn delta_texts(
+    metric: crate::engine::balance::BalanceMetric,
+    d: &crate::engine::compare::MetricDelta,
+) -> (String, String) {
+    let diff = d.difference().map_or_else(
+        || "-".to_owned(),
+        |v| {
+            let text = self::metric(metric, v.abs());
+            if v > 0.0 {
+                format!("+{text}")
+            } else if v < 0.0 {
+                format!("-{text}")
+            } else {
+                text
+            }
+        },
+    );
+    let pct = d
+        .percent()
+        .map_or_else(|| "-".to_owned(), |p| format!("{p:+.1} %"));
+    (diff, pct)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -312,9 +312,74 @@ fn route_refuses_unusable_inputs_without_writing() {
 fn help_explains_every_command() {
     let out = tessera(&["--help"]);
     let help = text(&out.stdout);
-    for command in ["demo", "report", "route", "synth"] {
+    for command in [
+        "demo", "report", "route", "synth", "import", "export", "compare",
+    ] {
         assert!(help.contains(command), "{help}");
     }
     let out = tessera(&["route", "--help"]);
     assert!(text(&out.stdout).contains("--territories"));
+}
+
+#[test]
+fn territories_imported_as_a_new_scenario_compare_against_the_plan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo_file(dir.path());
+    let p = path.to_str().expect("utf-8");
+    let geojson = dir.path().join("plan.geojson");
+    let g = geojson.to_str().expect("utf-8");
+    let out = tessera(&["export", p, "--geojson", g]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // A scenario name the project does not have: a new scenario of the file's territories.
+    let out = tessera(&["import", p, "--territories", g, "--scenario", "Draft"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("new scenario Draft"));
+    let (_, project) = ProjectFile::open(&path).expect("opens");
+    assert_eq!(project.scenarios.len(), 2);
+    let draft = project.scenario_by_name("Draft").expect("draft");
+    let current = project.scenario_by_name("Current plan").expect("plan");
+    assert_eq!(draft.territories.len(), current.territories.len());
+    assert!(draft.territories.iter().all(|t| t.rep.is_none()));
+
+    // Same areas, but no reps in the draft: every assigned account changes rep.
+    let moves = dir.path().join("moves.csv");
+    let out = tessera(&[
+        "compare",
+        p,
+        "--a",
+        "Current plan",
+        "--b",
+        "Draft",
+        "--format",
+        "json",
+        "--moves",
+        moves.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let report = tessera::engine::report::PlanReport::compute(&project, current);
+    let assigned = project.accounts.len() - report.gaps;
+    assert_eq!(json["disruption"]["moved"], assigned);
+    assert_eq!(json["territories"].as_array().map(Vec::len), Some(4));
+    let rows = csv::Reader::from_path(&moves)
+        .expect("moves CSV")
+        .records()
+        .count();
+    assert_eq!(rows, assigned);
+    // Every rep loses all their accounts to "(no rep)".
+    let flows = json["disruption"]["reps"].as_array().expect("reps");
+    let no_rep = flows
+        .iter()
+        .find(|f| f["name"] == "(no rep)")
+        .expect("no-rep row");
+    assert_eq!(no_rep["gained"], assigned);
+
+    let out = tessera(&["compare", p, "--a", "Current plan", "--b", "Draft"]);
+    let table = text(&out.stdout);
+    assert!(table.contains("Territory: Noord"), "{table}");
+    assert!(table.contains("Changing hands:"), "{table}");
+    let out = tessera(&["compare", p, "--a", "Current plan", "--b", "Nope"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("no scenario named \"Nope\""));
 }

@@ -67,15 +67,6 @@ pub fn territories(
         });
 }
 
-fn metric_value_text(metric: BalanceMetric, value: f64) -> String {
-    match metric {
-        BalanceMetric::CapacityUse => format!("{:.0} %", value * 100.0),
-        BalanceMetric::Potential | BalanceMetric::Revenue => format!("EUR {}", whole(value)),
-        BalanceMetric::Workload | BalanceMetric::Travel => format!("{} h", whole(value)),
-        _ => whole(value),
-    }
-}
-
 /// The balance panel: bars per territory against the mean and the tolerance band, plus the
 /// feasibility of each territory.
 pub fn balance(
@@ -116,7 +107,7 @@ pub fn balance(
     bars(ui, doc, metric, b, tolerance, baseline);
     ui.label(format!(
         "Mean {}   Largest deviation {:.1} %",
-        metric_value_text(metric, b.mean),
+        crate::numbers::metric(metric, b.mean),
         b.max_deviation_pct
     ));
     ui.separator();
@@ -206,7 +197,7 @@ fn bars(
                     egui::StrokeKind::Inside,
                 );
             }
-            let text = metric_value_text(metric, *v);
+            let text = crate::numbers::metric(metric, *v);
             ui.label(if outside {
                 RichText::new(text).color(Color32::from_rgb(200, 40, 40))
             } else {
@@ -221,9 +212,12 @@ fn bars(
                 let delta = v - before;
                 let sign = if delta > 0.0 { "+" } else { "-" };
                 ui.label(
-                    RichText::new(format!("{sign}{}", metric_value_text(metric, delta.abs())))
-                        .color(Color32::from_rgb(230, 170, 40))
-                        .strong(),
+                    RichText::new(format!(
+                        "{sign}{}",
+                        crate::numbers::metric(metric, delta.abs())
+                    ))
+                    .color(Color32::from_rgb(230, 170, 40))
+                    .strong(),
                 );
             }
         });
@@ -250,7 +244,7 @@ fn bars(
 
 /// The text of a metric value as the balance panel shows it.
 pub fn value_text(metric: BalanceMetric, value: f64) -> String {
-    metric_value_text(metric, value)
+    crate::numbers::metric(metric, value)
 }
 
 /// Accounts, gaps and overlaps; pointer position; zoom.

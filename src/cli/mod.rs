@@ -1,5 +1,6 @@
 //! The command line: headless commands for automation, and the entry point of the binary.
 
+mod compare;
 mod format;
 
 use std::path::{Path, PathBuf};
@@ -93,8 +94,6 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
-    /// Write a synthetic project of any size (clustered accounts, territories tiling the
-    /// Netherlands' bounding box), for trying Tessera at scale.
     /// Writes a scenario for other programs: territories as GeoJSON (with every metric),
     /// assignments as CSV for the CRM, or both layers as a GeoPackage for GIS.
     Export {
@@ -139,9 +138,28 @@ enum Command {
         /// Show the report without importing.
         #[arg(long, requires = "accounts")]
         dry_run: bool,
-        /// Scenario name (default: the active one).
+        /// Scenario to add the territories to (default: the active one); a name the project
+        /// does not have yet makes a new scenario of the imported territories.
         #[arg(long)]
         scenario: Option<String>,
+    },
+    /// Compares two scenarios: every territory's and rep's metrics in A and B with the
+    /// difference, the plan-level balance, and who changes hands.
+    Compare {
+        /// The project.
+        path: PathBuf,
+        /// Scenario A (usually the plan in force).
+        #[arg(long)]
+        a: String,
+        /// Scenario B (usually the draft).
+        #[arg(long)]
+        b: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write the accounts that change territory or rep to this CSV file.
+        #[arg(long, value_name = "FILE.csv")]
+        moves: Option<PathBuf>,
     },
     /// Applies a fixed, scripted sequence of edits to a project, one committed edit at a
     /// time, printing `committed K` after each (for the crash-safety test).
@@ -153,6 +171,8 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         steps: usize,
     },
+    /// Write a synthetic project of any size (clustered accounts, territories tiling the
+    /// Netherlands' bounding box), for trying Tessera at scale.
     Synth {
         /// Where to write it.
         path: PathBuf,
@@ -291,29 +311,47 @@ fn run(cli: Cli) -> Result<()> {
             let file = territories.display().to_string();
             let areas = crate::io::territories::read_territories(&text, &file)?;
             let mut doc = crate::app::Document::open(&path)?;
-            let index = match scenario.as_deref() {
-                Some(name) => doc
-                    .project
-                    .scenarios
-                    .iter()
-                    .position(|s| s.name == name)
-                    .ok_or_else(|| anyhow!("{}: no scenario named {name}", path.display()))?,
-                None => doc.scenario,
-            };
-            doc.set_scenario(index);
-            let s = doc
-                .current()
-                .ok_or_else(|| anyhow!("{}: the project has no scenario", path.display()))?;
             let count = areas.len();
-            let edit = crate::edit::import_territories(&doc.project, s, areas, &file);
-            let name = s.name.clone();
-            doc.edit(edit)?;
-            eprintln!("added {count} territories to {name}");
+            let existing = scenario
+                .as_deref()
+                .map(|name| doc.project.scenarios.iter().position(|s| s.name == name));
+            match (scenario.as_deref(), existing) {
+                // A name the project does not have: a new scenario of these territories.
+                (Some(name), Some(None)) => {
+                    let (edit, _) = crate::edit::scenarios::import_as_new_scenario(
+                        &doc.project,
+                        name,
+                        areas,
+                        &file,
+                    )?;
+                    doc.edit(edit)?;
+                    eprintln!("added {count} territories to the new scenario {name}");
+                }
+                _ => {
+                    if let Some(Some(index)) = existing {
+                        doc.set_scenario(index);
+                    }
+                    let s = doc.current().ok_or_else(|| {
+                        anyhow!("{}: the project has no scenario", path.display())
+                    })?;
+                    let edit = crate::edit::import_territories(&doc.project, s, areas, &file);
+                    let name = s.name.clone();
+                    doc.edit(edit)?;
+                    eprintln!("added {count} territories to {name}");
+                }
+            }
             Ok(())
         }
         Some(Command::Import { .. }) => {
             bail!("say what to import: --accounts FILE or --territories FILE")
         }
+        Some(Command::Compare {
+            path,
+            a,
+            b,
+            format,
+            moves,
+        }) => compare::run(&path, &a, &b, format, moves.as_deref()),
         Some(Command::EditScript { path, steps }) => {
             use std::io::Write;
             let mut doc = crate::app::Document::open(&path)?;

@@ -69,6 +69,33 @@ pub fn new_scenario(project: &Project, name: &str) -> Result<(Edit, ScenarioId),
     Ok((edit, id))
 }
 
+/// Territories read from a file as a new scenario named `name`: one edit that adds the
+/// scenario and its territories.
+pub fn import_as_new_scenario(
+    project: &Project,
+    name: &str,
+    areas: Vec<crate::io::territories::NamedArea>,
+    file: &str,
+) -> Result<(Edit, ScenarioId), Refusal> {
+    let (created, id) = new_scenario(project, name)?;
+    let Some(Change::Scenario {
+        after: Some(empty), ..
+    }) = created.changes.first()
+    else {
+        return refuse("could not create the scenario");
+    };
+    let import = super::import_territories(project, empty, areas, file);
+    let mut changes = created.changes.clone();
+    changes.extend(import.changes);
+    Ok((
+        Edit {
+            description: format!("{} into new scenario {}", import.description, empty.name),
+            changes,
+        },
+        id,
+    ))
+}
+
 /// Adds a copy of `source` named `name`: the same territories (with new ids, since ids are
 /// unique in the project), reps, rules and key-account overrides.
 pub fn duplicate_scenario(

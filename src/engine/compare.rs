@@ -122,6 +122,29 @@ impl PlanSummary {
     }
 }
 
+/// The plan-level summary as (label, A, B).
+pub fn summary_lines(s: &[PlanSummary; 2]) -> Vec<(&'static str, f64, f64)> {
+    let [a, b] = s;
+    vec![
+        (
+            "potential max deviation %",
+            a.potential_max_deviation_pct,
+            b.potential_max_deviation_pct,
+        ),
+        ("potential std dev EUR", a.potential_std, b.potential_std),
+        (
+            "workload max deviation %",
+            a.workload_max_deviation_pct,
+            b.workload_max_deviation_pct,
+        ),
+        ("workload std dev h", a.workload_std, b.workload_std),
+        ("travel total h", a.travel_total_hours, b.travel_total_hours),
+        ("travel mean h", a.travel_mean_hours, b.travel_mean_hours),
+        ("gaps", a.gaps as f64, b.gaps as f64),
+        ("overlaps", a.overlaps as f64, b.overlaps as f64),
+    ]
+}
+
 /// Population standard deviation (0 for fewer than two values).
 fn std_dev(values: &[f64]) -> f64 {
     if values.len() < 2 {
@@ -180,8 +203,12 @@ impl RepFlow {
 /// Who changes hands between two plans.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Disruption {
-    /// Every account whose territory (by name) or rep differs, in account order.
+    /// Every account whose territory (by name) or rep differs, in account order. Left out
+    /// of JSON (it can hold a million rows): `tessera compare --moves` writes it as CSV.
+    #[serde(skip)]
     pub moves: Vec<Move>,
+    /// How many accounts change hands.
+    pub moved: usize,
     /// Potential of the moved accounts, EUR/yr.
     pub potential_moved: f64,
     /// Revenue of the moved accounts, EUR/yr.
@@ -404,6 +431,7 @@ fn disruption(project: &Project, a: Side<'_>, b: Side<'_>) -> Disruption {
     // Reps in id order, "(no rep)" last.
     reps.sort_by_key(|f| f.rep.map_or(u32::MAX, |r| r.0));
     Disruption {
+        moved: moves.len(),
         potential_moved: moves.iter().map(|m| m.potential).sum(),
         revenue_moved: moves.iter().map(|m| m.revenue).sum(),
         moves,

@@ -142,3 +142,55 @@ pub fn write_assignments_csv(
         inner.flush().map_err(io)
     })
 }
+
+/// Writes the accounts that change hands between two plans as CSV: `external_id, name,
+/// from_territory, to_territory, from_rep, to_rep, potential, revenue` (empty territory or
+/// rep: none).
+pub fn write_moves_csv(
+    path: &Path,
+    project: &Project,
+    moves: &[crate::engine::compare::Move],
+) -> Result<(), ExportError> {
+    let io = |e: std::io::Error| ExportError::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let rep_name = |r: Option<crate::model::RepId>| {
+        r.and_then(|r| project.rep(r))
+            .map_or(String::new(), |r| r.name.clone())
+    };
+    write_replacing(path, |partial| {
+        let file = std::fs::File::create(partial).map_err(io)?;
+        let mut out = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        let csv_error = |e: csv::Error| io(std::io::Error::other(e.to_string()));
+        out.write_record([
+            "external_id",
+            "name",
+            "from_territory",
+            "to_territory",
+            "from_rep",
+            "to_rep",
+            "potential",
+            "revenue",
+        ])
+        .map_err(csv_error)?;
+        let accounts = &project.accounts;
+        for m in moves {
+            out.write_record([
+                accounts.external_id(m.row),
+                accounts.name(m.row),
+                m.from.as_deref().unwrap_or(""),
+                m.to.as_deref().unwrap_or(""),
+                &rep_name(m.from_rep),
+                &rep_name(m.to_rep),
+                &m.potential.to_string(),
+                &m.revenue.to_string(),
+            ])
+            .map_err(csv_error)?;
+        }
+        let mut inner = out
+            .into_inner()
+            .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+        inner.flush().map_err(io)
+    })
+}

@@ -1,0 +1,213 @@
+//! `tessera compare`: two scenarios side by side as a table, CSV or JSON, and the accounts
+//! that change hands as CSV.
+
+use std::fmt::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use super::{Format, pick_scenario};
+use crate::engine::balance::BalanceMetric;
+use crate::engine::compare::{Comparison, RowDelta, Side, summary_lines};
+use crate::engine::index::AccountGrid;
+use crate::engine::live::LivePlan;
+use crate::engine::report::PlanReport;
+use crate::numbers::{delta_texts, metric as metric_text, whole};
+use crate::store::ProjectFile;
+
+/// Runs `tessera compare`.
+pub fn run(path: &Path, a: &str, b: &str, format: Format, moves: Option<&Path>) -> Result<()> {
+    let (_, project) = ProjectFile::open(path)?;
+    let (sa, sb) = (
+        pick_scenario(&project, Some(a))?,
+        pick_scenario(&project, Some(b))?,
+    );
+    let grid = Arc::new(AccountGrid::new(
+        project.accounts.lons(),
+        project.accounts.lats(),
+    ));
+    let (pa, pb) = (
+        LivePlan::new(&project, sa, Arc::clone(&grid)),
+        LivePlan::new(&project, sb, grid),
+    );
+    let (ra, rb) = (
+        PlanReport::from_plan(&project, sa, &pa),
+        PlanReport::from_plan(&project, sb, &pb),
+    );
+    let side = |scenario, plan, report| Side {
+        scenario,
+        plan,
+        report,
+    };
+    let comparison = Comparison::new(&project, side(sa, &pa, &ra), side(sb, &pb, &rb));
+    print!("{}", formatted(&comparison, format)?);
+    if let Some(out) = moves {
+        crate::io::export::write_moves_csv(out, &project, &comparison.disruption.moves)?;
+        eprintln!(
+            "wrote {} accounts that change hands to {}",
+            comparison.disruption.moved,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// The comparison in the chosen format.
+pub fn formatted(c: &Comparison, format: Format) -> Result<String> {
+    Ok(match format {
+        Format::Json => serde_json::to_string_pretty(c)? + "\n",
+        Format::Csv => csv(c)?,
+        Format::Table => table(c),
+    })
+}
+
+/// Long format: one line per row and metric, then the plan summary and the rep flows.
+fn csv(c: &Comparison) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "kind",
+        "name",
+        "metric",
+        "a",
+        "b",
+        "difference",
+        "percent",
+        "a_out_of_tolerance",
+        "b_out_of_tolerance",
+    ])?;
+    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    for (kind, rows) in [("territory", &c.territories), ("rep", &c.reps)] {
+        for row in rows {
+            for (m, d) in BalanceMetric::ALL.iter().zip(&row.metrics) {
+                w.write_record([
+                    kind,
+                    &row.name,
+                    m.label(),
+                    &opt(d.a),
+                    &opt(d.b),
+                    &opt(d.difference()),
+                    &opt(d.percent()),
+                    &d.out_a.to_string(),
+                    &d.out_b.to_string(),
+                ])?;
+            }
+        }
+    }
+    for (label, a, b) in summary_lines(&c.summary) {
+        w.write_record([
+            "plan",
+            "",
+            label,
+            &a.to_string(),
+            &b.to_string(),
+            &(b - a).to_string(),
+            "",
+            "",
+            "",
+        ])?;
+    }
+    for f in &c.disruption.reps {
+        for (label, v) in [
+            ("gained", f.gained as f64),
+            ("lost", f.lost as f64),
+            ("net", f.net() as f64),
+            ("net_potential", f.net_potential),
+        ] {
+            w.write_record([
+                "changes_hands",
+                &f.name,
+                label,
+                "",
+                "",
+                &v.to_string(),
+                "",
+                "",
+                "",
+            ])?;
+        }
+    }
+    Ok(String::from_utf8(w.into_inner()?)?)
+}
+
+fn table(c: &Comparison) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "A: {}\nB: {}\n", c.a, c.b);
+    let _ = writeln!(out, "* = outside the balance tolerance\n");
+    for (title, rows) in [("Territory", &c.territories), ("Rep", &c.reps)] {
+        rows_table(&mut out, title, rows);
+    }
+    let _ = writeln!(out, "{:<29}{:>16}{:>16}{:>16}", "Plan", "A", "B", "B - A");
+    for (label, a, b) in summary_lines(&c.summary) {
+        let f = |v: f64| {
+            if label.ends_with('%') {
+                format!("{v:.1}")
+            } else {
+                whole(v)
+            }
+        };
+        let _ = writeln!(out, "  {label:<27}{:>16}{:>16}{:>16}", f(a), f(b), f(b - a));
+    }
+    let d = &c.disruption;
+    let _ = writeln!(
+        out,
+        "\nChanging hands: {} accounts, potential EUR {}, revenue EUR {}",
+        whole(d.moved as f64),
+        whole(d.potential_moved),
+        whole(d.revenue_moved)
+    );
+    if !d.reps.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {:<24}{:>10}{:>10}{:>10}{:>20}",
+            "rep", "gained", "lost", "net", "net potential EUR"
+        );
+        for f in &d.reps {
+            let _ = writeln!(
+                out,
+                "  {:<24}{:>10}{:>10}{:>10}{:>20}",
+                f.name,
+                whole(f.gained as f64),
+                whole(f.lost as f64),
+                format!("{:+}", f.net()),
+                whole(f.net_potential)
+            );
+        }
+    }
+    out
+}
+
+fn rows_table(out: &mut String, title: &str, rows: &[RowDelta]) {
+    let cell = |metric: BalanceMetric, v: Option<f64>, flagged: bool| {
+        v.map_or_else(
+            || "-".to_owned(),
+            |v| {
+                format!(
+                    "{}{}",
+                    metric_text(metric, v),
+                    if flagged { "*" } else { "" }
+                )
+            },
+        )
+    };
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "{title}: {}\n  {:<14}{:>18}{:>18}{:>18}{:>10}",
+            row.name, "metric", "A", "B", "B - A", "%"
+        );
+        for (&m, d) in BalanceMetric::ALL.iter().zip(&row.metrics) {
+            let (diff, pct) = delta_texts(m, d);
+            let _ = writeln!(
+                out,
+                "  {:<14}{:>18}{:>18}{:>18}{:>10}",
+                m.label(),
+                cell(m, d.a, d.out_a),
+                cell(m, d.b, d.out_b),
+                diff,
+                pct
+            );
+        }
+        let _ = writeln!(out);
+    }
+}
