@@ -82,3 +82,108 @@ fn a_border_drag_shows_handles_recoloured_accounts_and_changes() {
         &SnapshotOptions::new().threshold(2.0).max_failed_pixels(400),
     );
 }
+
+/// The demo with a duplicated scenario whose Noord went to Oost's rep and whose Noord/Oost
+/// border moved, in the compare view.
+fn compare_harness() -> Harness<'static, TesseraApp> {
+    use tessera::app::Command;
+    let app = TesseraApp::new(Document::demo().expect("demo"));
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1400.0, 860.0))
+        .build_ui_state(|ui, app: &mut TesseraApp| app.show(ui), app);
+    harness.run_steps(4);
+    let size = Vec2::new(800.0, 600.0);
+    let project = harness.state().doc.project.clone();
+    let (dup, id) =
+        tessera::edit::scenarios::duplicate_scenario(&project, project.scenarios[0].id, "Draft")
+            .expect("duplicate");
+    harness
+        .state_mut()
+        .apply(Command::EditAndShow(dup, id), size);
+    let draft = harness.state().doc.current().expect("draft").clone();
+    let mut noord = draft.territories[0].clone();
+    noord.rep = draft.territories[1].rep;
+    let edit = tessera::edit::territory_properties(&draft, &noord).expect("a change");
+    harness.state_mut().apply(Command::Edit(edit), size);
+    // Move the Noord/Oost border: the first shared vertex whose move gives Oost accounts.
+    let draft = harness.state().doc.current().expect("draft").clone();
+    let accounts_of_oost = |s: &tessera::model::Scenario| {
+        tessera::engine::report::PlanReport::compute(&project, s).territories[1]
+            .metrics
+            .accounts
+    };
+    let before = accounts_of_oost(&draft);
+    let oost = &draft.territories[1].geometry;
+    let areas = draft.territories[0]
+        .geometry
+        .0
+        .iter()
+        .flat_map(|p| p.exterior().0.clone())
+        .filter(|c| oost.0.iter().any(|p| p.exterior().0.contains(c)))
+        .flat_map(|c| [(c, 0.3), (c, -0.3), (c, 0.15), (c, -0.15)])
+        .find_map(|(c, d)| {
+            let to = geo::Coord { x: c.x, y: c.y + d };
+            let areas = tessera::edit::move_vertex(&draft, c, to);
+            tessera::edit::check(&draft, &areas).ok()?;
+            let mut after = draft.clone();
+            for (t, area) in &areas {
+                after.territories[*t].geometry = area.clone();
+            }
+            (accounts_of_oost(&after) != before).then_some(areas)
+        })
+        .expect("a border vertex whose move changes Oost");
+    let moved = tessera::edit::areas_edit(&draft, "Moved border", &areas);
+    harness.state_mut().apply(Command::Edit(moved), size);
+    harness.state_mut().apply(Command::Compare(true), size);
+    harness.run_steps(6);
+    harness
+}
+
+#[test]
+fn the_compare_view_looks_as_it_did() {
+    let mut harness = compare_harness();
+    harness.snapshot_options(
+        "compare",
+        &SnapshotOptions::new().threshold(2.0).max_failed_pixels(600),
+    );
+}
+
+#[test]
+fn the_compare_page_saves_as_pdf_and_png() {
+    use tessera::app::Command;
+    let mut harness = compare_harness();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let size = Vec2::new(800.0, 600.0);
+    let keep = std::env::var_os("TESSERA_KEEP_PAGES").map(std::path::PathBuf::from);
+    let out = keep.as_deref().unwrap_or(dir.path());
+    for name in ["compare-page.pdf", "compare-page.png"] {
+        let path = out.join(name);
+        harness
+            .state_mut()
+            .apply(Command::SavePage(path.clone()), size);
+        harness.run_steps(6);
+        let notice = harness
+            .state()
+            .compare
+            .as_ref()
+            .and_then(|c| c.notice.clone());
+        assert_eq!(notice, Some(format!("Saved {}", path.display())));
+        let bytes = std::fs::read(&path).expect("written");
+        if name.ends_with(".pdf") {
+            assert!(bytes.starts_with(b"%PDF-"));
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(text.contains("Current plan (A) against Draft (B)"));
+        } else {
+            // The page is the compare view: the whole window below the menu bar.
+            let page = image::load_from_memory(&bytes).expect("a PNG").to_rgba8();
+            assert!(
+                page.width() >= 1300 && page.height() >= 700,
+                "{:?}",
+                page.dimensions()
+            );
+            let distinct: std::collections::HashSet<[u8; 4]> =
+                page.pixels().step_by(97).map(|p| p.0).collect();
+            assert!(distinct.len() > 20, "not blank");
+        }
+    }
+}

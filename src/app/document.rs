@@ -29,6 +29,9 @@ pub struct Document {
     /// Counts changes of the account table (imports and their undo), so that views that cache
     /// per-account data know when to rebuild it.
     pub accounts_version: u64,
+    /// Counts every committed change (edit, undo, redo), so that views derived from the
+    /// project (the compare view) know when to recompute.
+    pub revision: u64,
 }
 
 /// Why an edit was not made (the project and its file are as before).
@@ -111,6 +114,7 @@ impl Document {
             undo: Vec::new(),
             redo: Vec::new(),
             accounts_version: 0,
+            revision: 0,
         }
     }
 
@@ -198,6 +202,7 @@ impl Document {
             let _ = edit.inverse().apply(&mut self.project);
             return Err(e.into());
         }
+        self.revision += 1;
         // Scenarios may have come or gone: keep showing the same one, else the active plan.
         self.scenario = self.position_of(shown);
         let current = self.current().map(|s| s.id);
@@ -273,6 +278,16 @@ impl Document {
     pub fn show_scenario(&mut self, id: ScenarioId) {
         if let Some(k) = self.project.scenarios.iter().position(|s| s.id == id) {
             self.set_scenario(k);
+        }
+    }
+
+    /// The scenario shown with its plan, for the map.
+    pub fn view(&self) -> super::map::PlanView<'_> {
+        super::map::PlanView {
+            project: &self.project,
+            scenario: self.current(),
+            plan: &self.plan,
+            highlight: &[],
         }
     }
 

@@ -8,11 +8,12 @@ use egui::{Color32, Mesh, Pos2, Rect, Shape, Stroke, Vec2, epaint::Vertex};
 use geo::{Centroid, TriangulateEarcut};
 use walkers::{MapMemory, Projector, lon_lat};
 
-use super::document::Document;
 use crate::basemap::{Basemap, Detail};
 use crate::engine::assign::NO_TERRITORY;
 use crate::engine::index::AccountGrid;
+use crate::engine::live::LivePlan;
 use crate::model::Colour;
+use crate::model::{Project, Scenario};
 
 /// Web-map pixels of the whole world at zoom 0 (walkers' tile size).
 const WORLD_PIXELS: f64 = 256.0;
@@ -342,6 +343,19 @@ pub struct Selection {
     pub account: Option<usize>,
 }
 
+/// What a map draws: one scenario of a project with its live plan.
+#[derive(Clone, Copy)]
+pub struct PlanView<'a> {
+    /// The project (accounts and reps).
+    pub project: &'a Project,
+    /// The scenario drawn, if there is one.
+    pub scenario: Option<&'a Scenario>,
+    /// Its assignment.
+    pub plan: &'a LivePlan,
+    /// Account rows to ring (the accounts that change hands in the compare view).
+    pub highlight: &'a [usize],
+}
+
 /// What the map keeps between frames.
 pub struct MapView {
     /// walkers' pan and zoom state.
@@ -443,7 +457,7 @@ impl MapView {
         &mut self,
         ui: &egui::Ui,
         projector: &Projector,
-        doc: &Document,
+        doc: &PlanView<'_>,
         basemap: Option<&Basemap>,
         selection: Selection,
     ) {
@@ -469,6 +483,7 @@ impl MapView {
                 painter.circle_stroke(p, 9.0, Stroke::new(1.5, Color32::WHITE));
             }
         }
+        paint_rings(&painter, &screen, doc);
         paint_reps(&painter, &screen, doc);
         if let Some(basemap) = basemap {
             paint_places(&painter, &screen, basemap, projector.zoom());
@@ -510,10 +525,10 @@ impl MapView {
         &mut self,
         painter: &egui::Painter,
         screen: &Screen,
-        doc: &Document,
+        doc: &PlanView<'_>,
         selected: Option<usize>,
     ) {
-        let Some(scenario) = doc.current() else {
+        let Some(scenario) = doc.scenario else {
             return;
         };
         for (t, territory) in scenario.territories.iter().enumerate() {
@@ -544,14 +559,14 @@ impl MapView {
         ui: &egui::Ui,
         painter: &egui::Painter,
         screen: &Screen,
-        doc: &Document,
+        doc: &PlanView<'_>,
         zoom: f64,
     ) {
         let plan = &doc.plan;
         let grid = plan.grid();
         let owners = plan.owners_by_position();
         let territory_colours: Vec<Color32> = doc
-            .current()
+            .scenario
             .map(|s| {
                 s.territories
                     .iter()
@@ -674,10 +689,10 @@ impl MapView {
         &self,
         painter: &egui::Painter,
         screen: &Screen,
-        doc: &Document,
+        doc: &PlanView<'_>,
         selected: Option<usize>,
     ) {
-        let Some(scenario) = doc.current() else {
+        let Some(scenario) = doc.scenario else {
             return;
         };
         let order = selected
@@ -842,7 +857,25 @@ fn intersects(a: &geo::Rect<f64>, b: &geo::Rect<f64>) -> bool {
         && a.max().y >= b.min().y
 }
 
-fn paint_reps(painter: &egui::Painter, screen: &Screen, doc: &Document) {
+/// Rings drawn at most (more would hide the map).
+const MAX_RINGS: usize = 20_000;
+/// Ring colour of highlighted accounts.
+const RING: Color32 = Color32::from_rgb(230, 90, 0);
+
+/// Rings on the highlighted accounts that are on screen, under the labels.
+fn paint_rings(painter: &egui::Painter, screen: &Screen, doc: &PlanView<'_>) {
+    let (lons, lats) = (doc.project.accounts.lons(), doc.project.accounts.lats());
+    let on_screen = doc
+        .highlight
+        .iter()
+        .filter_map(|&row| Some(screen.point(*lons.get(row)?, *lats.get(row)?)))
+        .filter(|p| screen.rect.contains(*p));
+    for p in on_screen.take(MAX_RINGS) {
+        painter.circle_stroke(p, 4.5, Stroke::new(1.5, RING));
+    }
+}
+
+fn paint_reps(painter: &egui::Painter, screen: &Screen, doc: &PlanView<'_>) {
     for rep in &doc.project.reps {
         let p = screen.point(rep.home_lon, rep.home_lat);
         // A house: a square with a roof, in the rep's colour.

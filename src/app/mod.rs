@@ -5,6 +5,7 @@
 //! [`TesseraApp::apply`] carries out after the frame. That keeps every change in one place
 //! (and ready for undo when editing arrives).
 
+mod compare;
 mod document;
 mod import;
 mod map;
@@ -20,6 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+pub use compare::{CompareView, MoveColumn};
 pub use document::Document;
 pub use import::ImportDialog;
 pub use map::{MapView, Screen};
@@ -96,6 +98,10 @@ pub enum Command {
     RenameScenario(scenarios::RenameDraft),
     /// Open (true) or close the side-by-side compare view.
     Compare(bool),
+    /// Save the compare view as a page: PDF when the path ends in `.pdf`, else PNG.
+    SavePage(PathBuf),
+    /// Write the accounts that change hands between the compared plans as CSV.
+    ExportMoves(PathBuf),
     /// Give the overlap at a point (lon, lat) to territory `n`, by geometry.
     ResolveOverlap(usize, f64, f64),
 }
@@ -146,6 +152,8 @@ pub struct TesseraApp {
     properties: properties::Drafts,
     /// The accounts import dialog, while open.
     pub import: Option<ImportDialog>,
+    /// The side-by-side compare view, while open (it replaces the editing panels).
+    pub compare: Option<CompareView>,
     /// The scenario rename window, while open.
     pub rename: Option<scenarios::RenameDraft>,
     /// Holes between territories from the last "Find holes" (dropped at every edit).
@@ -191,6 +199,7 @@ impl TesseraApp {
             properties: properties::Drafts::default(),
             import: None,
             rename: None,
+            compare: None,
             holes: None,
             seen_accounts: 0,
             metric: BalanceMetric::Workload,
@@ -386,7 +395,35 @@ impl TesseraApp {
                 }
             }
             Command::RenameScenario(draft) => self.rename = Some(draft),
-            Command::Compare(_) => {}
+            Command::Compare(true) => match CompareView::new(&self.doc) {
+                Some(view) => self.compare = Some(view),
+                None => {
+                    self.error =
+                        Some("Comparing needs two scenarios: duplicate this one first".into())
+                }
+            },
+            Command::Compare(false) => self.compare = None,
+            Command::SavePage(path) => {
+                if let Some(view) = &mut self.compare {
+                    view.save_page(path);
+                }
+            }
+            Command::ExportMoves(path) => {
+                if let Some(c) = self.compare.as_ref().and_then(|v| v.comparison()) {
+                    match crate::io::export::write_moves_csv(
+                        &path,
+                        &self.doc.project,
+                        &c.disruption.moves,
+                    ) {
+                        Ok(()) => {
+                            if let Some(view) = &mut self.compare {
+                                view.notice = Some(format!("Saved {}", path.display()));
+                            }
+                        }
+                        Err(e) => self.error = Some(e.to_string()),
+                    }
+                }
+            }
             Command::FindHoles => {
                 self.holes = self.doc.current().map(crate::edit::holes);
             }
@@ -546,7 +583,9 @@ impl TesseraApp {
         let mut commands = Vec::new();
         self.keyboard(ui.ctx(), &mut commands);
         egui::Panel::top("menu").show(ui, |ui| self.menu(ui, &mut commands));
-        egui::Panel::top("tools").show(ui, |ui| self.toolbar(ui, &mut commands));
+        if self.compare.is_none() {
+            egui::Panel::top("tools").show(ui, |ui| self.toolbar(ui, &mut commands));
+        }
         egui::Panel::bottom("status").show(ui, |ui| {
             let note = if self.map.aggregated {
                 "accounts aggregated: zoom in for single accounts"
@@ -561,6 +600,14 @@ impl TesseraApp {
                 note,
             );
         });
+        if let Some(view) = &mut self.compare {
+            let basemap = self.basemap.clone();
+            egui::CentralPanel::default().show(ui, |ui| {
+                view.show(ui, &self.doc, basemap.as_deref(), &mut commands);
+            });
+            self.finish_frame(ui, commands, egui::Vec2::new(800.0, 600.0));
+            return;
+        }
         egui::Panel::left("plan")
             .resizable(true)
             .default_size(330.0)
@@ -654,7 +701,7 @@ impl TesseraApp {
                     })
                     .double_click_to_zoom(matches!(tool, Tool::Select | Tool::Reshape))
                     .show(ui, |ui, response, projector, _| {
-                        map.paint(ui, projector, doc, basemap.as_deref(), selection);
+                        map.paint(ui, projector, &doc.view(), basemap.as_deref(), selection);
                         if let Some(screen) = &map.last_screen {
                             editing.paint(ui, doc, screen, selection.territory);
                         }
@@ -713,6 +760,16 @@ impl TesseraApp {
                     }
                 }
             });
+        self.finish_frame(ui, commands, map_size);
+    }
+
+    /// The dialogs over the window, then the frame's commands.
+    fn finish_frame(
+        &mut self,
+        ui: &mut egui::Ui,
+        mut commands: Vec<Command>,
+        map_size: egui::Vec2,
+    ) {
         self.error_window(ui.ctx());
         self.drawing_question(ui.ctx(), &mut commands);
         if let Some(dialog) = &mut self.import
@@ -747,6 +804,9 @@ impl TesseraApp {
             save_as = i.consume_shortcut(&shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::S));
             save = i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::S));
             quit = i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::Q));
+            if i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::K)) {
+                commands.push(Command::Compare(self.compare.is_none()));
+            }
             if i.key_pressed(Key::F12) {
                 self.show_frame_time = !self.show_frame_time;
             }
@@ -1034,6 +1094,22 @@ impl TesseraApp {
                 }
             });
             ui.menu_button("View", |ui| {
+                let comparing = self.compare.is_some();
+                if ui
+                    .add_enabled(
+                        comparing || self.doc.project.scenarios.len() > 1,
+                        egui::Button::new(if comparing {
+                            "Back to editing"
+                        } else {
+                            "Compare plans"
+                        })
+                        .shortcut_text("Ctrl+K"),
+                    )
+                    .clicked()
+                {
+                    commands.push(Command::Compare(!comparing));
+                }
+                ui.separator();
                 let mut osm = self.preferences.osm_tiles;
                 if ui
                     .checkbox(&mut osm, "OpenStreetMap tiles (online)")

@@ -1,8 +1,9 @@
 //! Files in and out: accounts from CRM exports, territories from GeoJSON, lead routing of CSV
-//! files, exports (GeoJSON, CSV assignments, GeoPackage).
+//! files, exports (GeoJSON, CSV assignments, GeoPackage), and the meeting page (PNG, PDF).
 
 pub mod accounts;
 pub mod export;
 pub mod geopackage;
+pub mod page;
 pub mod route;
 pub mod territories;
