@@ -187,3 +187,51 @@ fn the_compare_page_saves_as_pdf_and_png() {
         }
     }
 }
+
+#[test]
+fn a_plan_page_saves_as_pdf() {
+    use tessera::app::Command;
+    let app = TesseraApp::new(Document::demo().expect("demo"));
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1400.0, 860.0))
+        .build_ui_state(|ui, app: &mut TesseraApp| app.show(ui), app);
+    harness.run_steps(6);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let keep = std::env::var_os("TESSERA_KEEP_PAGES").map(std::path::PathBuf::from);
+    let path = keep.as_deref().unwrap_or(dir.path()).join("plan-page.pdf");
+    let theme = harness.ctx.options(|o| o.theme_preference);
+    harness
+        .state_mut()
+        .apply(Command::SavePage(path.clone()), Vec2::new(800.0, 600.0));
+    harness.run_steps(6);
+    assert_eq!(
+        harness.state().notice,
+        Some(format!("Saved {}", path.display()))
+    );
+    let text = String::from_utf8_lossy(&std::fs::read(&path).expect("written")).into_owned();
+    assert!(text.contains("Current plan with its balance"));
+    // Back in the theme it was in.
+    assert_eq!(harness.ctx.options(|o| o.theme_preference), theme);
+    // Where poppler is installed (CI installs it), the PDF renders as one A4 landscape page.
+    if std::process::Command::new("pdftoppm")
+        .arg("-v")
+        .output()
+        .is_ok()
+    {
+        let out = dir.path().join("page");
+        let status = std::process::Command::new("pdftoppm")
+            .args(["-r", "36", "-png", "-singlefile"])
+            .arg(&path)
+            .arg(&out)
+            .status()
+            .expect("pdftoppm runs");
+        assert!(status.success());
+        let page = image::open(out.with_extension("png"))
+            .expect("a page")
+            .to_rgba8();
+        // A4 landscape at 36 dpi: 842 x 595 points / 2.
+        assert_eq!(page.dimensions(), (421, 298));
+        let dark = page.pixels().filter(|p| p.0[0] < 128).count();
+        assert!(dark > 1000, "the page shows the plan, not a blank sheet");
+    }
+}

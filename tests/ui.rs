@@ -306,7 +306,7 @@ fn file_export_and_territory_import_work_from_the_window_and_undo() {
         assert!(dir.path().join(name).exists(), "{name} written");
     }
     harness.state_mut().apply(
-        Command::ImportTerritories(dir.path().join("t.geojson")),
+        Command::ImportTerritories(dir.path().join("t.geojson"), false),
         size,
     );
     harness.run_steps(2);
@@ -319,7 +319,7 @@ fn file_export_and_territory_import_work_from_the_window_and_undo() {
     // A file that is not GeoJSON: a message, nothing changed.
     std::fs::write(dir.path().join("bad.geojson"), "{ not json").expect("write");
     harness.state_mut().apply(
-        Command::ImportTerritories(dir.path().join("bad.geojson")),
+        Command::ImportTerritories(dir.path().join("bad.geojson"), false),
         size,
     );
     let error = harness.state().error.clone().unwrap_or_default();
@@ -328,6 +328,17 @@ fn file_export_and_territory_import_work_from_the_window_and_undo() {
         "{error}"
     );
     assert_eq!(count(&harness), 4);
+    // The same file as a new scenario: shown at once, named after the file; undo removes it.
+    harness.state_mut().apply(
+        Command::ImportTerritories(dir.path().join("t.geojson"), true),
+        size,
+    );
+    let app = harness.state();
+    assert_eq!(app.doc.project.scenarios.len(), 2);
+    assert_eq!(app.doc.current().map(|s| s.name.as_str()), Some("t"));
+    assert_eq!(count(&harness), 4);
+    harness.state_mut().apply(Command::Undo, size);
+    assert_eq!(harness.state().doc.project.scenarios.len(), 1);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! that change hands ringed on both; below, the plan summary, grouped bars per territory,
 //! the per-territory and per-rep tables, and the sortable list of who changes hands.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use egui::{Color32, RichText};
 
@@ -106,15 +106,6 @@ struct Computed {
     sorted_by: (MoveColumn, bool),
 }
 
-/// A page export waiting for the window's pixels.
-struct PageShot {
-    path: std::path::PathBuf,
-    image: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
-    /// The theme to go back to; set once the page is drawn in the light theme for print.
-    theme_before: Option<egui::ThemePreference>,
-    requested: bool,
-}
-
 /// The compare view's state.
 pub struct CompareView {
     /// Plan A (usually the plan in force).
@@ -135,7 +126,7 @@ pub struct CompareView {
     fit_pending: bool,
     /// Where the compare page was drawn in the last frame (points), for the page export.
     pub page_rect: Option<egui::Rect>,
-    shot: Option<PageShot>,
+    shot: Option<super::page::PageShot>,
     /// The outcome of the last page or CSV export, for the planner.
     pub notice: Option<String>,
 }
@@ -400,94 +391,26 @@ impl CompareView {
         self.linked = leader;
     }
 
-    /// Asks for the window's pixels for a page export; `Command::SavePage` lands here.
+    /// Saves the view as a page (PDF or PNG by the extension) over the next frames.
     pub fn save_page(&mut self, path: std::path::PathBuf) {
-        self.shot = Some(PageShot {
-            path,
-            image: Arc::new(Mutex::new(None)),
-            theme_before: None,
-            requested: false,
-        });
+        self.shot = Some(super::page::PageShot::new(path));
     }
 
-    /// Requests the screenshot, and writes the page once the pixels arrived.
+    /// Moves a page export on by one frame.
     fn take_page_shot(&mut self, ctx: &egui::Context) {
-        let Some(shot) = &mut self.shot else {
+        let (Some(shot), Some(page)) = (&mut self.shot, self.page_rect) else {
             return;
         };
-        // First a frame in the light theme (paper is white), then its pixels.
-        if shot.theme_before.is_none() {
-            shot.theme_before = Some(ctx.options(|o| o.theme_preference));
-            ctx.set_theme(egui::ThemePreference::Light);
-            ctx.request_repaint();
-            return;
-        }
-        if !shot.requested {
-            shot.requested = true;
-            let slot = Arc::clone(&shot.image);
-            let repaint = ctx.clone();
-            ctx.request_screenshot(move |image| {
-                if let Ok(mut s) = slot.lock() {
-                    *s = Some(image);
-                }
-                repaint.request_repaint();
-            });
-            return;
-        }
-        let image = shot.image.lock().ok().and_then(|mut s| s.take());
-        let Some(image) = image else {
-            ctx.request_repaint();
-            return;
-        };
-        let path = shot.path.clone();
-        if let Some(theme) = shot.theme_before {
-            ctx.set_theme(theme);
-        }
-        self.shot = None;
-        let picture = crop(&image, self.page_rect, ctx.pixels_per_point());
         let title = self.computed.as_ref().map_or_else(String::new, |c| {
             format!(
                 "Tessera: {} (A) against {} (B)",
                 c.comparison.a, c.comparison.b
             )
         });
-        let pdf = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-        let written = if pdf {
-            crate::io::page::write_pdf(&path, &picture, &title)
-        } else {
-            crate::io::page::write_png(&path, &picture)
-        };
-        self.notice = Some(match written {
-            Ok(()) => format!("Saved {}", path.display()),
-            Err(e) => format!("Could not save the page: {e}"),
-        });
-    }
-}
-
-/// The part of a screenshot inside `rect` (points), as a picture.
-fn crop(image: &egui::ColorImage, rect: Option<egui::Rect>, ppp: f32) -> crate::io::page::Picture {
-    let [w, h] = image.size;
-    let (x0, y0, x1, y1) = rect.map_or((0, 0, w, h), |r| {
-        let px = |v: f32, max: usize| ((v * ppp).round().max(0.0) as usize).min(max);
-        (
-            px(r.min.x, w),
-            px(r.min.y, h),
-            px(r.max.x, w),
-            px(r.max.y, h),
-        )
-    });
-    let mut rgba = Vec::with_capacity((x1 - x0) * (y1 - y0) * 4);
-    for y in y0..y1 {
-        for c in &image.pixels[y * w + x0..y * w + x1] {
-            rgba.extend_from_slice(&c.to_array());
+        if let Some(outcome) = shot.step(ctx, page, &title) {
+            self.notice = Some(outcome);
+            self.shot = None;
         }
-    }
-    crate::io::page::Picture {
-        width: (x1 - x0) as u32,
-        height: (y1 - y0) as u32,
-        rgba,
     }
 }
 

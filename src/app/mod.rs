@@ -9,6 +9,7 @@ mod compare;
 mod document;
 mod import;
 mod map;
+mod page;
 mod panels;
 mod properties;
 mod scenarios;
@@ -86,8 +87,9 @@ pub enum Command {
     FindHoles,
     /// Write the current scenario to a file for other programs.
     Export(Export, PathBuf),
-    /// Add the territories of a GeoJSON file to the current scenario (one edit).
-    ImportTerritories(PathBuf),
+    /// Add the territories of a GeoJSON file to the current scenario (false) or to a new
+    /// scenario named after the file (true), as one edit.
+    ImportTerritories(PathBuf, bool),
     /// Open the mapping dialog for an accounts file.
     ImportAccounts(PathBuf),
     /// Show a message in the error window.
@@ -154,6 +156,12 @@ pub struct TesseraApp {
     pub import: Option<ImportDialog>,
     /// The side-by-side compare view, while open (it replaces the editing panels).
     pub compare: Option<CompareView>,
+    /// A page of the plan and its balance being saved (File > Save page).
+    page: Option<page::PageShot>,
+    /// The window below the menu bar in the last frame: the area a page keeps.
+    page_rect: egui::Rect,
+    /// A short message for the status bar (a page saved, ...).
+    pub notice: Option<String>,
     /// The scenario rename window, while open.
     pub rename: Option<scenarios::RenameDraft>,
     /// Holes between territories from the last "Find holes" (dropped at every edit).
@@ -199,6 +207,9 @@ impl TesseraApp {
             properties: properties::Drafts::default(),
             import: None,
             rename: None,
+            page: None,
+            page_rect: egui::Rect::NOTHING,
+            notice: None,
             compare: None,
             holes: None,
             seen_accounts: 0,
@@ -403,11 +414,10 @@ impl TesseraApp {
                 }
             },
             Command::Compare(false) => self.compare = None,
-            Command::SavePage(path) => {
-                if let Some(view) = &mut self.compare {
-                    view.save_page(path);
-                }
-            }
+            Command::SavePage(path) => match &mut self.compare {
+                Some(view) => view.save_page(path),
+                None => self.page = Some(page::PageShot::new(path)),
+            },
             Command::ExportMoves(path) => {
                 if let Some(c) = self.compare.as_ref().and_then(|v| v.comparison()) {
                     match crate::io::export::write_moves_csv(
@@ -432,7 +442,7 @@ impl TesseraApp {
                 let zoom = self.map.memory.zoom().max(11.0);
                 let _ = self.map.memory.set_zoom(zoom);
             }
-            Command::ImportTerritories(path) => {
+            Command::ImportTerritories(path, as_new) => {
                 let file = path.display().to_string();
                 let read = std::fs::read_to_string(&path)
                     .map_err(|e| format!("cannot read {file}: {e}"))
@@ -441,6 +451,22 @@ impl TesseraApp {
                             .map_err(|e| e.to_string())
                     });
                 match (read, self.doc.current()) {
+                    (Ok(areas), _) if as_new => {
+                        let stem = path
+                            .file_stem()
+                            .map_or("Imported".into(), |s| s.to_string_lossy().into_owned());
+                        let name =
+                            crate::edit::scenarios::unique_scenario_name(&self.doc.project, &stem);
+                        match crate::edit::scenarios::import_as_new_scenario(
+                            &self.doc.project,
+                            &name,
+                            areas,
+                            &file,
+                        ) {
+                            Ok((edit, id)) => self.apply(Command::EditAndShow(edit, id), map_size),
+                            Err(e) => self.error = Some(e.to_string()),
+                        }
+                    }
                     (Ok(areas), Some(s)) => {
                         let edit =
                             crate::edit::import_territories(&self.doc.project, s, areas, &file);
@@ -583,14 +609,15 @@ impl TesseraApp {
         let mut commands = Vec::new();
         self.keyboard(ui.ctx(), &mut commands);
         egui::Panel::top("menu").show(ui, |ui| self.menu(ui, &mut commands));
+        self.page_rect = ui.available_rect_before_wrap();
         if self.compare.is_none() {
             egui::Panel::top("tools").show(ui, |ui| self.toolbar(ui, &mut commands));
         }
         egui::Panel::bottom("status").show(ui, |ui| {
-            let note = if self.map.aggregated {
-                "accounts aggregated: zoom in for single accounts"
-            } else {
-                ""
+            let note = match &self.notice {
+                Some(notice) => notice.as_str(),
+                None if self.map.aggregated => "accounts aggregated: zoom in for single accounts",
+                None => "",
             };
             panels::status(
                 ui,
@@ -789,6 +816,16 @@ impl TesseraApp {
         ui.ctx()
             .send_viewport_cmd(egui::ViewportCommand::Title(self.doc.title()));
         self.screenshot_step(ui.ctx());
+        if let Some(shot) = &mut self.page {
+            let title = format!(
+                "Tessera: {} with its balance",
+                self.doc.current().map_or("", |s| s.name.as_str())
+            );
+            if let Some(outcome) = shot.step(ui.ctx(), self.page_rect, &title) {
+                self.notice = Some(outcome);
+                self.page = None;
+            }
+        }
     }
 
     fn keyboard(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
@@ -1050,7 +1087,15 @@ impl TesseraApp {
                 if ui.button("Import territories (GeoJSON)…").clicked()
                     && let Some(p) = pick_file("GeoJSON", &["geojson", "json"], false)
                 {
-                    commands.push(Command::ImportTerritories(p));
+                    commands.push(Command::ImportTerritories(p, false));
+                }
+                if ui
+                    .button("Import territories as a new scenario…")
+                    .on_hover_text("A new plan from a GeoJSON file, to compare with this one")
+                    .clicked()
+                    && let Some(p) = pick_file("GeoJSON", &["geojson", "json"], false)
+                {
+                    commands.push(Command::ImportTerritories(p, true));
                 }
                 ui.menu_button("Export", |ui| {
                     for (label, kind, filter, ext) in [
@@ -1080,6 +1125,18 @@ impl TesseraApp {
                         }
                     }
                 });
+                if ui
+                    .button("Save page (PDF or PNG)…")
+                    .on_hover_text("What the window shows, on a page for the meeting")
+                    .clicked()
+                    && let Some(p) = rfd::FileDialog::new()
+                        .add_filter("PDF page", &["pdf"])
+                        .add_filter("PNG picture", &["png"])
+                        .set_file_name("plan.pdf")
+                        .save_file()
+                {
+                    commands.push(Command::SavePage(p));
+                }
                 ui.separator();
                 ui.menu_button("Recent", |ui| {
                     for p in &self.preferences.recent {
