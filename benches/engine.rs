@@ -106,5 +106,88 @@ fn incremental(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, assignment, incremental);
+/// Comparing two plans of the 1M-account project: the current plan against a copy whose reps
+/// all moved one territory on (every assigned account changes hands: the worst case) and
+/// one of whose borders moved.
+fn compare(c: &mut Criterion) {
+    use tessera::engine::compare::{Comparison, Side};
+    use tessera::engine::report::PlanReport;
+    let mut project = big_project();
+    let a = project.scenarios[0].id;
+    let (dup, b) = tessera::edit::scenarios::duplicate_scenario(&project, a, "Draft")
+        .expect("duplicate");
+    dup.apply(&mut project).expect("apply");
+    let draft = project.scenario(b).expect("draft").clone();
+    let n = draft.territories.len();
+    let mut changes = Vec::new();
+    for (k, t) in draft.territories.iter().enumerate() {
+        let after = tessera::model::Territory {
+            rep: draft.territories[(k + 1) % n].rep,
+            ..t.clone()
+        };
+        changes.extend(
+            tessera::edit::territory_properties(&draft, &after)
+                .map(|e| e.changes)
+                .unwrap_or_default(),
+        );
+    }
+    tessera::model::Edit {
+        description: "Rotate reps".into(),
+        changes,
+    }
+    .apply(&mut project)
+    .expect("rotate reps");
+    let grid = Arc::new(AccountGrid::new(
+        project.accounts.lons(),
+        project.accounts.lats(),
+    ));
+    let (sa, sb) = (
+        project.scenario(a).expect("a"),
+        project.scenario(b).expect("b"),
+    );
+    let (pa, pb) = (
+        LivePlan::new(&project, sa, Arc::clone(&grid)),
+        LivePlan::new(&project, sb, Arc::clone(&grid)),
+    );
+    let (ra, rb) = (
+        PlanReport::from_plan(&project, sa, &pa),
+        PlanReport::from_plan(&project, sb, &pb),
+    );
+    let side = |scenario, plan, report| Side {
+        scenario,
+        plan,
+        report,
+    };
+    let moved = Comparison::new(&project, side(sa, &pa, &ra), side(sb, &pb, &rb))
+        .disruption
+        .moved;
+    eprintln!("{moved} accounts change hands");
+    let mut group = c.benchmark_group("compare_1m_accounts");
+    group.sample_size(10);
+    group.bench_function("deltas_and_disruption", |bench| {
+        bench.iter(|| {
+            black_box(Comparison::new(
+                &project,
+                side(sa, &pa, &ra),
+                side(sb, &pb, &rb),
+            ))
+        })
+    });
+    group.bench_function("both_plans_and_comparison", |bench| {
+        bench.iter(|| {
+            let (pa, pb) = (
+                LivePlan::new(&project, sa, Arc::clone(&grid)),
+                LivePlan::new(&project, sb, Arc::clone(&grid)),
+            );
+            let (ra, rb) = (
+                PlanReport::from_plan(&project, sa, &pa),
+                PlanReport::from_plan(&project, sb, &pb),
+            );
+            black_box(Comparison::new(&project, side(sa, &pa, &ra), side(sb, &pb, &rb)).disruption.moved)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, assignment, incremental, compare);
 criterion_main!(benches);

@@ -102,5 +102,40 @@ fn frames(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, frames);
+/// The compare view with the 1M-account project: two maps at country zoom (aggregated),
+/// panned together, plus the overview under them.
+fn compare_frames(c: &mut Criterion) {
+    use tessera::app::Command;
+    let project = tessera::synth::project(1_000_000, 110, 1);
+    let mut app = TesseraApp::new(Document::unsaved(project));
+    let ctx = egui::Context::default();
+    frame(&ctx, &mut app);
+    let p = &app.doc.project;
+    let (dup, id) = tessera::edit::scenarios::duplicate_scenario(p, p.scenarios[0].id, "Draft")
+        .expect("duplicate");
+    app.apply(Command::EditAndShow(dup, id), SIZE);
+    app.apply(Command::Compare(true), SIZE);
+    for _ in 0..3 {
+        frame(&ctx, &mut app);
+    }
+    let mut group = c.benchmark_group("compare view 1M accounts");
+    group.sample_size(30);
+    let mut step = 0u32;
+    group.bench_function("pan both maps at country zoom", |b| {
+        b.iter(|| {
+            step += 1;
+            let dx = f64::from(step % 20) * 0.002;
+            if let Some(view) = &mut app.compare {
+                view.maps[0]
+                    .memory
+                    .center_at(walkers::lon_lat(5.3 + dx, 52.2));
+                let _ = view.maps[0].memory.set_zoom(7.0);
+            }
+            black_box(frame(&ctx, &mut app))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, frames, compare_frames);
 criterion_main!(benches);
