@@ -208,3 +208,44 @@ fn an_excel_export_imports_like_a_csv() {
     assert!((p.accounts.lats()[by_place] - 52.51).abs() < 0.05);
     assert_eq!(p.accounts.potential(by_place), 30_000.5);
 }
+
+#[test]
+fn geojson_points_import_with_their_properties_as_columns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("p.tessera");
+    let project_arg = project.display().to_string();
+    assert!(tessera(&["demo", &project_arg]).status.success());
+    let points = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/crm-accounts.geojson"
+    );
+    let out = tessera(&["import", &project_arg, "--accounts", points]);
+    let report = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{report}");
+    for expected in [
+        "3 added, 0 updated, 0 unchanged, 1 skipped",
+        // Messages count features, not lines, and name the geometry's column.
+        "skipped feature 4 (latitude (geometry)): latitude 95 is out of range",
+    ] {
+        assert!(report.contains(expected), "{expected:?} in:\n{report}");
+    }
+    let (_, p) = ProjectFile::open(&project).expect("open");
+    assert_eq!(p.accounts.len(), 1017 + 3);
+    let find = |id: &str| {
+        (0..p.accounts.len())
+            .find(|&i| p.accounts.external_id(i) == id)
+            .map(|i| p.accounts.get(i))
+            .unwrap_or_else(|| panic!("{id} imported"))
+    };
+    let a = find("G-1");
+    // The point, not the `lat` property, places the account; the property is kept.
+    assert_eq!((a.lat, a.lon), (52.0907, 5.1214));
+    assert_eq!(a.extra.get("lat").map(String::as_str), Some("1.5"));
+    assert_eq!(a.name, "Bakkerij Geo");
+    assert_eq!(a.potential, 45_000.0, "a JSON number");
+    assert_eq!(a.status, tessera::model::AccountStatus::Customer);
+    assert_eq!(find("G-2").potential, 30_000.0, "Dutch text amounts too");
+    // A feature without geometry is placed by its city, like a CSV row without coordinates.
+    let zwolle = find("G-3");
+    assert!((zwolle.lat - 52.51).abs() < 0.05, "{zwolle:?}");
+}

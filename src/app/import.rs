@@ -122,7 +122,7 @@ impl ImportDialog {
                     Ok(p) => {
                         ui.label(RichText::new(p.summary()).strong());
                         for s in p.skipped.iter().take(10) {
-                            ui.label(format!("line {} ({}): {}", s.line, s.field, s.reason));
+                            ui.label(s.to_string());
                         }
                         if p.skipped.len() > 10 {
                             ui.label(format!("… and {} more skipped rows", p.skipped.len() - 10));

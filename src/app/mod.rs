@@ -948,12 +948,11 @@ impl TesseraApp {
                     commands.push(Command::SaveAs(p));
                 }
                 ui.separator();
-                if ui.button("Import accounts (CSV, Excel)…").clicked()
-                    && let Some(p) = pick_file(
-                        "Accounts",
-                        &["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"],
-                        false,
-                    )
+                if ui
+                    .button("Import accounts (CSV, Excel, GeoJSON)…")
+                    .clicked()
+                    && let Some(p) =
+                        pick_file("Accounts", &crate::io::accounts::FILE_EXTENSIONS, false)
                 {
                     commands.push(Command::ImportAccounts(p));
                 }

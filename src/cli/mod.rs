@@ -115,7 +115,8 @@ enum Command {
     },
     /// Adds territories from a GeoJSON FeatureCollection (Polygon and MultiPolygon features,
     /// named by their `name` property) to a scenario, as one undoable edit; or imports
-    /// accounts from a CRM export (delimited text), updating accounts by external id.
+    /// accounts from a CRM export (delimited text, Excel, or GeoJSON points), updating
+    /// accounts by external id.
     Import {
         /// The project.
         path: PathBuf,
@@ -126,7 +127,8 @@ enum Command {
             required_unless_present = "accounts"
         )]
         territories: Option<PathBuf>,
-        /// The accounts file (CSV or other delimited text).
+        /// The accounts file: CSV or other delimited text, Excel/OpenDocument, or GeoJSON
+        /// Point features (properties are the columns).
         #[arg(long)]
         accounts: Option<PathBuf>,
         /// Column roles for the accounts file (RON, as `--save-mapping` writes); default:
@@ -399,7 +401,7 @@ fn import_accounts(
         &name,
     )?;
     for s in &planned.skipped {
-        eprintln!("  skipped line {} ({}): {}", s.line, s.field, s.reason);
+        eprintln!("  skipped {s}");
     }
     eprintln!("{name}: {}", planned.summary());
     if dry_run {

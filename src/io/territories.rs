@@ -125,13 +125,21 @@ pub fn read_territories(text: &str, file: &str) -> Result<Vec<NamedArea>, Territ
 
 /// Refuses a legacy `crs` member unless it names WGS84 lon/lat.
 fn check_crs(collection: &FeatureCollection, file: &str) -> Result<(), TerritoriesError> {
-    let Some(crs) = collection
-        .foreign_members
-        .as_ref()
-        .and_then(|m| m.get("crs"))
-    else {
-        return Ok(());
-    };
+    match foreign_crs(collection) {
+        None => Ok(()),
+        Some(crs) => Err(TerritoriesError::WrongCrs {
+            file: file.to_owned(),
+            crs,
+        }),
+    }
+}
+
+/// The legacy `crs` member of a collection (as JSON text) when it names anything but WGS84
+/// lon/lat; `None` when there is none or it is WGS84. RFC 7946 dropped `crs`, but GIS tools
+/// still write it, and coordinates in another system (e.g. RD New metres) must not be read
+/// as degrees.
+pub(crate) fn foreign_crs(collection: &FeatureCollection) -> Option<String> {
+    let crs = collection.foreign_members.as_ref()?.get("crs")?;
     let name = crs
         .pointer("/properties/name")
         .and_then(|n| n.as_str())
@@ -142,17 +150,11 @@ fn check_crs(collection: &FeatureCollection, file: &str) -> Result<(), Territori
         "EPSG:4326",
         "urn:ogc:def:crs:EPSG::4326",
     ];
-    if wgs84.iter().any(|w| name.eq_ignore_ascii_case(w)) {
-        Ok(())
-    } else {
-        Err(TerritoriesError::WrongCrs {
-            file: file.to_owned(),
-            crs: crs.to_string(),
-        })
-    }
+    (!wgs84.iter().any(|w| name.eq_ignore_ascii_case(w))).then(|| crs.to_string())
 }
 
-fn feature_name(feature: &geojson::Feature, number: usize) -> String {
+/// A feature's name: its `name` property, else its id, else "feature N".
+pub(crate) fn feature_name(feature: &geojson::Feature, number: usize) -> String {
     let property = feature.properties.as_ref().and_then(|p| p.get("name"));
     match property {
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
