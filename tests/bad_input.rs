@@ -7,7 +7,7 @@ use std::process::Command;
 const BAD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bad");
 
 /// Each file and words its message must contain.
-const EXPECTED: [(&str, &str); 27] = [
+const EXPECTED: [(&str, &str); 28] = [
     ("truncated.csv", "does not close"),
     ("binary.csv", "not a text (CSV) file"),
     ("empty.csv", "no data rows"),
@@ -33,6 +33,10 @@ const EXPECTED: [(&str, &str); 27] = [
     ("out-of-range-number.geojson", "not a GeoJSON file"),
     ("latitude-beyond-90.geojson", "feature 1"),
     ("zip-of-text.xlsx", "cannot read this spreadsheet"),
+    (
+        "swapped-lat-lon.csv",
+        "latitude and longitude look swapped: column 'Breedtegraad' holds values like 5.1214",
+    ),
     // Files named accounts-* are accounts files, whatever their extension.
     (
         "accounts-polygon-feature.geojson",

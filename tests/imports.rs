@@ -249,3 +249,60 @@ fn geojson_points_import_with_their_properties_as_columns() {
     let zwolle = find("G-3");
     assert!((zwolle.lat - 52.51).abs() < 0.05, "{zwolle:?}");
 }
+
+#[test]
+fn swapped_coordinate_columns_are_refused_and_import_once_mapped_the_other_way() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("p.tessera");
+    let project_arg = project.display().to_string();
+    assert!(tessera(&["demo", &project_arg]).status.success());
+    let before = std::fs::read(&project).expect("read");
+    let swapped = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/bad/swapped-lat-lon.csv"
+    );
+    let out = tessera(&["import", &project_arg, "--accounts", swapped]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains(
+            "latitude and longitude look swapped: column 'Breedtegraad' holds values like 5.1214 \
+             and column 'Lengtegraad' values like 52.0907; 4 of 4 rows read fall among the \
+             project's accounts only the other way round"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(&project).expect("read"),
+        before,
+        "nothing written"
+    );
+    // The planner maps the columns the other way round: now they import where they belong.
+    let mapping = dir.path().join("m.ron");
+    std::fs::write(
+        &mapping,
+        "(roles: [ExternalId, Name, City, Industry, Potential, Lon, Lat])",
+    )
+    .expect("write");
+    let out = tessera(&[
+        "import",
+        &project_arg,
+        "--accounts",
+        swapped,
+        "--mapping",
+        &mapping.display().to_string(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, p) = ProjectFile::open(&project).expect("open");
+    let row = (0..p.accounts.len())
+        .find(|&i| p.accounts.external_id(i) == "K-2001")
+        .expect("K-2001");
+    assert_eq!(
+        (p.accounts.lats()[row], p.accounts.lons()[row]),
+        (52.0907, 5.1214)
+    );
+}

@@ -326,6 +326,14 @@ pub enum AccountsError {
         /// What is wrong.
         reason: String,
     },
+    /// The latitude and longitude columns look swapped (nothing is imported).
+    #[error("{file}: latitude and longitude look swapped: {detail}")]
+    Swapped {
+        /// The file.
+        file: String,
+        /// The columns, example values and the evidence.
+        detail: String,
+    },
     /// No row could be imported.
     #[error("{file}: none of the {rows} rows can be imported; first problem: {first}")]
     NothingUsable {
@@ -347,6 +355,7 @@ mod numbers;
 mod plan;
 mod points;
 mod read;
+mod swapped;
 
 pub use numbers::{parse_decimal, parse_number};
 pub use plan::{ImportPlan, Skipped, changed_accounts, import_edit, plan};

@@ -62,7 +62,8 @@ impl ImportPlan {
 /// Plans the import of `table` with `mapping` into a project holding `existing`: rows with
 /// the external id of an existing account update it; others are added. A row is placed by its
 /// coordinates, or, without them, by its place (and country) in `gazetteer`. Rows that cannot
-/// be placed (or have a duplicate external id, or unreadable numbers) are skipped.
+/// be placed (or have a duplicate external id, or unreadable numbers) are skipped. A file
+/// whose latitude and longitude columns look swapped is refused.
 pub fn plan(
     table: &Table,
     mapping: &Mapping,
@@ -96,6 +97,9 @@ pub fn plan(
             fold(f64::max, lats, f64::NEG_INFINITY) + 0.5,
         )
     });
+    if let Some(columns) = coordinates {
+        super::swapped::check_swapped(table, columns, near, file)?;
+    }
     let locate = Locate {
         coordinates,
         place,
