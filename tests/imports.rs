@@ -306,3 +306,36 @@ fn swapped_coordinate_columns_are_refused_and_import_once_mapped_the_other_way()
         (52.0907, 5.1214)
     );
 }
+
+#[test]
+fn a_self_intersecting_territory_is_repaired_and_reported() {
+    use geo::{Area, Validation};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("p.tessera");
+    let project_arg = project.display().to_string();
+    assert!(tessera(&["demo", &project_arg]).status.success());
+    let bow_tie = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/self-intersecting.geojson"
+    );
+    let out = tessera(&["import", &project_arg, "--territories", bow_tie]);
+    let report = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("self-intersecting.geojson: feature 1 (X): repaired invalid geometry (")
+            && report.contains("into 2 parts of 0.5000 square degrees")
+            && report.contains("added 1 territories to Current plan (1 repaired)"),
+        "{report}"
+    );
+    let (_, p) = ProjectFile::open(&project).expect("open");
+    let s = p.active().expect("scenario");
+    let x = s
+        .territories
+        .iter()
+        .find(|t| t.name == "X")
+        .expect("X imported");
+    // The bow tie (5,52)-(6,53)-(6,52)-(5,53) crosses itself at (5.5, 52.5): two triangles.
+    assert!(x.geometry.is_valid());
+    assert_eq!(x.geometry.0.len(), 2);
+    assert!((x.geometry.unsigned_area() - 0.5).abs() < 1e-12);
+}

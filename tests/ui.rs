@@ -380,3 +380,28 @@ fn the_accounts_mapping_dialog_previews_replans_and_imports_undoably() {
     assert_eq!(accounts(&harness), 1017 + 5);
     harness.run_steps(2);
 }
+
+#[test]
+fn a_repaired_territory_is_reported_in_the_window() {
+    let bow_tie = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/self-intersecting.geojson");
+    let mut harness = harness();
+    harness
+        .state_mut()
+        .apply(Command::ImportTerritories(bow_tie), Vec2::new(700.0, 700.0));
+    harness.run_steps(2);
+    assert_eq!(harness.state().error, None);
+    assert_eq!(
+        harness.state().doc.current().map(|s| s.territories.len()),
+        Some(5)
+    );
+    assert!(
+        harness
+            .query_by_label_contains("feature 1 (X): repaired invalid geometry")
+            .is_some(),
+        "the import report names the repaired feature"
+    );
+    harness.get_by_label("OK").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().notice, None, "closed");
+}

@@ -147,6 +147,8 @@ pub struct TesseraApp {
     pub metric: BalanceMetric,
     /// An error to show (file could not be opened, ...).
     pub error: Option<String>,
+    /// A report to show once (what an import repaired, ...).
+    pub notice: Option<String>,
     /// Remembered between runs.
     pub preferences: Preferences,
     basemap: Option<Arc<Basemap>>,
@@ -185,6 +187,7 @@ impl TesseraApp {
             seen_accounts: 0,
             metric: BalanceMetric::Workload,
             error: None,
+            notice: None,
             preferences: Preferences::default(),
             basemap: Basemap::load().ok().map(Arc::new),
             osm: None,
@@ -388,9 +391,23 @@ impl TesseraApp {
                     });
                 match (read, self.doc.current()) {
                     (Ok(areas), Some(s)) => {
+                        let notes: Vec<String> = areas
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(k, a)| a.repair_note(k + 1))
+                            .collect();
+                        let count = areas.len();
                         let edit =
                             crate::edit::import_territories(&self.doc.project, s, areas, &file);
+                        let before = self.doc.undo.len();
                         self.make_edit(edit);
+                        if self.doc.undo.len() > before && !notes.is_empty() {
+                            self.notice = Some(format!(
+                                "Imported {count} territories from {file}; {} repaired:\n{}",
+                                notes.len(),
+                                notes.join("\n")
+                            ));
+                        }
                     }
                     (Err(e), _) => self.error = Some(e),
                     (Ok(_), None) => self.error = Some("the project has no scenario".into()),
@@ -689,6 +706,7 @@ impl TesseraApp {
                 }
             });
         self.error_window(ui.ctx());
+        self.notice_window(ui.ctx());
         self.drawing_question(ui.ctx(), &mut commands);
         if let Some(dialog) = &mut self.import
             && !dialog.show(ui.ctx(), &self.doc, &mut commands)
@@ -1053,6 +1071,26 @@ impl TesseraApp {
             });
         if !open {
             self.error = None;
+        }
+    }
+
+    /// The notice window: a report the planner reads and closes (not an error).
+    fn notice_window(&mut self, ctx: &egui::Context) {
+        let Some(message) = self.notice.clone() else {
+            return;
+        };
+        let mut open = true;
+        egui::Window::new("Import report")
+            .collapsible(false)
+            .open(&mut open)
+            .show(ctx, |ui| {
+                ui.label(message);
+                if ui.button("OK").clicked() {
+                    self.notice = None;
+                }
+            });
+        if !open {
+            self.notice = None;
         }
     }
 

@@ -307,10 +307,21 @@ fn run(cli: Cli) -> Result<()> {
                 .current()
                 .ok_or_else(|| anyhow!("{}: the project has no scenario", path.display()))?;
             let count = areas.len();
+            let notes: Vec<String> = areas
+                .iter()
+                .enumerate()
+                .filter_map(|(k, a)| a.repair_note(k + 1))
+                .collect();
             let edit = crate::edit::import_territories(&doc.project, s, areas, &file);
             let name = s.name.clone();
             doc.edit(edit)?;
-            eprintln!("added {count} territories to {name}");
+            for note in &notes {
+                eprintln!("  {file}: {note}");
+            }
+            eprintln!(
+                "added {count} territories to {name} ({} repaired)",
+                notes.len()
+            );
             Ok(())
         }
         Some(Command::Import { .. }) => {
