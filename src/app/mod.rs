@@ -7,6 +7,7 @@
 
 mod document;
 mod import;
+mod job;
 mod map;
 mod panels;
 mod properties;
@@ -87,6 +88,8 @@ pub enum Command {
     ImportTerritories(PathBuf),
     /// Open the mapping dialog for an accounts file.
     ImportAccounts(PathBuf),
+    /// An accounts import finished writing (or failed): redraw what depends on accounts.
+    AccountsImported,
     /// Show a message in the error window.
     ShowError(String),
     /// Give the overlap at a point (lon, lat) to territory `n`, by geometry.
@@ -257,6 +260,23 @@ impl TesseraApp {
 
     /// Carries out one command.
     pub fn apply(&mut self, command: Command, map_size: egui::Vec2) {
+        // While an import is being written the file is lent to the writer: commands that
+        // would replace the document or its file, or write outside an edit, wait. (Edits are
+        // refused by the document itself.)
+        if self.doc.is_busy()
+            && matches!(
+                command,
+                Command::New(_)
+                    | Command::Open(_)
+                    | Command::OpenDemo
+                    | Command::SaveAs(_)
+                    | Command::SetTolerance(_)
+                    | Command::ImportAccounts(_)
+            )
+        {
+            self.error = Some(document::EditError::Busy.to_string());
+            return;
+        }
         match command {
             Command::New(path) => match Document::create(&path) {
                 Ok(doc) => {
@@ -368,10 +388,8 @@ impl TesseraApp {
                     self.error = Some(e.to_string());
                 }
             }
-            Command::ImportAccounts(path) => match ImportDialog::open(&path, &self.doc) {
-                Ok(dialog) => self.import = Some(dialog),
-                Err(e) => self.error = Some(e),
-            },
+            Command::ImportAccounts(path) => self.import = Some(ImportDialog::open(&path)),
+            Command::AccountsImported => self.after_change(),
             Command::ShowError(message) => self.error = Some(message),
             Command::FindHoles => {
                 self.holes = self.doc.current().map(crate::edit::holes);
@@ -709,7 +727,7 @@ impl TesseraApp {
         self.notice_window(ui.ctx());
         self.drawing_question(ui.ctx(), &mut commands);
         if let Some(dialog) = &mut self.import
-            && !dialog.show(ui.ctx(), &self.doc, &mut commands)
+            && !dialog.show(ui.ctx(), &mut self.doc, &mut commands)
         {
             self.import = None;
         }

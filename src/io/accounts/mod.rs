@@ -334,6 +334,12 @@ pub enum AccountsError {
         /// The columns, example values and the evidence.
         detail: String,
     },
+    /// The planner cancelled the import (nothing is imported).
+    #[error("{file}: import cancelled")]
+    Cancelled {
+        /// The file.
+        file: String,
+    },
     /// No row could be imported.
     #[error("{file}: none of the {rows} rows can be imported; first problem: {first}")]
     NothingUsable {
@@ -358,9 +364,12 @@ mod read;
 mod swapped;
 
 pub use numbers::{parse_decimal, parse_number};
-pub use plan::{ImportPlan, Skipped, changed_accounts, import_edit, plan};
+pub use plan::{ImportPlan, Skipped, changed_accounts, import_edit, plan, plan_with_progress};
 pub use points::{GEOMETRY_LAT, GEOMETRY_LON, is_geojson, read_points};
-pub use read::{decode, is_spreadsheet, read_accounts_file, read_spreadsheet, read_table};
+pub use read::{
+    decode, is_spreadsheet, read_accounts_file, read_accounts_file_with_progress, read_spreadsheet,
+    read_table,
+};
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::{AccountsError, Mapping, Role, Table, parse_decimal, parse_number};
 use crate::geocode::Gazetteer;
 use crate::model::{Account, AccountStatus, Accounts};
+use crate::progress::Progress;
 
 /// A row that was not imported.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +72,23 @@ pub fn plan(
     gazetteer: Option<&Gazetteer>,
     file: &str,
 ) -> Result<ImportPlan, AccountsError> {
+    plan_with_progress(table, mapping, existing, gazetteer, file, &Progress::new())
+}
+
+/// Rows converted between two looks at the progress (and the cancel request): small enough
+/// for a smooth bar and a prompt stop, large enough to keep every core busy.
+const CHUNK: usize = 16 * 1024;
+
+/// [`plan`], counting rows converted in `progress` and stopping with
+/// [`AccountsError::Cancelled`] when it is cancelled.
+pub fn plan_with_progress(
+    table: &Table,
+    mapping: &Mapping,
+    existing: &Accounts,
+    gazetteer: Option<&Gazetteer>,
+    file: &str,
+    progress: &Progress,
+) -> Result<ImportPlan, AccountsError> {
     let missing = |what| AccountsError::Missing {
         file: file.to_owned(),
         what,
@@ -114,23 +132,26 @@ pub fn plan(
         .collect();
     // Rows become accounts on all cores; matching and duplicates are decided in file order.
     let columns = (name_col, &locate);
-    let converted: Vec<Result<Account, Skipped>> = {
+    progress.start(table.rows.len());
+    let mut converted: Vec<Result<Account, Skipped>> = Vec::with_capacity(table.rows.len());
+    for (rows, lines) in table.rows.chunks(CHUNK).zip(table.lines.chunks(CHUNK)) {
+        if progress.is_cancelled() {
+            return Err(AccountsError::Cancelled {
+                file: file.to_owned(),
+            });
+        }
         use rayon::prelude::*;
-        table
-            .rows
-            .par_iter()
-            .zip(&table.lines)
-            .map(|(row, &line)| {
-                let skip = |c: usize, reason: String| Skipped {
-                    line,
-                    unit: table.unit,
-                    field: table.headers.get(c).cloned().unwrap_or_default(),
-                    reason,
-                };
-                account_from(row, mapping, &table.headers, columns, &skip)
-            })
-            .collect()
-    };
+        converted.par_extend(rows.par_iter().zip(lines).map(|(row, &line)| {
+            let skip = |c: usize, reason: String| Skipped {
+                line,
+                unit: table.unit,
+                field: table.headers.get(c).cloned().unwrap_or_default(),
+                reason,
+            };
+            account_from(row, mapping, &table.headers, columns, &skip)
+        }));
+        progress.add(rows.len());
+    }
     let mut seen: HashSet<&str> = HashSet::new();
     let mut out = ImportPlan::default();
     for ((converted, row), &line) in converted.into_iter().zip(&table.rows).zip(&table.lines) {
@@ -207,35 +228,41 @@ pub fn changed_accounts(existing: &Accounts, plan: &ImportPlan) -> Accounts {
 
 /// The import as one undoable edit: added accounts get the next free ids.
 pub fn import_edit(existing: &Accounts, plan: &ImportPlan, file: &str) -> crate::model::Edit {
-    let mut next = existing.ids().iter().map(|id| id.0).max().unwrap_or(0);
-    let added = plan
-        .added
-        .iter()
-        .map(|a| {
-            next += 1;
-            Account {
-                id: crate::model::AccountId(next),
-                ..a.clone()
-            }
-        })
-        .collect();
-    let updated = plan
-        .updated
-        .iter()
-        .map(|(i, a)| (existing.get(*i), a.clone()))
-        .collect();
-    crate::model::Edit {
-        description: format!(
-            "Imported {} accounts from {file} ({} new, {} updated)",
-            plan.added.len() + plan.updated.len(),
-            plan.added.len(),
-            plan.updated.len()
-        ),
-        changes: vec![crate::model::Change::Accounts {
-            added,
-            removed: Vec::new(),
-            updated,
-        }],
+    plan.clone().into_edit(existing, file)
+}
+
+impl ImportPlan {
+    /// [`import_edit`] without copying the accounts (a million-row plan is large).
+    pub fn into_edit(self, existing: &Accounts, file: &str) -> crate::model::Edit {
+        let (new, changed) = (self.added.len(), self.updated.len());
+        let mut next = existing.ids().iter().map(|id| id.0).max().unwrap_or(0);
+        let added = self
+            .added
+            .into_iter()
+            .map(|a| {
+                next += 1;
+                Account {
+                    id: crate::model::AccountId(next),
+                    ..a
+                }
+            })
+            .collect();
+        let updated = self
+            .updated
+            .into_iter()
+            .map(|(i, a)| (existing.get(i), a))
+            .collect();
+        crate::model::Edit {
+            description: format!(
+                "Imported {} accounts from {file} ({new} new, {changed} updated)",
+                new + changed
+            ),
+            changes: vec![crate::model::Change::Accounts {
+                added,
+                removed: Vec::new(),
+                updated,
+            }],
+        }
     }
 }
 

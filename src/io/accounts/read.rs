@@ -2,6 +2,7 @@
 //! encoding and delimiter, or the first sheet of a spreadsheet.
 
 use super::{AccountsError, Table};
+use crate::progress::Progress;
 /// Characters 0x80-0x9F of Windows-1252 (the rest of the range 0x80-0xFF is Latin-1).
 const CP1252_HIGH: [char; 32] = [
     '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
@@ -36,6 +37,17 @@ const MAX_FIELD: usize = 64 * 1024;
 
 /// Reads a delimited file (delimiter sniffed from the header: `,` `;` tab `|`).
 pub fn read_table(bytes: &[u8], file: &str) -> Result<Table, AccountsError> {
+    read_table_with_progress(bytes, file, &Progress::new())
+}
+
+/// [`read_table`], counting bytes read in `progress` and stopping with
+/// [`AccountsError::Cancelled`] when it is cancelled.
+fn read_table_with_progress(
+    bytes: &[u8],
+    file: &str,
+    progress: &Progress,
+) -> Result<Table, AccountsError> {
+    progress.start(bytes.len());
     let text = decode(bytes, file)?;
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = crate::io::route::sniff_delimiter(first_line.as_bytes());
@@ -56,11 +68,19 @@ pub fn read_table(bytes: &[u8], file: &str) -> Result<Table, AccountsError> {
         .collect();
     let mut rows = Vec::new();
     let mut lines = Vec::new();
-    for record in reader.records() {
+    for (k, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
             bad(line, e.to_string())
         })?;
+        if k % 8192 == 0 {
+            if progress.is_cancelled() {
+                return Err(AccountsError::Cancelled {
+                    file: file.to_owned(),
+                });
+            }
+            progress.set(record.position().map_or(0, |p| p.byte() as usize));
+        }
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -166,6 +186,15 @@ pub fn read_spreadsheet(path: &std::path::Path, file: &str) -> Result<Table, Acc
 /// Reads an accounts file: a spreadsheet or GeoJSON points by its extension, else delimited
 /// text.
 pub fn read_accounts_file(path: &std::path::Path) -> Result<Table, AccountsError> {
+    read_accounts_file_with_progress(path, &Progress::new())
+}
+
+/// [`read_accounts_file`], counting bytes of delimited text read in `progress` (spreadsheets
+/// and GeoJSON are read in one go) and stopping when it is cancelled.
+pub fn read_accounts_file_with_progress(
+    path: &std::path::Path,
+    progress: &Progress,
+) -> Result<Table, AccountsError> {
     let file = path.display().to_string();
     if is_spreadsheet(path) {
         return read_spreadsheet(path, &file);
@@ -181,7 +210,7 @@ pub fn read_accounts_file(path: &std::path::Path) -> Result<Table, AccountsError
         file: file.clone(),
         reason: e.to_string(),
     })?;
-    read_table(&bytes, &file)
+    read_table_with_progress(&bytes, &file, progress)
 }
 
 #[cfg(test)]
