@@ -114,8 +114,8 @@ fn compare(c: &mut Criterion) {
     use tessera::engine::report::PlanReport;
     let mut project = big_project();
     let a = project.scenarios[0].id;
-    let (dup, b) = tessera::edit::scenarios::duplicate_scenario(&project, a, "Draft")
-        .expect("duplicate");
+    let (dup, b) =
+        tessera::edit::scenarios::duplicate_scenario(&project, a, "Draft").expect("duplicate");
     dup.apply(&mut project).expect("apply");
     let draft = project.scenario(b).expect("draft").clone();
     let n = draft.territories.len();
@@ -183,7 +183,17 @@ fn compare(c: &mut Criterion) {
                 PlanReport::from_plan(&project, sa, &pa),
                 PlanReport::from_plan(&project, sb, &pb),
             );
-            black_box(Comparison::new(&project, side(sa, &pa, &ra), side(sb, &pb, &rb)).disruption.moved)
+            let a = Side {
+                scenario: sa,
+                plan: &pa,
+                report: &ra,
+            };
+            let b = Side {
+                scenario: sb,
+                plan: &pb,
+                report: &rb,
+            };
+            black_box(Comparison::new(&project, a, b).disruption.moved)
         })
     });
     group.finish();

@@ -654,6 +654,7 @@ pub fn import_territories(
     let template = scenario.territories.first();
     let mut taken = scenario.clone();
     let mut changes = Vec::new();
+    let repaired = areas.iter().filter(|a| a.repaired.is_some()).count();
     for (k, area) in areas.into_iter().enumerate() {
         let territory = Territory {
             id: TerritoryId(first_id + k as u32),
@@ -673,8 +674,15 @@ pub fn import_territories(
         });
         taken.territories.push(territory);
     }
+    let repaired = match repaired {
+        0 => String::new(),
+        n => format!(" ({n} repaired)"),
+    };
     Edit {
-        description: format!("Imported {} territories from {file}", changes.len()),
+        description: format!(
+            "Imported {} territories from {file}{repaired}",
+            changes.len()
+        ),
         changes,
     }
 }

@@ -15,6 +15,7 @@ pub mod geocode;
 pub mod io;
 pub mod model;
 pub mod numbers;
+pub mod progress;
 pub mod rng;
 pub mod store;
 pub mod synth;

@@ -7,7 +7,7 @@ use std::process::Command;
 const BAD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bad");
 
 /// Each file and words its message must contain.
-const EXPECTED: [(&str, &str); 25] = [
+const EXPECTED: [(&str, &str); 28] = [
     ("truncated.csv", "does not close"),
     ("binary.csv", "not a text (CSV) file"),
     ("empty.csv", "no data rows"),
@@ -24,7 +24,11 @@ const EXPECTED: [(&str, &str); 25] = [
     ("not-json.geojson", "not a GeoJSON file"),
     ("truncated.geojson", "not a GeoJSON file"),
     ("unclosed-ring.geojson", "feature 1"),
-    ("self-intersecting.geojson", "feature 1"),
+    // A ring crossing itself is repaired (tests/imports.rs); one with no area cannot be.
+    (
+        "degenerate-ring.geojson",
+        "feature 1 (Streep): invalid geometry",
+    ),
     ("point-features.geojson", "feature 1"),
     ("deeply-nested.geojson", "not a GeoJSON file"),
     ("crs-rd-new.geojson", "28992"),
@@ -33,6 +37,16 @@ const EXPECTED: [(&str, &str); 25] = [
     ("out-of-range-number.geojson", "not a GeoJSON file"),
     ("latitude-beyond-90.geojson", "feature 1"),
     ("zip-of-text.xlsx", "cannot read this spreadsheet"),
+    (
+        "swapped-lat-lon.csv",
+        "latitude and longitude look swapped: column 'Breedtegraad' holds values like 5.1214",
+    ),
+    // Files named accounts-* are accounts files, whatever their extension.
+    (
+        "accounts-polygon-feature.geojson",
+        "feature 2 (Regio Noord): geometry is a Polygon",
+    ),
+    ("accounts-crs-rd-new.geojson", "28992"),
 ];
 
 #[test]
@@ -64,11 +78,12 @@ fn every_bad_file_is_refused_clearly_and_changes_nothing() {
     let before = std::fs::read(&project).expect("read");
     for (name, words) in EXPECTED {
         let file = Path::new(BAD).join(name);
-        let kind = if name.ends_with(".csv") || name.ends_with(".xlsx") {
-            "--accounts"
-        } else {
-            "--territories"
-        };
+        let kind =
+            if name.ends_with(".csv") || name.ends_with(".xlsx") || name.starts_with("accounts-") {
+                "--accounts"
+            } else {
+                "--territories"
+            };
         let out = run(&[
             "import",
             &project.display().to_string(),

@@ -208,3 +208,134 @@ fn an_excel_export_imports_like_a_csv() {
     assert!((p.accounts.lats()[by_place] - 52.51).abs() < 0.05);
     assert_eq!(p.accounts.potential(by_place), 30_000.5);
 }
+
+#[test]
+fn geojson_points_import_with_their_properties_as_columns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("p.tessera");
+    let project_arg = project.display().to_string();
+    assert!(tessera(&["demo", &project_arg]).status.success());
+    let points = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/crm-accounts.geojson"
+    );
+    let out = tessera(&["import", &project_arg, "--accounts", points]);
+    let report = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{report}");
+    for expected in [
+        "3 added, 0 updated, 0 unchanged, 1 skipped",
+        // Messages count features, not lines, and name the geometry's column.
+        "skipped feature 4 (latitude (geometry)): latitude 95 is out of range",
+    ] {
+        assert!(report.contains(expected), "{expected:?} in:\n{report}");
+    }
+    let (_, p) = ProjectFile::open(&project).expect("open");
+    assert_eq!(p.accounts.len(), 1017 + 3);
+    let find = |id: &str| {
+        (0..p.accounts.len())
+            .find(|&i| p.accounts.external_id(i) == id)
+            .map(|i| p.accounts.get(i))
+            .unwrap_or_else(|| panic!("{id} imported"))
+    };
+    let a = find("G-1");
+    // The point, not the `lat` property, places the account; the property is kept.
+    assert_eq!((a.lat, a.lon), (52.0907, 5.1214));
+    assert_eq!(a.extra.get("lat").map(String::as_str), Some("1.5"));
+    assert_eq!(a.name, "Bakkerij Geo");
+    assert_eq!(a.potential, 45_000.0, "a JSON number");
+    assert_eq!(a.status, tessera::model::AccountStatus::Customer);
+    assert_eq!(find("G-2").potential, 30_000.0, "Dutch text amounts too");
+    // A feature without geometry is placed by its city, like a CSV row without coordinates.
+    let zwolle = find("G-3");
+    assert!((zwolle.lat - 52.51).abs() < 0.05, "{zwolle:?}");
+}
+
+#[test]
+fn swapped_coordinate_columns_are_refused_and_import_once_mapped_the_other_way() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("p.tessera");
+    let project_arg = project.display().to_string();
+    assert!(tessera(&["demo", &project_arg]).status.success());
+    let before = std::fs::read(&project).expect("read");
+    let swapped = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/bad/swapped-lat-lon.csv"
+    );
+    let out = tessera(&["import", &project_arg, "--accounts", swapped]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains(
+            "latitude and longitude look swapped: column 'Breedtegraad' holds values like 5.1214 \
+             and column 'Lengtegraad' values like 52.0907; 4 of 4 rows read fall among the \
+             project's accounts only the other way round"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(&project).expect("read"),
+        before,
+        "nothing written"
+    );
+    // The planner maps the columns the other way round: now they import where they belong.
+    let mapping = dir.path().join("m.ron");
+    std::fs::write(
+        &mapping,
+        "(roles: [ExternalId, Name, City, Industry, Potential, Lon, Lat])",
+    )
+    .expect("write");
+    let out = tessera(&[
+        "import",
+        &project_arg,
+        "--accounts",
+        swapped,
+        "--mapping",
+        &mapping.display().to_string(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, p) = ProjectFile::open(&project).expect("open");
+    let row = (0..p.accounts.len())
+        .find(|&i| p.accounts.external_id(i) == "K-2001")
+        .expect("K-2001");
+    assert_eq!(
+        (p.accounts.lats()[row], p.accounts.lons()[row]),
+        (52.0907, 5.1214)
+    );
+}
+
+#[test]
+fn a_self_intersecting_territory_is_repaired_and_reported() {
+    use geo::{Area, Validation};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("p.tessera");
+    let project_arg = project.display().to_string();
+    assert!(tessera(&["demo", &project_arg]).status.success());
+    let bow_tie = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/self-intersecting.geojson"
+    );
+    let out = tessera(&["import", &project_arg, "--territories", bow_tie]);
+    let report = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("self-intersecting.geojson: feature 1 (X): repaired invalid geometry (")
+            && report.contains("into 2 parts of 0.5000 square degrees")
+            && report.contains("added 1 territories to Current plan (1 repaired)"),
+        "{report}"
+    );
+    let (_, p) = ProjectFile::open(&project).expect("open");
+    let s = p.active().expect("scenario");
+    let x = s
+        .territories
+        .iter()
+        .find(|t| t.name == "X")
+        .expect("X imported");
+    // The bow tie (5,52)-(6,53)-(6,52)-(5,53) crosses itself at (5.5, 52.5): two triangles.
+    assert!(x.geometry.is_valid());
+    assert_eq!(x.geometry.0.len(), 2);
+    assert!((x.geometry.unsigned_area() - 0.5).abs() < 1e-12);
+}

@@ -205,7 +205,7 @@ fn a_plan_page_saves_as_pdf() {
         .apply(Command::SavePage(path.clone()), Vec2::new(800.0, 600.0));
     harness.run_steps(6);
     assert_eq!(
-        harness.state().notice,
+        harness.state().status_note,
         Some(format!("Saved {}", path.display()))
     );
     let text = String::from_utf8_lossy(&std::fs::read(&path).expect("written")).into_owned();

@@ -32,6 +32,8 @@ pub struct Document {
     /// Counts every committed change (edit, undo, redo), so that views derived from the
     /// project (the compare view) know when to recompute.
     pub revision: u64,
+    /// The file is lent to a write on another thread (a large import): edits wait.
+    busy: bool,
 }
 
 /// Why an edit was not made (the project and its file are as before).
@@ -43,6 +45,12 @@ pub enum EditError {
     /// The file could not be written.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An import is being written on another thread.
+    #[error("an import is being written to the project; try again when it has finished")]
+    Busy,
+    /// A background write was given an edit that changes more than accounts.
+    #[error("only account changes can be written in the background")]
+    NotAccounts,
 }
 
 impl Document {
@@ -115,6 +123,7 @@ impl Document {
             redo: Vec::new(),
             accounts_version: 0,
             revision: 0,
+            busy: false,
         }
     }
 
@@ -191,9 +200,80 @@ impl Document {
         Ok(Some(description))
     }
 
+    /// Whether the file is lent to a background write (edits are refused until it is back).
+    pub fn is_busy(&self) -> bool {
+        self.busy
+    }
+
+    /// Lends the file to a background write of an accounts edit (see
+    /// [`Document::write_accounts_edit`]); edits, undo and redo are refused until
+    /// [`Document::finish_background_edit`] gives it back. `None` for a project not saved.
+    pub fn lend_file(&mut self) -> Option<ProjectFile> {
+        self.busy = true;
+        self.file.take()
+    }
+
+    /// The work of a background accounts edit, on any thread: applies `edit` (account changes
+    /// only, no removals) to a copy of `accounts` and commits it to `file` in one transaction.
+    /// Returns the accounts after the edit; on an error the file is as it was.
+    pub fn write_accounts_edit(
+        file: Option<&mut ProjectFile>,
+        accounts: &crate::model::Accounts,
+        edit: &Edit,
+    ) -> Result<crate::model::Accounts, EditError> {
+        let accounts_only = edit
+            .changes
+            .iter()
+            .all(|c| matches!(c, Change::Accounts { removed, .. } if removed.is_empty()));
+        if !accounts_only {
+            return Err(EditError::NotAccounts);
+        }
+        // Without removals, an accounts change touches nothing but the account table, so a
+        // project holding only the accounts gives the same result as the whole one.
+        let mut staged = Project {
+            accounts: accounts.clone(),
+            ..Project::default()
+        };
+        edit.apply(&mut staged)?;
+        if let Some(file) = file {
+            file.write_edit(edit, &staged)?;
+        }
+        Ok(staged.accounts)
+    }
+
+    /// Takes the file back from a background write. With `written`, the edit was committed to
+    /// the file and these are the accounts after it (from [`Document::write_accounts_edit`]
+    /// on this document's accounts): the document takes them, recomputes the plan and makes
+    /// the edit undoable. Without, the project is as it was.
+    pub fn finish_background_edit(
+        &mut self,
+        file: Option<ProjectFile>,
+        written: Option<(Edit, crate::model::Accounts)>,
+    ) {
+        if file.is_some() {
+            self.file = file;
+        }
+        self.busy = false;
+        if let Some((edit, accounts)) = written {
+            self.project.accounts = accounts;
+            self.accounts_version += 1;
+            self.revision += 1;
+            let grid = Arc::new(AccountGrid::new(
+                self.project.accounts.lons(),
+                self.project.accounts.lats(),
+            ));
+            (self.plan, self.report) = Self::compute(&self.project, self.scenario, grid);
+            self.undo.push(edit);
+            self.redo.clear();
+        }
+    }
+
     /// Applies an edit to the project and the file (all or nothing) and updates the plan.
     fn commit(&mut self, edit: &Edit) -> Result<(), EditError> {
         let shown = self.current().map(|s| s.id);
+        if self.busy {
+            return Err(EditError::Busy);
+        }
         edit.apply(&mut self.project)?;
         if let Some(file) = &mut self.file
             && let Err(e) = file.write_edit(edit, &self.project)

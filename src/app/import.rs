@@ -1,46 +1,90 @@
 //! File > Import accounts: the mapping dialog. It shows the file's first rows with a role per
 //! column (guessed from the headers, changeable), what the import would do (added, updated,
 //! skipped rows with line and reason), and imports as one undoable edit.
+//!
+//! Reading the file, planning and writing run on other threads (a million-row export takes
+//! seconds): the dialog shows a progress bar, and Cancel while reading or planning drops the
+//! job with nothing written. The write is one SQLite transaction that cannot be half done, so
+//! it is not offered a Cancel; the rest of the window waits for it (the document refuses
+//! edits while its file is lent to the writer).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use egui::RichText;
 
 use super::Command;
 use super::document::Document;
+use super::job::{Job, Poll};
+use crate::geocode::Gazetteer;
 use crate::io::accounts::{
-    ImportPlan, Mapping, Role, Table, import_edit, plan, read_accounts_file,
+    ImportPlan, Mapping, Role, Table, plan_with_progress, read_accounts_file_with_progress,
 };
+use crate::model::{Accounts, Edit};
+use crate::store::ProjectFile;
 
 /// How many rows the dialog shows.
 const PREVIEW_ROWS: usize = 8;
 
+/// A plan and the gazetteer it loaded (kept for the next plan).
+type Planned = (Result<ImportPlan, String>, Option<Arc<Gazetteer>>);
+
+/// A finished background write: the file to give back, and the edit with the accounts after it.
+struct Written {
+    file: Option<ProjectFile>,
+    result: Result<(Edit, Accounts), String>,
+}
+
+/// What the dialog is waiting for.
+enum Stage {
+    /// Nothing: the plan (or why there is none) is shown.
+    Idle,
+    /// The file is being read.
+    Reading(Job<Result<Table, String>>),
+    /// The plan is being made.
+    Planning(Job<Planned>),
+    /// The import of this many accounts is being written.
+    Writing(Job<Written>, usize),
+}
+
 /// An accounts file being mapped.
 pub struct ImportDialog {
     path: PathBuf,
-    table: Table,
+    /// The file, once read.
+    table: Option<Arc<Table>>,
     /// The column roles, as the planner sets them.
     pub mapping: Mapping,
     /// What the import would do with this mapping (or why it cannot).
     pub plan: Result<ImportPlan, String>,
     /// The gazetteer, loaded when a column is mapped to city.
-    gazetteer: Option<crate::geocode::Gazetteer>,
+    gazetteer: Option<Arc<Gazetteer>>,
+    /// The project's accounts as the plan saw them, with the document's account version.
+    existing: Option<(u64, Arc<Accounts>)>,
+    /// Where the file lent to the writer lives, to open it again should the writer die.
+    lent: Option<PathBuf>,
+    stage: Stage,
+    /// Frames the current stage has been drawn (see [`ImportDialog::show`]).
+    frames: u32,
 }
 
 impl ImportDialog {
-    /// Reads the file and guesses the mapping.
-    pub fn open(path: &Path, doc: &Document) -> Result<ImportDialog, String> {
-        let table = read_accounts_file(path).map_err(|e| e.to_string())?;
-        let mapping = Mapping::guess(&table.headers);
-        let mut dialog = ImportDialog {
+    /// Starts reading the file; the mapping is guessed when it has been read.
+    pub fn open(path: &Path) -> ImportDialog {
+        let file = path.to_owned();
+        let reading = Job::spawn(move |progress| {
+            read_accounts_file_with_progress(&file, progress).map_err(|e| e.to_string())
+        });
+        ImportDialog {
             path: path.to_owned(),
-            table,
-            mapping,
+            table: None,
+            mapping: Mapping { roles: Vec::new() },
             plan: Err(String::new()),
             gazetteer: None,
-        };
-        dialog.replan(doc);
-        Ok(dialog)
+            existing: None,
+            lent: None,
+            stage: Stage::Reading(reading),
+            frames: 0,
+        }
     }
 
     fn name(&self) -> String {
@@ -50,126 +94,345 @@ impl ImportDialog {
         )
     }
 
-    /// Plans again after the mapping changed.
+    /// Whether the dialog is waiting for a job (reading, planning or writing).
+    pub fn is_busy(&self) -> bool {
+        !matches!(self.stage, Stage::Idle)
+    }
+
+    /// Plans again (after the mapping changed), on another thread; a plan under way is
+    /// cancelled.
     pub fn replan(&mut self, doc: &Document) {
-        let name = self.name();
-        if self.gazetteer.is_none() && self.mapping.roles.contains(&Role::City) {
-            match crate::geocode::Gazetteer::load() {
-                Ok(g) => self.gazetteer = Some(g),
-                Err(e) => {
-                    self.plan = Err(e);
-                    return;
-                }
-            }
+        let Some(table) = self.table.clone() else {
+            return;
+        };
+        if let Stage::Planning(job) = &self.stage {
+            job.cancel();
         }
-        self.plan = plan(
-            &self.table,
-            &self.mapping,
-            &doc.project.accounts,
-            self.gazetteer.as_ref(),
-            &name,
-        )
-        .map_err(|e| e.to_string());
+        let existing = match &self.existing {
+            Some((version, accounts)) if *version == doc.accounts_version => Arc::clone(accounts),
+            _ => {
+                let accounts = Arc::new(doc.project.accounts.clone());
+                self.existing = Some((doc.accounts_version, Arc::clone(&accounts)));
+                accounts
+            }
+        };
+        let (mapping, gazetteer, name) =
+            (self.mapping.clone(), self.gazetteer.clone(), self.name());
+        self.stage = Stage::Planning(Job::spawn(move |progress| {
+            let gazetteer = match gazetteer {
+                None if mapping.roles.contains(&Role::City) => match Gazetteer::load() {
+                    Ok(g) => Some(Arc::new(g)),
+                    Err(e) => return (Err(e), None),
+                },
+                loaded => loaded,
+            };
+            let planned = plan_with_progress(
+                &table,
+                &mapping,
+                &existing,
+                gazetteer.as_deref(),
+                &name,
+                progress,
+            )
+            .map_err(|e| e.to_string());
+            (planned, gazetteer)
+        }));
+    }
+
+    /// Starts writing the plan: the document lends its file to the writer until it is done.
+    fn start_writing(&mut self, doc: &mut Document) {
+        let Some((version, existing)) = self.existing.clone() else {
+            return;
+        };
+        if version != doc.accounts_version {
+            // The accounts changed since the plan (an undo): plan again before writing.
+            self.replan(doc);
+            return;
+        }
+        let plan = std::mem::replace(&mut self.plan, Err(String::new()));
+        let Ok(plan) = plan else {
+            return;
+        };
+        let name = self.name();
+        self.lent = doc.path();
+        let mut file = doc.lend_file();
+        let count = plan.added.len() + plan.updated.len();
+        self.stage = Stage::Writing(
+            Job::spawn(move |_| {
+                let edit = plan.into_edit(&existing, &name);
+                let result = Document::write_accounts_edit(file.as_mut(), &existing, &edit)
+                    .map(|accounts| (edit, accounts))
+                    .map_err(|e| e.to_string());
+                Written { file, result }
+            }),
+            count,
+        );
+    }
+
+    /// Picks up a finished job. Returns false when the dialog is done.
+    fn poll(&mut self, doc: &mut Document, commands: &mut Vec<Command>) -> bool {
+        match &self.stage {
+            Stage::Idle => {}
+            Stage::Reading(job) => match job.poll() {
+                Poll::Running => {}
+                Poll::Done(Ok(table)) => {
+                    self.mapping = Mapping::guess(&table.headers);
+                    self.table = Some(Arc::new(table));
+                    self.stage = Stage::Idle;
+                    self.replan(doc);
+                }
+                Poll::Done(Err(e)) => {
+                    commands.push(Command::ShowError(e));
+                    return false;
+                }
+                Poll::Lost => {
+                    commands.push(Command::ShowError(format!(
+                        "{}: reading the file failed unexpectedly",
+                        self.name()
+                    )));
+                    return false;
+                }
+            },
+            Stage::Planning(job) => match job.poll() {
+                Poll::Running => {}
+                Poll::Done((plan, gazetteer)) => {
+                    self.plan = plan;
+                    self.gazetteer = gazetteer.or(self.gazetteer.take());
+                    self.stage = Stage::Idle;
+                }
+                Poll::Lost => {
+                    self.plan = Err("planning the import failed unexpectedly".into());
+                    self.stage = Stage::Idle;
+                }
+            },
+            Stage::Writing(job, _) => match job.poll() {
+                Poll::Running => {}
+                Poll::Done(Written { file, result }) => {
+                    match result {
+                        Ok(written) => doc.finish_background_edit(file, Some(written)),
+                        Err(e) => {
+                            doc.finish_background_edit(file, None);
+                            commands.push(Command::ShowError(e));
+                        }
+                    }
+                    commands.push(Command::AccountsImported);
+                    return false;
+                }
+                Poll::Lost => {
+                    // The writer died with the file: its transaction never committed, so the
+                    // file on disk still equals the document. Open it again to go on.
+                    let file = self
+                        .lent
+                        .as_deref()
+                        .and_then(|p| ProjectFile::open(p).ok())
+                        .map(|(file, _)| file);
+                    doc.finish_background_edit(file, None);
+                    commands.push(Command::ShowError(format!(
+                        "{}: writing the import failed unexpectedly; nothing was imported",
+                        self.name()
+                    )));
+                    return false;
+                }
+            },
+        }
+        true
     }
 
     /// The dialog; returns false when it closes.
     pub fn show(
         &mut self,
         ctx: &egui::Context,
-        doc: &Document,
+        doc: &mut Document,
         commands: &mut Vec<Command>,
     ) -> bool {
         let mut open = true;
         let mut changed = false;
         let mut close = false;
-        egui::Window::new(format!("Import accounts from {}", self.name()))
-            .open(&mut open)
+        let mut import = false;
+        let writing = matches!(self.stage, Stage::Writing(..));
+        let title = format!("Import accounts from {}", self.name());
+        let mut window = egui::Window::new(title)
             .collapsible(false)
             .resizable(true)
-            .default_width(900.0)
-            .show(ctx, |ui| {
-                egui::ScrollArea::horizontal().show(ui, |ui| {
-                    egui::Grid::new("import-preview")
-                        .striped(true)
-                        .show(ui, |ui| {
-                            for (c, header) in self.table.headers.iter().enumerate() {
-                                ui.label(RichText::new(header).strong());
-                                let _ = c;
-                            }
-                            ui.end_row();
-                            for (c, role) in self.mapping.roles.iter_mut().enumerate() {
-                                egui::ComboBox::from_id_salt(("role", c))
-                                    .selected_text(role.label())
-                                    .show_ui(ui, |ui| {
-                                        for r in Role::ALL {
-                                            if ui.selectable_value(role, r, r.label()).changed() {
-                                                changed = true;
-                                            }
-                                        }
-                                    });
-                            }
-                            ui.end_row();
-                            for row in self.table.rows.iter().take(PREVIEW_ROWS) {
-                                for c in 0..self.table.headers.len() {
-                                    ui.label(row.get(c).unwrap_or_default());
-                                }
-                                ui.end_row();
-                            }
-                        });
-                });
-                ui.separator();
-                match &self.plan {
-                    Ok(p) => {
-                        ui.label(RichText::new(p.summary()).strong());
-                        for s in p.skipped.iter().take(10) {
-                            ui.label(format!("line {} ({}): {}", s.line, s.field, s.reason));
-                        }
-                        if p.skipped.len() > 10 {
-                            ui.label(format!("… and {} more skipped rows", p.skipped.len() - 10));
-                        }
-                    }
-                    Err(why) => {
-                        ui.label(RichText::new(why).color(egui::Color32::from_rgb(200, 40, 40)));
-                    }
-                }
+            .default_width(900.0);
+        if !writing {
+            window = window.open(&mut open);
+        }
+        window.show(ctx, |ui| {
+            // Buttons first, then what the import would do (or how far it is), then the
+            // file: the buttons stay put while the plan, the bar and the preview come and go.
+            if !writing {
                 ui.horizontal(|ui| {
-                    let ready = self
-                        .plan
-                        .as_ref()
-                        .is_ok_and(|p| !p.added.is_empty() || !p.updated.is_empty());
-                    if ui.add_enabled(ready, egui::Button::new("Import")).clicked()
-                        && let Ok(p) = &self.plan
+                    let ready = matches!(self.stage, Stage::Idle)
+                        && self
+                            .plan
+                            .as_ref()
+                            .is_ok_and(|p| !p.added.is_empty() || !p.updated.is_empty());
+                    import = ui.add_enabled(ready, egui::Button::new("Import")).clicked();
+                    if ui
+                        .add_enabled(self.table.is_some(), egui::Button::new("Save mapping…"))
+                        .clicked()
                     {
-                        commands.push(Command::Edit(import_edit(
-                            &doc.project.accounts,
-                            p,
-                            &self.name(),
-                        )));
-                        close = true;
+                        save_mapping(&self.mapping, commands);
                     }
-                    if ui.button("Save mapping…").clicked()
-                        && let Some(out) = rfd::FileDialog::new()
-                            .add_filter("Mapping", &["ron"])
-                            .save_file()
-                    {
-                        let written = ron::ser::to_string_pretty(&self.mapping, Default::default())
-                            .map_err(|e| e.to_string())
-                            .and_then(|text| std::fs::write(&out, text).map_err(|e| e.to_string()));
-                        if let Err(e) = written {
-                            commands.push(Command::ShowError(format!(
-                                "cannot write {}: {e}",
-                                out.display()
-                            )));
-                        }
-                    }
-                    if ui.button("Cancel").clicked() {
-                        close = true;
-                    }
+                    close |= ui.button("Cancel").clicked();
                 });
-            });
+            }
+            match &self.stage {
+                Stage::Idle => summary(ui, &self.plan),
+                Stage::Reading(job) => {
+                    let (done, total) = job.progress().counts();
+                    busy(
+                        ui,
+                        &format!("Reading {}…", self.name()),
+                        job.progress().fraction(),
+                        &format!("{} of {} bytes", thousands(done), thousands(total)),
+                    );
+                }
+                Stage::Planning(job) => {
+                    let (done, total) = job.progress().counts();
+                    busy(
+                        ui,
+                        "Planning the import…",
+                        job.progress().fraction(),
+                        &format!("{} of {} rows planned", thousands(done), thousands(total)),
+                    );
+                }
+                Stage::Writing(_, count) => busy(
+                    ui,
+                    &format!("Writing {} accounts to the project…", thousands(*count)),
+                    -1.0,
+                    "one transaction: all of it or nothing",
+                ),
+            }
+            if let Some(table) = &self.table {
+                ui.separator();
+                ui.add_enabled_ui(!writing, |ui| {
+                    changed = preview(ui, table, &mut self.mapping);
+                });
+            }
+        });
+        if close || !open {
+            // Nothing has been written: dropping the job leaves the project as it was.
+            if let Stage::Reading(job) = &self.stage {
+                job.cancel();
+            }
+            if let Stage::Planning(job) = &self.stage {
+                job.cancel();
+            }
+            return false;
+        }
         if changed {
             self.replan(doc);
+            self.frames = 0;
         }
-        open && !close
+        if import {
+            self.start_writing(doc);
+            self.frames = 0;
+        }
+        if self.is_busy() {
+            // Keep the bar moving and notice the end of the job.
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
+        // Every stage shows for two frames at least (a new egui window is invisible in its
+        // first, sizing, frame), so that even a quick job says what it did.
+        self.frames += 1;
+        if changed || import || self.frames < 2 {
+            return true;
+        }
+        let before = std::mem::discriminant(&self.stage);
+        let open = self.poll(doc, commands);
+        if std::mem::discriminant(&self.stage) != before {
+            self.frames = 0;
+        }
+        open
+    }
+}
+
+/// The file's first rows with a role chooser per column; true when a role changed.
+fn preview(ui: &mut egui::Ui, table: &Table, mapping: &mut Mapping) -> bool {
+    let mut changed = false;
+    egui::ScrollArea::horizontal().show(ui, |ui| {
+        egui::Grid::new("import-preview")
+            .striped(true)
+            .show(ui, |ui| {
+                for header in &table.headers {
+                    ui.label(RichText::new(header).strong());
+                }
+                ui.end_row();
+                for (c, role) in mapping.roles.iter_mut().enumerate() {
+                    egui::ComboBox::from_id_salt(("role", c))
+                        .selected_text(role.label())
+                        .show_ui(ui, |ui| {
+                            for r in Role::ALL {
+                                if ui.selectable_value(role, r, r.label()).changed() {
+                                    changed = true;
+                                }
+                            }
+                        });
+                }
+                ui.end_row();
+                for row in table.rows.iter().take(PREVIEW_ROWS) {
+                    for c in 0..table.headers.len() {
+                        ui.label(row.get(c).unwrap_or_default());
+                    }
+                    ui.end_row();
+                }
+            });
+    });
+    changed
+}
+
+/// What the plan would do, or why there is none.
+fn summary(ui: &mut egui::Ui, plan: &Result<ImportPlan, String>) {
+    match plan {
+        Ok(p) => {
+            ui.label(RichText::new(p.summary()).strong());
+            for s in p.skipped.iter().take(10) {
+                ui.label(s.to_string());
+            }
+            if p.skipped.len() > 10 {
+                ui.label(format!("… and {} more skipped rows", p.skipped.len() - 10));
+            }
+        }
+        Err(why) => {
+            ui.label(RichText::new(why).color(egui::Color32::from_rgb(200, 40, 40)));
+        }
+    }
+}
+
+/// A stage under way: what, a progress bar (a spinner for a negative fraction), the counts.
+fn busy(ui: &mut egui::Ui, what: &str, fraction: f32, counts: &str) {
+    ui.label(RichText::new(what).strong());
+    if fraction < 0.0 {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(counts);
+        });
+    } else {
+        ui.add(egui::ProgressBar::new(fraction).show_percentage());
+        ui.label(counts);
+    }
+}
+
+fn thousands(n: usize) -> String {
+    crate::numbers::whole(n as f64)
+}
+
+/// Asks where to save the mapping (RON) and writes it; an error goes to the error window.
+fn save_mapping(mapping: &Mapping, commands: &mut Vec<Command>) {
+    if let Some(out) = rfd::FileDialog::new()
+        .add_filter("Mapping", &["ron"])
+        .save_file()
+    {
+        let written = ron::ser::to_string_pretty(mapping, Default::default())
+            .map_err(|e| e.to_string())
+            .and_then(|text| std::fs::write(&out, text).map_err(|e| e.to_string()));
+        if let Err(e) = written {
+            commands.push(Command::ShowError(format!(
+                "cannot write {}: {e}",
+                out.display()
+            )));
+        }
     }
 }

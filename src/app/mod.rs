@@ -8,6 +8,7 @@
 mod compare;
 mod document;
 mod import;
+mod job;
 mod map;
 mod page;
 mod panels;
@@ -92,6 +93,8 @@ pub enum Command {
     ImportTerritories(PathBuf, bool),
     /// Open the mapping dialog for an accounts file.
     ImportAccounts(PathBuf),
+    /// An accounts import finished writing (or failed): redraw what depends on accounts.
+    AccountsImported,
     /// Show a message in the error window.
     ShowError(String),
     /// Make this edit, then show scenario `id` (a new or duplicated scenario).
@@ -161,7 +164,7 @@ pub struct TesseraApp {
     /// The window below the menu bar in the last frame: the area a page keeps.
     page_rect: egui::Rect,
     /// A short message for the status bar (a page saved, ...).
-    pub notice: Option<String>,
+    pub status_note: Option<String>,
     /// The scenario rename window, while open.
     pub rename: Option<scenarios::RenameDraft>,
     /// Holes between territories from the last "Find holes" (dropped at every edit).
@@ -172,6 +175,8 @@ pub struct TesseraApp {
     pub metric: BalanceMetric,
     /// An error to show (file could not be opened, ...).
     pub error: Option<String>,
+    /// A report to show once (what an import repaired, ...).
+    pub notice: Option<String>,
     /// Remembered between runs.
     pub preferences: Preferences,
     basemap: Option<Arc<Basemap>>,
@@ -209,12 +214,13 @@ impl TesseraApp {
             rename: None,
             page: None,
             page_rect: egui::Rect::NOTHING,
-            notice: None,
+            status_note: None,
             compare: None,
             holes: None,
             seen_accounts: 0,
             metric: BalanceMetric::Workload,
             error: None,
+            notice: None,
             preferences: Preferences::default(),
             basemap: Basemap::load().ok().map(Arc::new),
             osm: None,
@@ -284,6 +290,23 @@ impl TesseraApp {
 
     /// Carries out one command.
     pub fn apply(&mut self, command: Command, map_size: egui::Vec2) {
+        // While an import is being written the file is lent to the writer: commands that
+        // would replace the document or its file, or write outside an edit, wait. (Edits are
+        // refused by the document itself.)
+        if self.doc.is_busy()
+            && matches!(
+                command,
+                Command::New(_)
+                    | Command::Open(_)
+                    | Command::OpenDemo
+                    | Command::SaveAs(_)
+                    | Command::SetTolerance(_)
+                    | Command::ImportAccounts(_)
+            )
+        {
+            self.error = Some(document::EditError::Busy.to_string());
+            return;
+        }
         match command {
             Command::New(path) => match Document::create(&path) {
                 Ok(doc) => {
@@ -393,10 +416,8 @@ impl TesseraApp {
                     self.error = Some(e.to_string());
                 }
             }
-            Command::ImportAccounts(path) => match ImportDialog::open(&path, &self.doc) {
-                Ok(dialog) => self.import = Some(dialog),
-                Err(e) => self.error = Some(e),
-            },
+            Command::ImportAccounts(path) => self.import = Some(ImportDialog::open(&path)),
+            Command::AccountsImported => self.after_change(),
             Command::ShowError(message) => self.error = Some(message),
             Command::EditAndShow(edit, id) => {
                 self.make_edit(edit);
@@ -450,30 +471,47 @@ impl TesseraApp {
                         crate::io::territories::read_territories(&text, &file)
                             .map_err(|e| e.to_string())
                     });
-                match (read, self.doc.current()) {
-                    (Ok(areas), _) if as_new => {
-                        let stem = path
-                            .file_stem()
-                            .map_or("Imported".into(), |s| s.to_string_lossy().into_owned());
-                        let name =
-                            crate::edit::scenarios::unique_scenario_name(&self.doc.project, &stem);
-                        match crate::edit::scenarios::import_as_new_scenario(
-                            &self.doc.project,
-                            &name,
-                            areas,
-                            &file,
-                        ) {
-                            Ok((edit, id)) => self.apply(Command::EditAndShow(edit, id), map_size),
-                            Err(e) => self.error = Some(e.to_string()),
-                        }
+                let areas = match read {
+                    Ok(areas) => areas,
+                    Err(e) => {
+                        self.error = Some(e);
+                        return;
                     }
-                    (Ok(areas), Some(s)) => {
-                        let edit =
-                            crate::edit::import_territories(&self.doc.project, s, areas, &file);
-                        self.make_edit(edit);
+                };
+                let notes: Vec<String> = areas
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, a)| a.repair_note(k + 1))
+                    .collect();
+                let count = areas.len();
+                let before = self.doc.undo.len();
+                if as_new {
+                    let stem = path
+                        .file_stem()
+                        .map_or("Imported".into(), |s| s.to_string_lossy().into_owned());
+                    let name =
+                        crate::edit::scenarios::unique_scenario_name(&self.doc.project, &stem);
+                    match crate::edit::scenarios::import_as_new_scenario(
+                        &self.doc.project,
+                        &name,
+                        areas,
+                        &file,
+                    ) {
+                        Ok((edit, id)) => self.apply(Command::EditAndShow(edit, id), map_size),
+                        Err(e) => self.error = Some(e.to_string()),
                     }
-                    (Err(e), _) => self.error = Some(e),
-                    (Ok(_), None) => self.error = Some("the project has no scenario".into()),
+                } else if let Some(s) = self.doc.current() {
+                    let edit = crate::edit::import_territories(&self.doc.project, s, areas, &file);
+                    self.make_edit(edit);
+                } else {
+                    self.error = Some("the project has no scenario".into());
+                }
+                if self.doc.undo.len() > before && !notes.is_empty() {
+                    self.notice = Some(format!(
+                        "Imported {count} territories from {file}; {} repaired:\n{}",
+                        notes.len(),
+                        notes.join("\n")
+                    ));
                 }
             }
             Command::FocusAccount(row) => {
@@ -614,7 +652,7 @@ impl TesseraApp {
             egui::Panel::top("tools").show(ui, |ui| self.toolbar(ui, &mut commands));
         }
         egui::Panel::bottom("status").show(ui, |ui| {
-            let note = match &self.notice {
+            let note = match &self.status_note {
                 Some(notice) => notice.as_str(),
                 None if self.map.aggregated => "accounts aggregated: zoom in for single accounts",
                 None => "",
@@ -798,9 +836,10 @@ impl TesseraApp {
         map_size: egui::Vec2,
     ) {
         self.error_window(ui.ctx());
+        self.notice_window(ui.ctx());
         self.drawing_question(ui.ctx(), &mut commands);
         if let Some(dialog) = &mut self.import
-            && !dialog.show(ui.ctx(), &self.doc, &mut commands)
+            && !dialog.show(ui.ctx(), &mut self.doc, &mut commands)
         {
             self.import = None;
         }
@@ -822,7 +861,7 @@ impl TesseraApp {
                 self.doc.current().map_or("", |s| s.name.as_str())
             );
             if let Some(outcome) = shot.step(ui.ctx(), self.page_rect, &title) {
-                self.notice = Some(outcome);
+                self.status_note = Some(outcome);
                 self.page = None;
             }
         }
@@ -1075,12 +1114,11 @@ impl TesseraApp {
                     commands.push(Command::SaveAs(p));
                 }
                 ui.separator();
-                if ui.button("Import accounts (CSV, Excel)…").clicked()
-                    && let Some(p) = pick_file(
-                        "Accounts",
-                        &["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"],
-                        false,
-                    )
+                if ui
+                    .button("Import accounts (CSV, Excel, GeoJSON)…")
+                    .clicked()
+                    && let Some(p) =
+                        pick_file("Accounts", &crate::io::accounts::FILE_EXTENSIONS, false)
                 {
                     commands.push(Command::ImportAccounts(p));
                 }
@@ -1217,6 +1255,26 @@ impl TesseraApp {
             });
         if !open {
             self.error = None;
+        }
+    }
+
+    /// The notice window: a report the planner reads and closes (not an error).
+    fn notice_window(&mut self, ctx: &egui::Context) {
+        let Some(message) = self.notice.clone() else {
+            return;
+        };
+        let mut open = true;
+        egui::Window::new("Import report")
+            .collapsible(false)
+            .open(&mut open)
+            .show(ctx, |ui| {
+                ui.label(message);
+                if ui.button("OK").clicked() {
+                    self.notice = None;
+                }
+            });
+        if !open {
+            self.notice = None;
         }
     }
 

@@ -114,7 +114,8 @@ enum Command {
     },
     /// Adds territories from a GeoJSON FeatureCollection (Polygon and MultiPolygon features,
     /// named by their `name` property) to a scenario, as one undoable edit; or imports
-    /// accounts from a CRM export (delimited text), updating accounts by external id.
+    /// accounts from a CRM export (delimited text, Excel, or GeoJSON points), updating
+    /// accounts by external id.
     Import {
         /// The project.
         path: PathBuf,
@@ -125,7 +126,8 @@ enum Command {
             required_unless_present = "accounts"
         )]
         territories: Option<PathBuf>,
-        /// The accounts file (CSV or other delimited text).
+        /// The accounts file: CSV or other delimited text, Excel/OpenDocument, or GeoJSON
+        /// Point features (properties are the columns).
         #[arg(long)]
         accounts: Option<PathBuf>,
         /// Column roles for the accounts file (RON, as `--save-mapping` writes); default:
@@ -312,6 +314,14 @@ fn run(cli: Cli) -> Result<()> {
             let areas = crate::io::territories::read_territories(&text, &file)?;
             let mut doc = crate::app::Document::open(&path)?;
             let count = areas.len();
+            let notes: Vec<String> = areas
+                .iter()
+                .enumerate()
+                .filter_map(|(k, a)| a.repair_note(k + 1))
+                .collect();
+            for note in &notes {
+                eprintln!("  {file}: {note}");
+            }
             let existing = scenario
                 .as_deref()
                 .map(|name| doc.project.scenarios.iter().position(|s| s.name == name));
@@ -325,7 +335,10 @@ fn run(cli: Cli) -> Result<()> {
                         &file,
                     )?;
                     doc.edit(edit)?;
-                    eprintln!("added {count} territories to the new scenario {name}");
+                    eprintln!(
+                        "added {count} territories to the new scenario {name} ({} repaired)",
+                        notes.len()
+                    );
                 }
                 _ => {
                     if let Some(Some(index)) = existing {
@@ -337,7 +350,10 @@ fn run(cli: Cli) -> Result<()> {
                     let edit = crate::edit::import_territories(&doc.project, s, areas, &file);
                     let name = s.name.clone();
                     doc.edit(edit)?;
-                    eprintln!("added {count} territories to {name}");
+                    eprintln!(
+                        "added {count} territories to {name} ({} repaired)",
+                        notes.len()
+                    );
                 }
             }
             Ok(())
@@ -437,7 +453,7 @@ fn import_accounts(
         &name,
     )?;
     for s in &planned.skipped {
-        eprintln!("  skipped line {} ({}): {}", s.line, s.field, s.reason);
+        eprintln!("  skipped {s}");
     }
     eprintln!("{name}: {}", planned.summary());
     if dry_run {

@@ -2,10 +2,13 @@
 //! WGS84 lon/lat (RFC 7946), each named by its `name` property.
 //!
 //! Everything is checked before anything is returned, and errors name the file, the feature
-//! (by number and name) and what is wrong with it.
+//! (by number and name) and what is wrong with it. A ring that crosses itself (or parts that
+//! overlap) is repaired, as GIS tools' MakeValid does, and the repair is reported; what cannot
+//! be repaired (an unclosed ring, a ring of too few points, a shape with no area left) is
+//! refused.
 
 use geo::orient::{Direction, Orient};
-use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
+use geo::{Area, Coord, LineString, MakeValid, MultiPolygon, Polygon, Validation};
 use geojson::{FeatureCollection, GeoJson, GeometryValue, Position};
 use thiserror::Error;
 
@@ -16,6 +19,18 @@ pub struct NamedArea {
     pub name: String,
     /// The shape, WGS84 lon/lat.
     pub geometry: MultiPolygon<f64>,
+    /// What was wrong with the shape in the file, when it had to be repaired (for the import
+    /// report); `None` when it was valid as read.
+    pub repaired: Option<String>,
+}
+
+impl NamedArea {
+    /// The repair in words for the planner ("feature 3 (Noord): ..."), if there was one.
+    pub fn repair_note(&self, number: usize) -> Option<String> {
+        self.repaired
+            .as_ref()
+            .map(|what| format!("feature {number} ({}): {what}", self.name))
+    }
 }
 
 /// What can be wrong with a territories file.
@@ -114,10 +129,11 @@ pub fn read_territories(text: &str, file: &str) -> Result<Vec<NamedArea>, Territ
                 .geometry
                 .as_ref()
                 .ok_or_else(|| bad("has no geometry".into()))?;
-            let geometry = to_multipolygon(&geometry.value).map_err(bad)?;
+            let (geometry, repaired) = to_multipolygon(&geometry.value).map_err(bad)?;
             Ok(NamedArea {
                 name: name.clone(),
                 geometry,
+                repaired,
             })
         })
         .collect()
@@ -125,13 +141,21 @@ pub fn read_territories(text: &str, file: &str) -> Result<Vec<NamedArea>, Territ
 
 /// Refuses a legacy `crs` member unless it names WGS84 lon/lat.
 fn check_crs(collection: &FeatureCollection, file: &str) -> Result<(), TerritoriesError> {
-    let Some(crs) = collection
-        .foreign_members
-        .as_ref()
-        .and_then(|m| m.get("crs"))
-    else {
-        return Ok(());
-    };
+    match foreign_crs(collection) {
+        None => Ok(()),
+        Some(crs) => Err(TerritoriesError::WrongCrs {
+            file: file.to_owned(),
+            crs,
+        }),
+    }
+}
+
+/// The legacy `crs` member of a collection (as JSON text) when it names anything but WGS84
+/// lon/lat; `None` when there is none or it is WGS84. RFC 7946 dropped `crs`, but GIS tools
+/// still write it, and coordinates in another system (e.g. RD New metres) must not be read
+/// as degrees.
+pub(crate) fn foreign_crs(collection: &FeatureCollection) -> Option<String> {
+    let crs = collection.foreign_members.as_ref()?.get("crs")?;
     let name = crs
         .pointer("/properties/name")
         .and_then(|n| n.as_str())
@@ -142,17 +166,11 @@ fn check_crs(collection: &FeatureCollection, file: &str) -> Result<(), Territori
         "EPSG:4326",
         "urn:ogc:def:crs:EPSG::4326",
     ];
-    if wgs84.iter().any(|w| name.eq_ignore_ascii_case(w)) {
-        Ok(())
-    } else {
-        Err(TerritoriesError::WrongCrs {
-            file: file.to_owned(),
-            crs: crs.to_string(),
-        })
-    }
+    (!wgs84.iter().any(|w| name.eq_ignore_ascii_case(w))).then(|| crs.to_string())
 }
 
-fn feature_name(feature: &geojson::Feature, number: usize) -> String {
+/// A feature's name: its `name` property, else its id, else "feature N".
+pub(crate) fn feature_name(feature: &geojson::Feature, number: usize) -> String {
     let property = feature.properties.as_ref().and_then(|p| p.get("name"));
     match property {
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
@@ -165,7 +183,8 @@ fn feature_name(feature: &geojson::Feature, number: usize) -> String {
     }
 }
 
-fn to_multipolygon(value: &GeometryValue) -> Result<MultiPolygon<f64>, String> {
+/// The feature's shape, valid, and what was repaired if it was not valid as read.
+fn to_multipolygon(value: &GeometryValue) -> Result<(MultiPolygon<f64>, Option<String>), String> {
     let polygons = match value {
         GeometryValue::Polygon { coordinates } => vec![to_polygon(coordinates, None)?],
         GeometryValue::MultiPolygon { coordinates } => coordinates
@@ -182,10 +201,37 @@ fn to_multipolygon(value: &GeometryValue) -> Result<MultiPolygon<f64>, String> {
     };
     // RFC 7946 winding (outer rings counter-clockwise), whatever the file used.
     let multi = MultiPolygon(polygons).orient(Direction::Default);
-    if let Some(problem) = multi.validation_errors().first() {
-        return Err(format!("invalid geometry: {problem}"));
+    let Some(problem) = multi.validation_errors().first().map(|p| p.to_string()) else {
+        return Ok((multi, None));
+    };
+    let repaired = repair(&multi)
+        .map_err(|why| format!("invalid geometry: {problem}; it cannot be repaired: {why}"))?;
+    let note = format!(
+        "repaired invalid geometry ({problem}) into {} part{} of {:.4} square degrees",
+        repaired.0.len(),
+        if repaired.0.len() == 1 { "" } else { "s" },
+        repaired.unsigned_area()
+    );
+    Ok((repaired, Some(note)))
+}
+
+/// MakeValid, one polygon at a time (a ring crossing itself splits at the crossing, under the
+/// even-odd rule), then the union of the parts, so that parts which overlap become one area
+/// rather than cancelling out. Accepted only when the result is valid and has an area.
+fn repair(multi: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>, String> {
+    let parts = multi
+        .0
+        .iter()
+        .map(|p| p.make_valid().map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let repaired = geo::unary_union(parts.iter()).orient(Direction::Default);
+    if repaired.0.is_empty() || repaired.unsigned_area() <= 0.0 {
+        return Err("no area is left".into());
     }
-    Ok(multi)
+    if let Some(problem) = repaired.validation_errors().first() {
+        return Err(format!("the repaired shape is still invalid ({problem})"));
+    }
+    Ok(repaired)
 }
 
 fn to_polygon(rings: &[Vec<Position>], part: Option<usize>) -> Result<Polygon<f64>, String> {
@@ -265,6 +311,41 @@ mod tests {
     }
 
     #[test]
+    fn a_self_intersecting_ring_is_repaired_and_reported() {
+        // A bow tie crossing itself at (4.5, 52.5): two triangles of 0.25 square degrees.
+        let text = collection(&feature(
+            "Strik",
+            r#"{"type":"Polygon","coordinates":[[[4,52],[5,53],[5,52],[4,53],[4,52]]]}"#,
+        ));
+        let areas = read_territories(&text, "t.geojson").unwrap_or_else(|e| panic!("{e}"));
+        let area = &areas[0];
+        assert!(area.geometry.is_valid());
+        assert_eq!(area.geometry.0.len(), 2);
+        assert!((area.geometry.unsigned_area() - 0.5).abs() < 1e-12);
+        let note = area.repair_note(1).unwrap_or_default();
+        assert!(
+            note.starts_with("feature 1 (Strik): repaired invalid geometry (")
+                && note.ends_with("into 2 parts of 0.5000 square degrees"),
+            "{note}"
+        );
+        // Overlapping parts become their union (not the even-odd difference).
+        let overlapping = collection(&feature(
+            "Dubbel",
+            r#"{"type":"MultiPolygon","coordinates":[[[[0,0],[2,0],[2,2],[0,2],[0,0]]],[[[1,1],[3,1],[3,3],[1,3],[1,1]]]]}"#,
+        ));
+        let areas = read_territories(&overlapping, "t.geojson").unwrap_or_else(|e| panic!("{e}"));
+        assert!(areas[0].repaired.is_some());
+        assert!((areas[0].geometry.unsigned_area() - 7.0).abs() < 1e-12);
+        // Valid shapes are left alone.
+        let square = collection(&feature(
+            "Vierkant",
+            &format!(r#"{{"type":"Polygon","coordinates":{SQUARE}}}"#),
+        ));
+        let areas = read_territories(&square, "t.geojson").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(areas[0].repaired, None);
+    }
+
+    #[test]
     fn bad_inputs_name_file_feature_and_problem() {
         let cases = [
             ("not json", "not a GeoJSON file"),
@@ -292,9 +373,10 @@ mod tests {
                 "position 2 (5, 95) is not a longitude/latitude",
             ),
             (
+                // A ring that doubles back on itself: repairing leaves no area.
                 &collection(&feature(
                     "D",
-                    r#"{"type":"Polygon","coordinates":[[[4,52],[5,53],[5,52],[4,53],[4,52]]]}"#,
+                    r#"{"type":"Polygon","coordinates":[[[4,52],[5,52],[6,52],[5,52],[4,52]]]}"#,
                 )),
                 "feature 1 (D): invalid geometry",
             ),

@@ -1,0 +1,226 @@
+//! Reading an accounts file into a [`Table`] of text cells: delimited text in any common
+//! encoding and delimiter, or the first sheet of a spreadsheet.
+
+use super::{AccountsError, Table};
+use crate::progress::Progress;
+/// Characters 0x80-0x9F of Windows-1252 (the rest of the range 0x80-0xFF is Latin-1).
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+];
+
+/// The file's text: UTF-8 (a byte-order mark is dropped), else Windows-1252, as Excel writes
+/// CSV on Dutch Windows.
+pub fn decode(bytes: &[u8], file: &str) -> Result<String, AccountsError> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if bytes.contains(&0) {
+        return Err(AccountsError::NotText {
+            file: file.to_owned(),
+            reason: "it contains NUL bytes (binary data)".into(),
+        });
+    }
+    Ok(match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => bytes
+            .iter()
+            .map(|&b| match b {
+                0x80..=0x9f => CP1252_HIGH[usize::from(b - 0x80)],
+                _ => char::from(b),
+            })
+            .collect(),
+    })
+}
+
+/// The longest field accepted, in bytes: longer ones come from a missing closing quote or
+/// from a file that is not a table.
+const MAX_FIELD: usize = 64 * 1024;
+
+/// Reads a delimited file (delimiter sniffed from the header: `,` `;` tab `|`).
+pub fn read_table(bytes: &[u8], file: &str) -> Result<Table, AccountsError> {
+    read_table_with_progress(bytes, file, &Progress::new())
+}
+
+/// [`read_table`], counting bytes read in `progress` and stopping with
+/// [`AccountsError::Cancelled`] when it is cancelled.
+fn read_table_with_progress(
+    bytes: &[u8],
+    file: &str,
+    progress: &Progress,
+) -> Result<Table, AccountsError> {
+    progress.start(bytes.len());
+    let text = decode(bytes, file)?;
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = crate::io::route::sniff_delimiter(first_line.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let bad = |line: u64, reason: String| AccountsError::BadLine {
+        file: file.to_owned(),
+        line,
+        reason,
+    };
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| bad(1, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    for (k, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            bad(line, e.to_string())
+        })?;
+        if k % 8192 == 0 {
+            if progress.is_cancelled() {
+                return Err(AccountsError::Cancelled {
+                    file: file.to_owned(),
+                });
+            }
+            progress.set(record.position().map_or(0, |p| p.byte() as usize));
+        }
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        // A quote that never closes swallows the rest of the line (or file) into one field:
+        // then the row is short and a field holds delimiters or line breaks.
+        if record.len() < headers.len()
+            && record
+                .iter()
+                .any(|f| f.contains(char::from(delimiter)) || f.contains('\n'))
+        {
+            return Err(bad(
+                line,
+                "a quoted field does not close (unbalanced quotes, or the file is cut off)".into(),
+            ));
+        }
+        if let Some((c, field)) = record.iter().enumerate().find(|(_, f)| f.len() > MAX_FIELD) {
+            let column = headers.get(c).map_or("?", |h| h.as_str());
+            return Err(bad(
+                line,
+                format!(
+                    "the {column} field is {} bytes long (at most {MAX_FIELD}): is a quote missing?",
+                    field.len()
+                ),
+            ));
+        }
+        lines.push(record.position().map_or(0, |p| p.line()));
+        let mut record = record;
+        record.trim();
+        rows.push(record);
+    }
+    if rows.is_empty() {
+        return Err(AccountsError::Empty {
+            file: file.to_owned(),
+        });
+    }
+    Ok(Table {
+        headers,
+        rows,
+        lines,
+        unit: "line",
+    })
+}
+
+/// Whether a path names a spreadsheet (read with calamine) rather than delimited text.
+pub fn is_spreadsheet(path: &std::path::Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods"
+        )
+    })
+}
+
+/// Reads the first sheet of an Excel or OpenDocument spreadsheet: first row headers, then
+/// data; numbers as their shortest decimal text.
+pub fn read_spreadsheet(path: &std::path::Path, file: &str) -> Result<Table, AccountsError> {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let not = |reason: String| AccountsError::NotSpreadsheet {
+        file: file.to_owned(),
+        reason,
+    };
+    let mut book = open_workbook_auto(path).map_err(|e| not(e.to_string()))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| not("it has no sheets".into()))?
+        .map_err(|e| not(e.to_string()))?;
+    let text = |d: &Data| match d {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    };
+    let mut rows = range.rows();
+    let headers: Vec<String> = rows
+        .next()
+        .map(|r| r.iter().map(text).collect())
+        .unwrap_or_default();
+    let mut table = Table {
+        headers,
+        rows: Vec::new(),
+        lines: Vec::new(),
+        unit: "line",
+    };
+    for (k, row) in rows.enumerate() {
+        let cells: Vec<String> = row.iter().map(text).collect();
+        if cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        table.rows.push(csv::StringRecord::from(cells));
+        table.lines.push(k as u64 + 2);
+    }
+    if table.rows.is_empty() {
+        return Err(AccountsError::Empty {
+            file: file.to_owned(),
+        });
+    }
+    Ok(table)
+}
+
+/// Reads an accounts file: a spreadsheet or GeoJSON points by its extension, else delimited
+/// text.
+pub fn read_accounts_file(path: &std::path::Path) -> Result<Table, AccountsError> {
+    read_accounts_file_with_progress(path, &Progress::new())
+}
+
+/// [`read_accounts_file`], counting bytes of delimited text read in `progress` (spreadsheets
+/// and GeoJSON are read in one go) and stopping when it is cancelled.
+pub fn read_accounts_file_with_progress(
+    path: &std::path::Path,
+    progress: &Progress,
+) -> Result<Table, AccountsError> {
+    let file = path.display().to_string();
+    if is_spreadsheet(path) {
+        return read_spreadsheet(path, &file);
+    }
+    if super::is_geojson(path) {
+        let text = std::fs::read_to_string(path).map_err(|e| AccountsError::NotGeoJson {
+            file: file.clone(),
+            reason: e.to_string(),
+        })?;
+        return super::read_points(&text, &file);
+    }
+    let bytes = std::fs::read(path).map_err(|e| AccountsError::NotText {
+        file: file.clone(),
+        reason: e.to_string(),
+    })?;
+    read_table_with_progress(&bytes, &file, progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_and_bom_are_decoded() {
+        assert_eq!(decode(b"\xef\xbb\xbfnaam", "f").expect("utf8"), "naam");
+        assert_eq!(decode(b"Caf\xe9 \x80 5", "f").expect("cp1252"), "Café € 5");
+        assert!(decode(b"PK\x03\x04\x00\x00", "f").is_err());
+    }
+}
