@@ -265,6 +265,60 @@ pub fn project(accounts: usize, territories: usize, seed: u64) -> Project {
     }
 }
 
+/// A Dutch CRM export of `rows` accounts as Excel writes it on Dutch Windows: `;`-separated,
+/// decimal commas, euro amounts with thousands dots, Dutch headers, CRLF line ends. Accounts
+/// lie across the Netherlands; about 1 row in 50 has no coordinates (only a place and the
+/// country), as real exports do. For the import benchmark and `examples/make_crm_csv.rs`.
+pub fn crm_csv(rows: usize, seed: u64) -> String {
+    use std::fmt::Write;
+    const PLACES: [(&str, f64, f64); 8] = [
+        ("Amsterdam", 52.37, 4.89),
+        ("Rotterdam", 51.92, 4.48),
+        ("Utrecht", 52.09, 5.12),
+        ("Eindhoven", 51.44, 5.47),
+        ("Groningen", 53.22, 6.57),
+        ("Zwolle", 52.51, 6.08),
+        ("Nijmegen", 51.84, 5.86),
+        ("Breda", 51.59, 4.78),
+    ];
+    const INDUSTRIES: [&str; 5] = ["Retail", "Logistics", "Healthcare", "Industry", "Services"];
+    let mut rng = SplitMix64::new(seed);
+    let mut out = String::with_capacity(rows * 110 + 200);
+    out.push_str(
+        "Klantnummer;Naam;Plaats;Land;Branche;Klanttype;Potentie;Omzet;Breedtegraad;Lengtegraad;Opmerking\r\n",
+    );
+    let dutch = |v: f64| format!("{v:.4}").replace('.', ",");
+    for k in 0..rows {
+        let (place, lat, lon) = PLACES[rng.below(PLACES.len() as u64) as usize];
+        let (lat, lon) = (lat + rng.normal() * 0.15, lon + rng.normal() * 0.2);
+        let customer = rng.chance(0.2);
+        let potential = 1_000 * (5 + rng.below(200));
+        let revenue = if customer {
+            format!(
+                "{},{:02}",
+                crate::numbers::whole(rng.range_f64(1e3, 5e5)).replace(',', "."),
+                rng.below(100)
+            )
+        } else {
+            String::new()
+        };
+        let (lat, lon) = if rng.chance(0.02) {
+            (String::new(), String::new())
+        } else {
+            (dutch(lat), dutch(lon))
+        };
+        let _ = write!(
+            out,
+            "K-{k};Bedrijf {k} B.V.;{place};NL;{};{};€ {};{revenue};{lat};{lon};{}\r\n",
+            INDUSTRIES[k % INDUSTRIES.len()],
+            if customer { "Klant" } else { "Prospect" },
+            crate::numbers::whole(potential as f64).replace(',', "."),
+            if k % 7 == 0 { "terugbellen" } else { "" },
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,5 +348,27 @@ mod tests {
         assert_eq!(a.accounts.len(), 500);
         assert!(a.scenarios[0].territories.len() >= 9);
         assert_eq!(a.reps.len(), a.scenarios[0].territories.len());
+    }
+
+    #[test]
+    fn the_crm_export_reads_and_plans_like_a_dutch_one() {
+        let csv = crm_csv(500, 7);
+        let table = crate::io::accounts::read_table(csv.as_bytes(), "crm.csv")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(table.rows.len(), 500);
+        let mapping = crate::io::accounts::Mapping::guess(&table.headers);
+        let gazetteer = crate::geocode::Gazetteer::load().unwrap_or_else(|e| panic!("{e}"));
+        let plan = crate::io::accounts::plan(
+            &table,
+            &mapping,
+            &crate::model::Accounts::default(),
+            Some(&gazetteer),
+            "crm.csv",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        // Every row imports: by coordinates, or by its place when it has none.
+        assert_eq!(plan.added.len(), 500, "{:?}", plan.skipped.first());
+        assert!(plan.added.iter().all(|a| (50.0..54.5).contains(&a.lat)));
+        assert!(plan.added.iter().any(|a| a.potential >= 5_000.0));
     }
 }

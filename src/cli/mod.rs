@@ -140,6 +140,9 @@ enum Command {
         /// Show the report without importing.
         #[arg(long, requires = "accounts")]
         dry_run: bool,
+        /// Print read, plan and write times of an accounts import to standard error.
+        #[arg(long, requires = "accounts")]
+        timings: bool,
         /// Scenario to add the territories to (default: the active one); a name the project
         /// does not have yet makes a new scenario of the imported territories.
         #[arg(long)]
@@ -294,6 +297,7 @@ fn run(cli: Cli) -> Result<()> {
             mapping,
             save_mapping,
             dry_run,
+            timings,
             ..
         }) => import_accounts(
             &path,
@@ -301,6 +305,7 @@ fn run(cli: Cli) -> Result<()> {
             mapping.as_deref(),
             save_mapping.as_deref(),
             dry_run,
+            timings,
         ),
         Some(Command::Import {
             path,
@@ -410,10 +415,13 @@ fn import_accounts(
     mapping: Option<&Path>,
     save_mapping: Option<&Path>,
     dry_run: bool,
+    timings: bool,
 ) -> Result<()> {
-    use crate::io::accounts::{Mapping, changed_accounts, plan, read_accounts_file};
+    use crate::io::accounts::{Mapping, plan, read_accounts_file};
+    let started = Instant::now();
     let name = file.display().to_string();
     let table = read_accounts_file(file)?;
+    let read = started.elapsed();
     let mapping = match mapping {
         Some(m) => {
             let text = std::fs::read_to_string(m)
@@ -445,6 +453,7 @@ fn import_accounts(
     } else {
         None
     };
+    let opened = started.elapsed();
     let planned = plan(
         &table,
         &mapping,
@@ -452,6 +461,8 @@ fn import_accounts(
         gazetteer.as_ref(),
         &name,
     )?;
+    drop(table);
+    let planned_at = started.elapsed();
     for s in &planned.skipped {
         eprintln!("  skipped {s}");
     }
@@ -460,8 +471,21 @@ fn import_accounts(
         eprintln!("dry run: nothing imported");
         return Ok(());
     }
-    file_handle.add_accounts(&changed_accounts(&project.accounts, &planned))?;
+    let mut planned = planned;
+    planned.number_added(&project.accounts);
+    file_handle.import_accounts(&planned.added, planned.updated.iter().map(|(_, a)| a))?;
     eprintln!("imported into {}", path.display());
+    if timings {
+        let s = |d: std::time::Duration| d.as_secs_f64();
+        eprintln!(
+            "timings: read {:.2} s, open project {:.2} s, plan {:.2} s, write {:.2} s, total {:.2} s",
+            s(read),
+            s(opened - read),
+            s(planned_at - opened),
+            s(started.elapsed() - planned_at),
+            s(started.elapsed())
+        );
+    }
     Ok(())
 }
 

@@ -232,21 +232,20 @@ pub fn import_edit(existing: &Accounts, plan: &ImportPlan, file: &str) -> crate:
 }
 
 impl ImportPlan {
-    /// [`import_edit`] without copying the accounts (a million-row plan is large).
-    pub fn into_edit(self, existing: &Accounts, file: &str) -> crate::model::Edit {
-        let (new, changed) = (self.added.len(), self.updated.len());
+    /// Gives the added accounts the next free ids after `existing`'s, in file order.
+    pub fn number_added(&mut self, existing: &Accounts) {
         let mut next = existing.ids().iter().map(|id| id.0).max().unwrap_or(0);
-        let added = self
-            .added
-            .into_iter()
-            .map(|a| {
-                next += 1;
-                Account {
-                    id: crate::model::AccountId(next),
-                    ..a
-                }
-            })
-            .collect();
+        for a in &mut self.added {
+            next += 1;
+            a.id = crate::model::AccountId(next);
+        }
+    }
+
+    /// [`import_edit`] without copying the accounts (a million-row plan is large).
+    pub fn into_edit(mut self, existing: &Accounts, file: &str) -> crate::model::Edit {
+        let (new, changed) = (self.added.len(), self.updated.len());
+        self.number_added(existing);
+        let added = self.added;
         let updated = self
             .updated
             .into_iter()

@@ -10,8 +10,8 @@ const CP1252_HIGH: [char; 32] = [
 ];
 
 /// The file's text: UTF-8 (a byte-order mark is dropped), else Windows-1252, as Excel writes
-/// CSV on Dutch Windows.
-pub fn decode(bytes: &[u8], file: &str) -> Result<String, AccountsError> {
+/// CSV on Dutch Windows. UTF-8 text is borrowed, not copied (a large export is tens of MB).
+pub fn decode<'b>(bytes: &'b [u8], file: &str) -> Result<std::borrow::Cow<'b, str>, AccountsError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     if bytes.contains(&0) {
         return Err(AccountsError::NotText {
@@ -20,14 +20,15 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, AccountsError> {
         });
     }
     Ok(match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
+        Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(_) => bytes
             .iter()
             .map(|&b| match b {
                 0x80..=0x9f => CP1252_HIGH[usize::from(b - 0x80)],
                 _ => char::from(b),
             })
-            .collect(),
+            .collect::<String>()
+            .into(),
     })
 }
 
