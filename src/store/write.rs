@@ -467,9 +467,12 @@ impl ProjectFile {
 
     /// Runs a large write with a page cache big enough that SQLite never spills half-built
     /// pages to the WAL mid-transaction (on a million rows the spilled pages, written again
-    /// and again as they fill, were most of the write time) and temporary data in memory;
-    /// both back to their defaults afterwards. The cache takes memory only as pages are
-    /// dirtied (512 MB at most).
+    /// and again as they fill, were most of the write time), temporary data in memory, and a
+    /// rollback journal instead of the WAL: appended pages are then written once, not to the
+    /// WAL and again at the checkpoint (3.5 s -> 2.7 s for a million rows). A rollback
+    /// journal with `synchronous = FULL` is just as atomic. All back to their defaults
+    /// afterwards (the next open sets WAL again should that fail). The cache takes memory
+    /// only as pages are dirtied (512 MB at most).
     fn bulk<T>(&mut self, f: impl FnOnce(&mut Self) -> StoreResult<T>) -> StoreResult<T> {
         let path = self.path.clone();
         let sql = sql_error(&path);
@@ -479,7 +482,11 @@ impl ProjectFile {
         self.conn()
             .pragma_update(None, "temp_store", "MEMORY")
             .map_err(sql)?;
+        self.conn()
+            .pragma_update(None, "journal_mode", "DELETE")
+            .map_err(sql)?;
         let result = f(self);
+        let _ = self.conn().pragma_update(None, "journal_mode", "WAL");
         // Failing to shrink the cache again costs memory, not data.
         let _ = self.conn().pragma_update(None, "cache_size", -2000);
         let _ = self.conn().pragma_update(None, "temp_store", "DEFAULT");

@@ -1,7 +1,9 @@
 //! Planning an import: which rows add accounts, which update existing ones by external id,
 //! which are skipped and why; and the plan as one undoable edit.
 
-use std::collections::{HashMap, HashSet};
+// foldhash rather than std's SipHash: a million external ids are hashed twice per import,
+// and SipHash was 7 % of it (the ids come from the planner's own files, not an attacker).
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use super::{AccountsError, Mapping, Role, Table, parse_decimal, parse_number};
 use crate::geocode::Gazetteer;
@@ -152,7 +154,7 @@ pub fn plan_with_progress(
         }));
         progress.add(rows.len());
     }
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::with_capacity(table.rows.len());
     let mut out = ImportPlan::default();
     for ((converted, row), &line) in converted.into_iter().zip(&table.rows).zip(&table.lines) {
         match converted {
