@@ -135,6 +135,14 @@ fn compare_frames(c: &mut Criterion) {
         })
     });
     group.finish();
+    if let Some(view) = &app.compare {
+        for (k, map) in view.maps.iter().enumerate() {
+            eprintln!(
+                "compare map {k}: {} visible accounts (aggregated: {})",
+                map.visible_accounts, map.aggregated
+            );
+        }
+    }
 }
 
 criterion_group!(benches, frames, compare_frames);
