@@ -210,3 +210,30 @@ fn damaged_rows_are_named() {
         "{message}"
     );
 }
+
+#[test]
+fn a_bulk_import_is_written_whole_and_the_file_stays_in_wal_mode() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.tessera");
+    let mut file = ProjectFile::create(&path, &demo()).expect("create");
+    let big = crate::synth::project(20_000, 4, 3);
+    let before = demo().accounts.len();
+    // New ids above the demo's, as an import gives them.
+    let rows: Vec<crate::model::Account> = (0..big.accounts.len())
+        .map(|i| {
+            let mut a = big.accounts.get(i);
+            a.id = AccountId((before + 1 + i) as u32);
+            a
+        })
+        .collect();
+    file.import_accounts(&rows, std::iter::empty())
+        .expect("import");
+    let mode: String = file
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(mode, "wal", "back in WAL mode after the bulk write");
+    drop(file);
+    let (_, read) = ProjectFile::open(&path).expect("opens");
+    assert_eq!(read.accounts.len(), before + rows.len());
+}
