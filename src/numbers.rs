@@ -53,6 +53,15 @@ pub fn delta_texts(
     (diff, pct)
 }
 
+/// A value of a plan-summary line: one decimal for a percentage ("7.7"), else a whole number.
+pub fn summary_value(label: &str, value: f64) -> String {
+    if label.ends_with('%') {
+        format!("{value:.1}")
+    } else {
+        whole(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

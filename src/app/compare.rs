@@ -15,7 +15,7 @@ use crate::engine::compare::{Comparison, Move, RowDelta, Side, summary_lines};
 use crate::engine::live::LivePlan;
 use crate::engine::report::PlanReport;
 use crate::model::{Project, ScenarioId};
-use crate::numbers::{delta_texts, metric as metric_text, whole};
+use crate::numbers::{delta_texts, metric as metric_text, summary_value, whole};
 
 /// Rows of the moves table shown in the window (the CSV export has them all).
 const MAX_ROWS: usize = 500;
@@ -459,13 +459,7 @@ fn summary(ui: &mut egui::Ui, c: &Comparison) {
             }
             ui.end_row();
             for (label, a, b) in summary_lines(&c.summary) {
-                let f = |v: f64| {
-                    if label.ends_with('%') {
-                        format!("{v:.1}")
-                    } else {
-                        whole(v)
-                    }
-                };
+                let f = |v: f64| summary_value(label, v);
                 ui.label(label);
                 ui.label(f(a));
                 ui.label(f(b));

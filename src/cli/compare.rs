@@ -13,7 +13,7 @@ use crate::engine::compare::{Comparison, RowDelta, Side, summary_lines};
 use crate::engine::index::AccountGrid;
 use crate::engine::live::LivePlan;
 use crate::engine::report::PlanReport;
-use crate::numbers::{delta_texts, metric as metric_text, whole};
+use crate::numbers::{delta_texts, metric as metric_text, summary_value, whole};
 use crate::store::ProjectFile;
 
 /// Runs `tessera compare`.
@@ -139,13 +139,7 @@ fn table(c: &Comparison) -> String {
     }
     let _ = writeln!(out, "{:<29}{:>16}{:>16}{:>16}", "Plan", "A", "B", "B - A");
     for (label, a, b) in summary_lines(&c.summary) {
-        let f = |v: f64| {
-            if label.ends_with('%') {
-                format!("{v:.1}")
-            } else {
-                whole(v)
-            }
-        };
+        let f = |v: f64| summary_value(label, v);
         let _ = writeln!(out, "  {label:<27}{:>16}{:>16}{:>16}", f(a), f(b), f(b - a));
     }
     let d = &c.disruption;
