@@ -110,7 +110,7 @@ fn incremental(c: &mut Criterion) {
 /// all moved one territory on (every assigned account changes hands: the worst case) and
 /// one of whose borders moved.
 fn compare(c: &mut Criterion) {
-    use tessera::engine::compare::{Comparison, Side};
+    use tessera::engine::compare::{Comparison, Side, compare_scenarios};
     use tessera::engine::report::PlanReport;
     let mut project = big_project();
     let a = project.scenarios[0].id;
@@ -174,27 +174,7 @@ fn compare(c: &mut Criterion) {
         })
     });
     group.bench_function("both_plans_and_comparison", |bench| {
-        bench.iter(|| {
-            let (pa, pb) = (
-                LivePlan::new(&project, sa, Arc::clone(&grid)),
-                LivePlan::new(&project, sb, Arc::clone(&grid)),
-            );
-            let (ra, rb) = (
-                PlanReport::from_plan(&project, sa, &pa),
-                PlanReport::from_plan(&project, sb, &pb),
-            );
-            let a = Side {
-                scenario: sa,
-                plan: &pa,
-                report: &ra,
-            };
-            let b = Side {
-                scenario: sb,
-                plan: &pb,
-                report: &rb,
-            };
-            black_box(Comparison::new(&project, a, b).disruption.moved)
-        })
+        bench.iter(|| black_box(compare_scenarios(&project, sa, sb).disruption.moved))
     });
     group.finish();
 }

@@ -819,7 +819,13 @@ pub fn scripted(project: &Project, scenario: usize, k: usize) -> Option<Edit> {
 
 /// `base`, or `base 2`, `base 3`, ... : the first name no territory of the scenario has.
 fn unique_name(scenario: &Scenario, base: &str) -> String {
-    let taken = |name: &str| scenario.territories.iter().any(|t| t.name == name);
+    numbered(base, |name| {
+        scenario.territories.iter().any(|t| t.name == name)
+    })
+}
+
+/// `base`, or `base 2`, `base 3`, ..., whichever is not `taken`.
+fn numbered(base: &str, taken: impl Fn(&str) -> bool) -> String {
     if !taken(base) {
         return base.to_owned();
     }

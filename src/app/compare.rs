@@ -360,11 +360,7 @@ impl CompareView {
                 .button("Save page…")
                 .on_hover_text("The view as a PNG picture or a PDF page (A4 landscape)")
                 .clicked()
-                && let Some(path) = rfd::FileDialog::new()
-                    .add_filter("PDF page", &["pdf"])
-                    .add_filter("PNG picture", &["png"])
-                    .set_file_name("plan-comparison.pdf")
-                    .save_file()
+                && let Some(path) = super::page::pick_page_path("plan-comparison.pdf")
             {
                 commands.push(Command::SavePage(path));
             }

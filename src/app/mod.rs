@@ -1167,11 +1167,7 @@ impl TesseraApp {
                     .button("Save page (PDF or PNG)…")
                     .on_hover_text("What the window shows, on a page for the meeting")
                     .clicked()
-                    && let Some(p) = rfd::FileDialog::new()
-                        .add_filter("PDF page", &["pdf"])
-                        .add_filter("PNG picture", &["png"])
-                        .set_file_name("plan.pdf")
-                        .save_file()
+                    && let Some(p) = page::pick_page_path("plan.pdf")
                 {
                     commands.push(Command::SavePage(p));
                 }

@@ -5,6 +5,15 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+/// Asks where to save a page (PDF or PNG), suggesting `name`.
+pub fn pick_page_path(name: &str) -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .add_filter("PDF page", &["pdf"])
+        .add_filter("PNG picture", &["png"])
+        .set_file_name(name)
+        .save_file()
+}
+
 /// A page export under way: it takes three frames (switch to light, take the pixels, write).
 pub struct PageShot {
     path: PathBuf,

@@ -3,16 +3,12 @@
 
 use std::fmt::Write;
 use std::path::Path;
-use std::sync::Arc;
 
 use anyhow::Result;
 
 use super::{Format, pick_scenario};
 use crate::engine::balance::BalanceMetric;
-use crate::engine::compare::{Comparison, RowDelta, Side, summary_lines};
-use crate::engine::index::AccountGrid;
-use crate::engine::live::LivePlan;
-use crate::engine::report::PlanReport;
+use crate::engine::compare::{Comparison, RowDelta, compare_scenarios, summary_lines};
 use crate::numbers::{delta_texts, metric as metric_text, summary_value, whole};
 use crate::store::ProjectFile;
 
@@ -23,24 +19,7 @@ pub fn run(path: &Path, a: &str, b: &str, format: Format, moves: Option<&Path>) 
         pick_scenario(&project, Some(a))?,
         pick_scenario(&project, Some(b))?,
     );
-    let grid = Arc::new(AccountGrid::new(
-        project.accounts.lons(),
-        project.accounts.lats(),
-    ));
-    let (pa, pb) = (
-        LivePlan::new(&project, sa, Arc::clone(&grid)),
-        LivePlan::new(&project, sb, grid),
-    );
-    let (ra, rb) = (
-        PlanReport::from_plan(&project, sa, &pa),
-        PlanReport::from_plan(&project, sb, &pb),
-    );
-    let side = |scenario, plan, report| Side {
-        scenario,
-        plan,
-        report,
-    };
-    let comparison = Comparison::new(&project, side(sa, &pa, &ra), side(sb, &pb, &rb));
+    let comparison = compare_scenarios(&project, sa, sb);
     print!("{}", formatted(&comparison, format)?);
     if let Some(out) = moves {
         crate::io::export::write_moves_csv(out, &project, &comparison.disruption.moves)?;

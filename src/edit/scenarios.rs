@@ -17,14 +17,9 @@ fn now() -> i64 {
 
 /// `base`, or `base 2`, `base 3`, ... whichever no scenario of the project has.
 pub fn unique_scenario_name(project: &Project, base: &str) -> String {
-    let taken = |name: &str| project.scenarios.iter().any(|s| s.name == name);
-    if !taken(base) {
-        return base.to_owned();
-    }
-    (2..)
-        .map(|k| format!("{base} {k}"))
-        .find(|n| !taken(n))
-        .unwrap_or_else(|| base.to_owned())
+    super::numbered(base, |name| {
+        project.scenarios.iter().any(|s| s.name == name)
+    })
 }
 
 /// A trimmed scenario name, or why it cannot be used.

@@ -248,6 +248,36 @@ impl Comparison {
     }
 }
 
+/// Compares two scenarios of `project` from scratch: both plans and reports, then the
+/// comparison (the command line and benchmarks; the window keeps its plans for the maps).
+pub fn compare_scenarios(project: &Project, a: &Scenario, b: &Scenario) -> Comparison {
+    let grid = std::sync::Arc::new(super::index::AccountGrid::new(
+        project.accounts.lons(),
+        project.accounts.lats(),
+    ));
+    let (pa, pb) = (
+        LivePlan::new(project, a, std::sync::Arc::clone(&grid)),
+        LivePlan::new(project, b, grid),
+    );
+    let (ra, rb) = (
+        PlanReport::from_plan(project, a, &pa),
+        PlanReport::from_plan(project, b, &pb),
+    );
+    Comparison::new(
+        project,
+        Side {
+            scenario: a,
+            plan: &pa,
+            report: &ra,
+        },
+        Side {
+            scenario: b,
+            plan: &pb,
+            report: &rb,
+        },
+    )
+}
+
 /// Rows matched by name, A's order first.
 fn deltas(
     a: &[(String, TerritoryMetrics)],
