@@ -8,7 +8,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use tessera::app::{Document, TesseraApp};
+use tessera::app::TesseraApp;
+use tessera::session::Session;
 
 /// The same allocator as the app's binary (src/main.rs).
 #[global_allocator]
@@ -32,7 +33,7 @@ fn frame(ctx: &egui::Context, app: &mut TesseraApp) -> usize {
 
 fn frames(c: &mut Criterion) {
     let project = tessera::synth::project(1_000_000, 110, 1);
-    let mut app = TesseraApp::new(Document::unsaved(project));
+    let mut app = TesseraApp::new(Session::unsaved(project));
     let ctx = egui::Context::default();
     for _ in 0..3 {
         frame(&ctx, &mut app);
@@ -53,8 +54,10 @@ fn frames(c: &mut Criterion) {
                 step += 1;
                 // Pan back and forth by a few screen points per frame.
                 let dx = f64::from(step % 20) * 0.002 * 2f64.powf(7.6 - zoom);
-                app.map.memory.center_at(walkers::lon_lat(lon + dx, lat));
-                let _ = app.map.memory.set_zoom(zoom);
+                app.map_mut()
+                    .memory
+                    .center_at(walkers::lon_lat(lon + dx, lat));
+                let _ = app.map_mut().memory.set_zoom(zoom);
                 black_box(frame(&ctx, &mut app))
             })
         });
@@ -63,22 +66,23 @@ fn frames(c: &mut Criterion) {
                 step += 1;
                 // Zoom in and out continuously, as a scroll wheel does.
                 let z = zoom + f64::from(step % 10) * 0.05;
-                app.map.memory.center_at(walkers::lon_lat(lon, lat));
-                let _ = app.map.memory.set_zoom(z);
+                app.map_mut().memory.center_at(walkers::lon_lat(lon, lat));
+                let _ = app.map_mut().memory.set_zoom(z);
                 black_box(frame(&ctx, &mut app))
             })
         });
         eprintln!(
             "{name}: {} visible accounts (aggregated: {})",
-            app.map.visible_accounts, app.map.aggregated
+            app.map().visible_accounts,
+            app.map().aggregated
         );
     }
     // Dragging a shared vertex at country zoom: per frame, what the Reshape tool does (move
     // the vertex in every territory that has it, update the live plan and the report) plus
     // the frame itself.
-    app.map.memory.center_at(walkers::lon_lat(5.3, 52.2));
-    let _ = app.map.memory.set_zoom(7.6);
-    let scenario = app.doc.current().expect("scenario").clone();
+    app.map_mut().memory.center_at(walkers::lon_lat(5.3, 52.2));
+    let _ = app.map_mut().memory.set_zoom(7.6);
+    let scenario = app.session().current().expect("scenario").clone();
     let at = scenario.territories[40].geometry.0[0].exterior().0[5];
     let original = tessera::edit::areas_at(&scenario, at);
     eprintln!("dragged vertex is shared by {} territories", original.len());
@@ -92,9 +96,9 @@ fn frames(c: &mut Criterion) {
                 y: at.y + d / 2.0,
             };
             for (t, area) in tessera::edit::moved(&original, at, to) {
-                let id = app.doc.current().expect("scenario").territories[t].id;
-                app.doc.preview_geometry(id, &area);
-                app.map.territory_changed(id.0);
+                let id = app.session().current().expect("scenario").territories[t].id;
+                app.session_mut().preview_geometry(id, &area);
+                app.map_mut().territory_changed(id.0);
             }
             black_box(frame(&ctx, &mut app))
         })
@@ -107,10 +111,10 @@ fn frames(c: &mut Criterion) {
 fn compare_frames(c: &mut Criterion) {
     use tessera::app::Command;
     let project = tessera::synth::project(1_000_000, 110, 1);
-    let mut app = TesseraApp::new(Document::unsaved(project));
+    let mut app = TesseraApp::new(Session::unsaved(project));
     let ctx = egui::Context::default();
     frame(&ctx, &mut app);
-    let p = &app.doc.project;
+    let p = &app.session().project();
     let (dup, id) = tessera::edit::scenarios::duplicate_scenario(p, p.scenarios[0].id, "Draft")
         .expect("duplicate");
     app.apply(Command::EditAndShow(dup, id), SIZE);
@@ -125,7 +129,7 @@ fn compare_frames(c: &mut Criterion) {
         b.iter(|| {
             step += 1;
             let dx = f64::from(step % 20) * 0.002;
-            if let Some(view) = &mut app.compare {
+            if let Some(view) = app.compare_view_mut() {
                 view.maps[0]
                     .memory
                     .center_at(walkers::lon_lat(5.3 + dx, 52.2));
@@ -135,7 +139,7 @@ fn compare_frames(c: &mut Criterion) {
         })
     });
     group.finish();
-    if let Some(view) = &app.compare {
+    if let Some(view) = &app.compare_view() {
         for (k, map) in view.maps.iter().enumerate() {
             eprintln!(
                 "compare map {k}: {} visible accounts (aggregated: {})",

@@ -17,5 +17,6 @@ pub mod model;
 pub mod numbers;
 pub mod progress;
 pub mod rng;
+pub mod session;
 pub mod store;
 pub mod synth;

@@ -1,4 +1,5 @@
-//! The `tessera` binary: see [`tessera::cli`].
+//! The `tessera` binary: the command line ([`tessera::cli`]), which opens the window
+//! ([`tessera::app`]) when asked to.
 
 /// mimalloc rather than the system allocator: a frame builds and drops meshes of a few
 /// megabytes, which glibc hands back to the kernel and faults in again every frame (a third
@@ -7,5 +8,5 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    tessera::cli::main()
+    tessera::cli::main(tessera::app::run)
 }

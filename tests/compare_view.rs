@@ -2,21 +2,18 @@
 //! and edited scenario, the two maps follow each other, the moves table sorts, and the
 //! scenario buttons work with undo.
 
+mod common;
+
 use egui::Vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use tessera::app::{Command, Document, MoveColumn, TesseraApp};
+use tessera::app::{Command, MoveColumn, TesseraApp};
 use tessera::edit;
 
 const SIZE: Vec2 = Vec2::new(1400.0, 860.0);
 
 fn harness() -> Harness<'static, TesseraApp> {
-    let app = TesseraApp::new(Document::demo().expect("demo"));
-    let mut harness = Harness::builder()
-        .with_size(SIZE)
-        .build_ui_state(|ui, app: &mut TesseraApp| app.show(ui), app);
-    harness.run_steps(4);
-    harness
+    common::demo_window(SIZE, 4)
 }
 
 /// Duplicates the plan with the Duplicate button, then gives the draft's Noord to Oost's rep
@@ -25,8 +22,8 @@ fn duplicate_and_edit(h: &mut Harness<'static, TesseraApp>) {
     h.get_by_label("Duplicate").click();
     h.run_steps(2);
     let app = h.state();
-    assert_eq!(app.doc.project.scenarios.len(), 2, "duplicated");
-    let draft = app.doc.current().expect("draft shown");
+    assert_eq!(app.session().project().scenarios.len(), 2, "duplicated");
+    let draft = app.session().current().expect("draft shown");
     assert!(draft.name.ends_with("copy"), "{}", draft.name);
     let mut noord = draft.territories[0].clone();
     noord.rep = draft.territories[1].rep;
@@ -46,12 +43,12 @@ fn duplicate_then_compare_shows_who_changes_hands() {
     duplicate_and_edit(&mut h);
     open_compare(&mut h);
     let app = h.state();
-    let view = app.compare.as_ref().expect("compare open");
+    let view = app.compare_view().expect("compare open");
     let c = view.comparison().expect("computed");
     assert_eq!(c.a, "Current plan");
     assert!(c.b.ends_with("copy"));
     // Noord's accounts went to another rep: exactly Noord's accounts change hands.
-    let noord = &app.doc.project.scenarios[0].territories[0];
+    let noord = &app.session().project().scenarios[0].territories[0];
     let noord_accounts = c.territories[0].metrics[0].a.expect("accounts");
     assert_eq!(c.disruption.moved as f64, noord_accounts);
     assert!(
@@ -73,11 +70,11 @@ fn panning_one_map_moves_the_other() {
     duplicate_and_edit(&mut h);
     open_compare(&mut h);
     let before = {
-        let m = &h.state().compare.as_ref().expect("open").maps[1].memory;
+        let m = &h.state().compare_view().expect("open").maps[1].memory;
         m.detached().map(|p| (p.x(), p.y()))
     };
     // Drag on the left map.
-    let rect = h.state().compare.as_ref().expect("open").maps[0]
+    let rect = h.state().compare_view().expect("open").maps[0]
         .last_screen
         .expect("drawn")
         .rect;
@@ -90,7 +87,7 @@ fn panning_one_map_moves_the_other() {
     }
     h.drop_at(start + Vec2::new(120.0, 60.0));
     h.run_steps(3);
-    let view = h.state().compare.as_ref().expect("open");
+    let view = h.state().compare_view().expect("open");
     let centre = |k: usize| {
         let p = view.maps[k].memory.detached().expect("detached");
         (p.x(), p.y(), view.maps[k].memory.zoom())
@@ -110,8 +107,7 @@ fn the_moves_table_sorts_by_the_clicked_column() {
     // Sorted by potential, largest first, by default.
     let potentials = |h: &Harness<'static, TesseraApp>| -> Vec<f64> {
         h.state()
-            .compare
-            .as_ref()
+            .compare_view()
             .expect("open")
             .sorted_moves()
             .iter()
@@ -129,25 +125,24 @@ fn the_moves_table_sorts_by_the_clicked_column() {
     let p = potentials(&h);
     assert!(p.windows(2).all(|w| w[0] <= w[1]), "ascending");
     assert_eq!(
-        h.state().compare.as_ref().expect("open").sort,
+        h.state().compare_view().expect("open").sort,
         (MoveColumn::Potential, false)
     );
     // Account name, A to Z.
     h.get_by_label("Account").click();
     h.run_steps(2);
     assert_eq!(
-        h.state().compare.as_ref().expect("open").sort,
+        h.state().compare_view().expect("open").sort,
         (MoveColumn::Account, false)
     );
     h.run_steps(2);
     let app = h.state();
     let names: Vec<String> = app
-        .compare
-        .as_ref()
+        .compare_view()
         .expect("open")
         .sorted_moves()
         .iter()
-        .map(|m| app.doc.project.accounts.name(m.row).to_lowercase())
+        .map(|m| app.session().project().accounts.name(m.row).to_lowercase())
         .collect();
     assert!(names.windows(2).all(|w| w[0] <= w[1]), "A to Z");
 }
@@ -156,40 +151,46 @@ fn the_moves_table_sorts_by_the_clicked_column() {
 fn scenario_buttons_rename_make_active_delete_and_undo() {
     let mut h = harness();
     duplicate_and_edit(&mut h);
-    let draft = h.state().doc.current().expect("draft").id;
+    let draft = h.state().session().current().expect("draft").id;
     h.get_by_label("Make active").click();
     h.run_steps(2);
-    assert_eq!(h.state().doc.project.active_scenario, Some(draft));
+    assert_eq!(h.state().session().project().active_scenario, Some(draft));
     // Rename through the window.
     h.get_by_label("Rename…").click();
     // The window appears one frame later, after its sizing pass.
     h.run_steps(4);
-    assert!(h.state().rename.is_some(), "the rename window opened");
-    h.state_mut().rename.as_mut().expect("window open").name = "2027 draft".into();
+    assert!(
+        h.state_mut().rename_draft().is_some(),
+        "the rename window opened"
+    );
+    h.state_mut().rename_draft().expect("window open").name = "2027 draft".into();
     h.get_by_label("OK").click();
     h.run_steps(2);
-    assert!(h.state().rename.is_none());
-    assert_eq!(h.state().doc.current().expect("shown").name, "2027 draft");
+    assert!(h.state_mut().rename_draft().is_none());
+    assert_eq!(
+        h.state().session().current().expect("shown").name,
+        "2027 draft"
+    );
     // Delete the draft: the other plan becomes active and is shown; undo brings it back.
     h.get_by_label("Delete").click();
     h.run_steps(2);
     let app = h.state();
-    assert_eq!(app.doc.project.scenarios.len(), 1);
+    assert_eq!(app.session().project().scenarios.len(), 1);
     assert_eq!(
-        app.doc.project.active_scenario,
-        Some(app.doc.project.scenarios[0].id)
+        app.session().project().active_scenario,
+        Some(app.session().project().scenarios[0].id)
     );
     assert_eq!(
-        app.doc.current().map(|s| s.id),
-        Some(app.doc.project.scenarios[0].id)
+        app.session().current().map(|s| s.id),
+        Some(app.session().project().scenarios[0].id)
     );
     h.state_mut().apply(Command::Undo, SIZE);
     h.run_steps(2);
     let app = h.state();
-    assert_eq!(app.doc.project.scenarios.len(), 2);
-    assert_eq!(app.doc.project.active_scenario, Some(draft));
+    assert_eq!(app.session().project().scenarios.len(), 2);
+    assert_eq!(app.session().project().active_scenario, Some(draft));
     assert_eq!(
-        app.doc.project.scenario(draft).expect("back").name,
+        app.session().project().scenario(draft).expect("back").name,
         "2027 draft"
     );
 }

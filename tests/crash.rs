@@ -2,55 +2,79 @@
 //! a time, and is killed (SIGKILL) at a random moment, many times. Each time the file must
 //! open and hold exactly the edits committed before the kill: the ones the child reported,
 //! plus at most the one it was reporting when it died.
+//!
+//! The child is this test binary itself, run with `TESSERA_CRASH_CHILD` set to the project
+//! to edit: the script is test support, not part of the product.
 
-use std::io::Read;
+mod common;
+
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use tessera::app::Document;
 use tessera::model::Project;
 use tessera::rng::SplitMix64;
+use tessera::session::Session;
 use tessera::store::ProjectFile;
 
 const STEPS: usize = 400;
+const CHILD: &str = "TESSERA_CRASH_CHILD";
 
 /// The project after each number of scripted steps (index 0: before any).
 fn expected_states(start: &Project) -> Vec<Project> {
-    let mut doc = Document::unsaved(start.clone());
-    let mut states = vec![doc.project.clone()];
+    let mut session = Session::unsaved(start.clone());
+    let mut states = vec![session.project().clone()];
     for k in 0..STEPS {
-        if let Some(edit) = tessera::edit::scripted(&doc.project, doc.scenario, k) {
-            doc.edit(edit).expect("scripted edit");
+        if let Some(edit) = common::scripted(session.project(), session.scenario_index(), k) {
+            session.apply(edit).expect("scripted edit");
         }
-        states.push(doc.project.clone());
+        states.push(session.project().clone());
     }
     states
+}
+
+/// The child: when `TESSERA_CRASH_CHILD` names a project, makes the scripted edits through a
+/// session, printing `committed K` after each. Without it (a normal test run) does nothing.
+#[test]
+fn crash_child_makes_scripted_edits() {
+    let Some(path) = std::env::var_os(CHILD) else {
+        return;
+    };
+    let mut session = Session::open(std::path::Path::new(&path)).expect("open");
+    let mut out = std::io::stdout().lock();
+    for k in 0..STEPS {
+        if let Some(edit) = common::scripted(session.project(), session.scenario_index(), k) {
+            session.apply(edit).expect("edit");
+        }
+        writeln!(out, "committed {}", k + 1).expect("stdout");
+        out.flush().expect("stdout");
+    }
 }
 
 #[test]
 fn killing_the_editor_at_random_moments_loses_no_committed_edit() {
     let dir = tempfile::tempdir().expect("tempdir");
     let base = dir.path().join("base.tessera");
-    let mut doc = Document::demo().expect("demo");
-    doc.save_as(&base).expect("save");
+    let mut session = Session::demo().expect("demo");
+    session.save_as(&base).expect("save");
     // Closing checkpoints the write-ahead log into the file, so a plain copy is complete.
-    drop(doc);
+    drop(session);
     let start = ProjectFile::open(&base).expect("open").1;
     let states = expected_states(&start);
     assert!(
         states.windows(2).filter(|w| w[0] != w[1]).count() > STEPS / 2,
         "most scripted steps change the plan"
     );
+    let me = std::env::current_exe().expect("this test binary");
     let mut rng = SplitMix64::new(7);
     let mut seen_partial = 0;
     for round in 0..12 {
         let path = dir.path().join(format!("round-{round}.tessera"));
         std::fs::copy(&base, &path).expect("copy");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
-            .arg("edit-script")
-            .arg(&path)
-            .arg("--steps")
-            .arg(STEPS.to_string())
+        let mut child = Command::new(&me)
+            .args(["--exact", "crash_child_makes_scripted_edits", "--nocapture"])
+            .args(["--test-threads", "1"])
+            .env(CHILD, &path)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

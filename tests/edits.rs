@@ -4,9 +4,9 @@
 
 use geo::{BoundingRect, Coord};
 use proptest::prelude::*;
-use tessera::app::Document;
 use tessera::edit;
 use tessera::model::{Change, Edit, Project};
+use tessera::session::Session;
 use tessera::store::ProjectFile;
 
 /// One step of a random session.
@@ -27,6 +27,7 @@ enum Step {
     RenameScenario(usize),
     SetActive(usize),
     ShowScenario(usize),
+    Tolerance(usize),
     Undo,
     Redo,
 }
@@ -48,6 +49,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<usize>().prop_map(Step::RenameScenario),
         1 => any::<usize>().prop_map(Step::SetActive),
         1 => any::<usize>().prop_map(Step::ShowScenario),
+        1 => any::<usize>().prop_map(Step::Tolerance),
         2 => Just(Step::Undo),
         1 => Just(Step::Redo),
     ]
@@ -176,7 +178,7 @@ fn edit_for(project: &Project, scenario: usize, step: &Step) -> Option<Edit> {
             let all = &project.scenarios;
             edit::scenarios::set_active(project, all[k % all.len()].id)
         }
-        Step::Undo | Step::Redo | Step::ShowScenario(_) => None,
+        Step::Undo | Step::Redo | Step::ShowScenario(_) | Step::Tolerance(_) => None,
     }
 }
 
@@ -193,42 +195,47 @@ proptest! {
     ) {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("plan.tessera");
-        let mut doc = Document::demo().expect("demo");
+        let mut doc = Session::demo().expect("demo");
         doc.save_as(&path).expect("save");
-        let original = doc.project.clone();
+        let original = doc.project().clone();
         for step in &steps {
             match step {
                 Step::Undo => { doc.undo().expect("undo"); }
                 Step::Redo => { doc.redo().expect("redo"); }
                 Step::ShowScenario(k) => {
-                    let n = doc.project.scenarios.len();
-                    doc.set_scenario(k % n);
+                    let n = doc.project().scenarios.len();
+                    doc.show_scenario_at(k % n);
+                }
+                Step::Tolerance(k) => {
+                    if let Some(edit) = doc.tolerance_edit((k % 41) as f64 / 100.0) {
+                        doc.apply(edit).expect("tolerance");
+                    }
                 }
                 other => {
-                    if let Some(edit) = edit_for(&doc.project, doc.scenario, other) {
-                        doc.edit(edit).expect("edit");
+                    if let Some(edit) = edit_for(doc.project(), doc.scenario_index(), other) {
+                        doc.apply(edit).expect("edit");
                     }
                 }
             }
-            prop_assert!(on_disk(&path) == doc.project, "the file holds the model after {:?}", step);
+            prop_assert!(on_disk(&path) == *doc.project(), "the file holds the model after {:?}", step);
             // The live plan agrees with a plan computed from scratch.
             let fresh = tessera::engine::report::PlanReport::compute(
-                &doc.project, &doc.project.scenarios[doc.scenario]);
-            prop_assert_eq!(fresh.gaps, doc.report.gaps);
-            prop_assert_eq!(fresh.overlaps, doc.report.overlaps);
-            for (a, b) in fresh.territories.iter().zip(&doc.report.territories) {
+                doc.project(), &doc.project().scenarios[doc.scenario_index()]);
+            prop_assert_eq!(fresh.gaps, doc.report().gaps);
+            prop_assert_eq!(fresh.overlaps, doc.report().overlaps);
+            for (a, b) in fresh.territories.iter().zip(&doc.report().territories) {
                 prop_assert_eq!(a.metrics.accounts, b.metrics.accounts, "{}", a.name);
             }
         }
         // Everything undone during the session is redone first: that is the final plan.
         while doc.redo().expect("redo").is_some() {}
-        let last = doc.project.clone();
+        let last = doc.project().clone();
         prop_assert!(on_disk(&path) == last, "the file holds the final plan");
         while doc.undo().expect("undo").is_some() {}
-        prop_assert!(doc.project == original, "undo all gives the original project");
+        prop_assert!(*doc.project() == original, "undo all gives the original project");
         prop_assert!(on_disk(&path) == original, "and the file holds it");
         while doc.redo().expect("redo").is_some() {}
-        prop_assert!(doc.project == last, "redo all gives the final project");
+        prop_assert!(*doc.project() == last, "redo all gives the final project");
         prop_assert!(on_disk(&path) == last, "and the file holds it");
     }
 }

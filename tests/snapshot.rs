@@ -4,18 +4,17 @@
 //! After an intended change of the look, regenerate with
 //! `UPDATE_SNAPSHOTS=force cargo test --test snapshot`, open the PNG and commit it.
 
+mod common;
+
 use egui::Vec2;
 use egui_kittest::{Harness, SnapshotOptions};
-use tessera::app::{Document, TesseraApp};
+use tessera::app::TesseraApp;
+use tessera::session::Session;
 
 #[test]
 fn the_demo_looks_as_it_did() {
-    let app = TesseraApp::new(Document::demo().expect("demo"));
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1100.0, 680.0))
-        .build_ui_state(|ui, app: &mut TesseraApp| app.show(ui), app);
-    // Let the map fit the project and the layout settle.
-    harness.run_steps(6);
+    // Six frames: the map fits the project and the layout settles.
+    let mut harness = common::demo_window(Vec2::new(1100.0, 680.0), 6);
     // Software rasterisers differ in the last bit of anti-aliased edges: allow a little.
     harness.snapshot_options(
         "demo",
@@ -26,11 +25,7 @@ fn the_demo_looks_as_it_did() {
 #[test]
 fn a_border_drag_shows_handles_recoloured_accounts_and_changes() {
     use tessera::app::{Command, Tool};
-    let app = TesseraApp::new(Document::demo().expect("demo"));
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1100.0, 680.0))
-        .build_ui_state(|ui, app: &mut TesseraApp| app.show(ui), app);
-    harness.run_steps(6);
+    let mut harness = common::window(Session::demo().expect("demo"), Vec2::new(1100.0, 680.0), 6);
     let size = Vec2::new(700.0, 600.0);
     harness
         .state_mut()
@@ -42,8 +37,8 @@ fn a_border_drag_shows_handles_recoloured_accounts_and_changes() {
     // The Oost vertex nearest the map's centre that West shares too (on screen).
     let (start, _) = {
         let app = harness.state();
-        let screen = app.map.last_screen.expect("drawn");
-        let s = app.doc.current().expect("scenario");
+        let screen = app.map().last_screen.expect("drawn");
+        let s = app.session().current().expect("scenario");
         let west = &s.territories[2].geometry;
         s.territories[1]
             .geometry
@@ -66,15 +61,15 @@ fn a_border_drag_shows_handles_recoloured_accounts_and_changes() {
         harness.hover_at(start + Vec2::new(6.0 * k as f32, 2.0 * k as f32));
         harness.run_steps(1);
     }
-    assert!(harness.state().editing.dragging());
+    assert!(harness.state().editing().dragging());
     let app = harness.state();
-    let baseline = app.editing.baseline.as_ref().expect("changes are shown");
+    let baseline = app.editing().baseline.as_ref().expect("changes are shown");
     let accounts = |r: &[tessera::engine::report::TerritoryReport]| -> Vec<u64> {
         r.iter().map(|t| t.metrics.accounts).collect()
     };
     assert_ne!(
         accounts(baseline),
-        accounts(&app.doc.report.territories),
+        accounts(&app.session().report().territories),
         "the drag moved accounts between Oost and West"
     );
     harness.snapshot_options(
@@ -87,26 +82,22 @@ fn a_border_drag_shows_handles_recoloured_accounts_and_changes() {
 /// border moved, in the compare view.
 fn compare_harness() -> Harness<'static, TesseraApp> {
     use tessera::app::Command;
-    let app = TesseraApp::new(Document::demo().expect("demo"));
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1400.0, 860.0))
-        .build_ui_state(|ui, app: &mut TesseraApp| app.show(ui), app);
-    harness.run_steps(4);
+    let mut harness = common::window(Session::demo().expect("demo"), Vec2::new(1400.0, 860.0), 4);
     let size = Vec2::new(800.0, 600.0);
-    let project = harness.state().doc.project.clone();
+    let project = harness.state().session().project().clone();
     let (dup, id) =
         tessera::edit::scenarios::duplicate_scenario(&project, project.scenarios[0].id, "Draft")
             .expect("duplicate");
     harness
         .state_mut()
         .apply(Command::EditAndShow(dup, id), size);
-    let draft = harness.state().doc.current().expect("draft").clone();
+    let draft = harness.state().session().current().expect("draft").clone();
     let mut noord = draft.territories[0].clone();
     noord.rep = draft.territories[1].rep;
     let edit = tessera::edit::territory_properties(&draft, &noord).expect("a change");
     harness.state_mut().apply(Command::Edit(edit), size);
     // Move the Noord/Oost border: the first shared vertex whose move gives Oost accounts.
-    let draft = harness.state().doc.current().expect("draft").clone();
+    let draft = harness.state().session().current().expect("draft").clone();
     let accounts_of_oost = |s: &tessera::model::Scenario| {
         tessera::engine::report::PlanReport::compute(&project, s).territories[1]
             .metrics
@@ -164,8 +155,7 @@ fn the_compare_page_saves_as_pdf_and_png() {
         harness.run_steps(6);
         let notice = harness
             .state()
-            .compare
-            .as_ref()
+            .compare_view()
             .and_then(|c| c.notice.clone());
         assert_eq!(notice, Some(format!("Saved {}", path.display())));
         let bytes = std::fs::read(&path).expect("written");
@@ -191,11 +181,7 @@ fn the_compare_page_saves_as_pdf_and_png() {
 #[test]
 fn a_plan_page_saves_as_pdf() {
     use tessera::app::Command;
-    let app = TesseraApp::new(Document::demo().expect("demo"));
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1400.0, 860.0))
-        .build_ui_state(|ui, app: &mut TesseraApp| app.show(ui), app);
-    harness.run_steps(6);
+    let mut harness = common::window(Session::demo().expect("demo"), Vec2::new(1400.0, 860.0), 6);
     let dir = tempfile::tempdir().expect("tempdir");
     let keep = std::env::var_os("TESSERA_KEEP_PAGES").map(std::path::PathBuf::from);
     let path = keep.as_deref().unwrap_or(dir.path()).join("plan-page.pdf");
@@ -205,8 +191,8 @@ fn a_plan_page_saves_as_pdf() {
         .apply(Command::SavePage(path.clone()), Vec2::new(800.0, 600.0));
     harness.run_steps(6);
     assert_eq!(
-        harness.state().status_note,
-        Some(format!("Saved {}", path.display()))
+        harness.state().status_note(),
+        Some(format!("Saved {}", path.display()).as_str())
     );
     let text = String::from_utf8_lossy(&std::fs::read(&path).expect("written")).into_owned();
     assert!(text.contains("Current plan with its balance"));

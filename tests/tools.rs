@@ -2,21 +2,18 @@
 //! and releases on the map, keys, and buttons; asserted on the model, the live metrics and
 //! the history.
 
+mod common;
+
 use egui::{Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use geo::{Area, Coord, Intersects};
-use tessera::app::{Command, Document, TesseraApp, Tool};
+use tessera::app::{Command, TesseraApp, Tool};
 
 type H = Harness<'static, TesseraApp>;
 
 fn harness() -> H {
-    let app = TesseraApp::new(Document::demo().expect("demo"));
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1400.0, 860.0))
-        .build_ui_state(|ui, app: &mut TesseraApp| app.show(ui), app);
-    harness.run_steps(4);
-    harness
+    common::demo_window(common::WINDOW, 4)
 }
 
 fn command(h: &mut H, c: Command) {
@@ -42,19 +39,24 @@ fn click(h: &mut H, pos: Pos2) {
 }
 
 fn screen_point(h: &H, c: Coord<f64>) -> Pos2 {
-    let screen = h.state().map.last_screen.expect("drawn");
+    let screen = h.state().map().last_screen.expect("drawn");
     screen.point(c.x, c.y)
 }
 
 fn territory_count(h: &H) -> usize {
-    h.state().doc.current().expect("scenario").territories.len()
+    h.state()
+        .session()
+        .current()
+        .expect("scenario")
+        .territories
+        .len()
 }
 
 /// A vertex of the Noord/Oost border (no other territory's) that is on screen, away from the map's buttons.
 fn shared_vertex_on_screen(h: &H) -> Coord<f64> {
     let app = h.state();
-    let s = app.doc.current().expect("scenario");
-    let screen = app.map.last_screen.expect("drawn");
+    let s = app.session().current().expect("scenario");
+    let screen = app.map().last_screen.expect("drawn");
     let oost = &s.territories[1].geometry;
     s.territories[0]
         .geometry
@@ -75,12 +77,15 @@ fn shared_vertex_on_screen(h: &H) -> Coord<f64> {
 fn dragging_a_shared_vertex_moves_both_territories_live_and_undo_restores_them() {
     let mut h = harness();
     command(&mut h, Command::SetTool(Tool::Reshape));
-    let before = h.state().doc.project.clone();
+    let before = h.state().session().project().clone();
     let at = shared_vertex_on_screen(&h);
     let start = screen_point(&h, at);
     h.hover_at(start);
     h.run_steps(2);
-    assert!(h.state().editing.over_handle, "the pointer is on a vertex");
+    assert!(
+        h.state().editing().over_handle,
+        "the pointer is on a vertex"
+    );
     h.drag_at(start);
     h.run_steps(1);
     // Move in small steps, as a hand does; the live plan follows every frame.
@@ -90,16 +95,16 @@ fn dragging_a_shared_vertex_moves_both_territories_live_and_undo_restores_them()
     }
     {
         let app = h.state();
-        assert!(app.editing.dragging());
+        assert!(app.editing().dragging());
         assert!(
-            app.editing.baseline.is_some(),
+            app.editing().baseline.is_some(),
             "the balance panel shows changes"
         );
         assert!(
-            app.doc.undo.is_empty(),
+            app.session().history().undo_len() == 0,
             "nothing is committed during the drag"
         );
-        let noord = &app.doc.current().expect("s").territories[0].geometry;
+        let noord = &app.session().current().expect("s").territories[0].geometry;
         assert!(
             !noord.0.iter().any(|p| p.exterior().0.contains(&at)),
             "the preview moved the vertex"
@@ -109,8 +114,8 @@ fn dragging_a_shared_vertex_moves_both_territories_live_and_undo_restores_them()
     button(&h, end, false);
     h.run_steps(2);
     let app = h.state();
-    assert!(!app.editing.dragging());
-    let s = app.doc.current().expect("scenario");
+    assert!(!app.editing().dragging());
+    let s = app.session().current().expect("scenario");
     let old = &before.scenarios[0].territories[0].geometry;
     let moved_to = s.territories[0]
         .geometry
@@ -127,28 +132,48 @@ fn dragging_a_shared_vertex_moves_both_territories_live_and_undo_restores_them()
             .any(|p| p.exterior().0.contains(&moved_to)),
         "Oost has the same vertex: the border moved in both"
     );
-    assert_eq!(app.doc.report.gaps, 0, "no gap opened");
-    assert_eq!(app.doc.report.overlaps, 0, "no overlap appeared");
-    assert_eq!(app.doc.undo.len(), 1, "one gesture, one step");
-    assert_eq!(app.doc.undo[0].description, "Moved border Noord/Oost");
+    assert_eq!(app.session().report().gaps, 0, "no gap opened");
+    assert_eq!(app.session().report().overlaps, 0, "no overlap appeared");
+    assert_eq!(
+        app.session().history().undo_len(),
+        1,
+        "one gesture, one step"
+    );
+    assert_eq!(
+        app.session()
+            .history()
+            .undoable()
+            .last()
+            .map(|e| e.description.as_str())
+            .unwrap_or_default(),
+        "Moved border Noord/Oost"
+    );
     assert!(
         h.query_by_label("Moved border Noord/Oost").is_some(),
         "listed in History"
     );
     // The live metrics (updated incrementally through every frame of the drag) match a fresh
     // computation: counts exactly, sums to rounding.
-    let fresh = tessera::engine::report::PlanReport::compute(&app.doc.project, s);
-    for (a, b) in fresh.territories.iter().zip(&app.doc.report.territories) {
+    let fresh = tessera::engine::report::PlanReport::compute(app.session().project(), s);
+    for (a, b) in fresh
+        .territories
+        .iter()
+        .zip(&app.session().report().territories)
+    {
         assert_eq!(a.metrics.accounts, b.metrics.accounts, "{}", a.name);
         assert_eq!(a.metrics.prospects, b.metrics.prospects, "{}", a.name);
         let (x, y) = (a.metrics.workload_hours, b.metrics.workload_hours);
         assert!((x - y).abs() <= 1e-9 * x.abs(), "{}: {x} vs {y}", a.name);
     }
     command(&mut h, Command::Undo);
-    assert_eq!(h.state().doc.project, before, "undo gives the plan back");
+    assert_eq!(
+        *h.state().session().project(),
+        before,
+        "undo gives the plan back"
+    );
     command(&mut h, Command::Redo);
     assert!(
-        h.state().doc.current().expect("s").territories[1]
+        h.state().session().current().expect("s").territories[1]
             .geometry
             .0
             .iter()
@@ -166,13 +191,13 @@ fn drawing_a_territory_at_sea_adds_it_and_undo_removes_it() {
         let p = screen_point(&h, Coord { x, y });
         click(&mut h, p);
     }
-    assert_eq!(h.state().editing.sketch.len(), 4);
+    assert_eq!(h.state().editing().sketch.len(), 4);
     h.key_press(egui::Key::Enter);
     h.run_steps(2);
     assert_eq!(territory_count(&h), 5);
     let app = h.state();
     let new = app
-        .doc
+        .session()
         .current()
         .expect("s")
         .territories
@@ -180,10 +205,7 @@ fn drawing_a_territory_at_sea_adds_it_and_undo_removes_it() {
         .expect("new");
     assert_eq!(new.name, "Territory");
     assert!(new.geometry.unsigned_area() > 0.1);
-    assert_eq!(
-        app.doc.undo.last().map(|e| e.description.as_str()),
-        Some("Drew Territory")
-    );
+    assert_eq!(app.session().history().next_undo(), Some("Drew Territory"));
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run_steps(2);
     assert_eq!(territory_count(&h), 4, "Ctrl+Z removes it");
@@ -206,7 +228,7 @@ fn a_drawing_over_territories_asks_and_can_take_their_area() {
     h.run_steps(3);
     let app = h.state();
     assert_eq!(territory_count(&h), 5);
-    let s = app.doc.current().expect("s");
+    let s = app.session().current().expect("s");
     let new = &s.territories[4].geometry;
     let size = new.unsigned_area();
     for t in &s.territories[..4] {
@@ -217,9 +239,9 @@ fn a_drawing_over_territories_asks_and_can_take_their_area() {
             t.name
         );
     }
-    assert_eq!(app.doc.report.overlaps, 0);
+    assert_eq!(app.session().report().overlaps, 0);
     assert!(
-        app.doc.report.territories[4].metrics.accounts > 0,
+        app.session().report().territories[4].metrics.accounts > 0,
         "Utrecht's accounts moved"
     );
 }
@@ -241,7 +263,7 @@ impl IntersectionArea for geo::MultiPolygon<f64> {
 #[test]
 fn split_along_a_line_then_merge_back() {
     let mut h = harness();
-    let zuid_before = h.state().doc.current().expect("s").territories[3].clone();
+    let zuid_before = h.state().session().current().expect("s").territories[3].clone();
     command(&mut h, Command::PickTerritory(Some(3)));
     command(&mut h, Command::SetTool(Tool::Split));
     let b = geo::BoundingRect::bounding_rect(&zuid_before.geometry).expect("bounds");
@@ -255,14 +277,14 @@ fn split_along_a_line_then_merge_back() {
     assert_eq!(territory_count(&h), 5, "Zuid was split");
     {
         let app = h.state();
-        let s = app.doc.current().expect("s");
+        let s = app.session().current().expect("s");
         assert_eq!(s.territories[4].name, "Zuid 2");
-        let total: u64 = app.doc.report.territories[3..]
+        let total: u64 = app.session().report().territories[3..]
             .iter()
             .map(|t| t.metrics.accounts)
             .sum();
         assert_eq!(total, 256, "Zuid's accounts are in its two parts");
-        assert_eq!(app.doc.report.gaps, 0);
+        assert_eq!(app.session().report().gaps, 0);
     }
     // Select Zuid, Shift+click Zuid 2 (here through the command the click makes), merge.
     command(&mut h, Command::PickTerritory(Some(3)));
@@ -271,16 +293,16 @@ fn split_along_a_line_then_merge_back() {
     h.run_steps(2);
     let app = h.state();
     assert_eq!(territory_count(&h), 4, "merged back");
-    assert_eq!(app.doc.report.territories[3].metrics.accounts, 256);
-    let merged = &app.doc.current().expect("s").territories[3].geometry;
+    assert_eq!(app.session().report().territories[3].metrics.accounts, 256);
+    let merged = &app.session().current().expect("s").territories[3].geometry;
     let (a, b) = (merged.unsigned_area(), zuid_before.geometry.unsigned_area());
     assert!((a - b).abs() < 1e-6 * b, "{a} vs {b}");
-    assert_eq!(app.doc.undo.len(), 2);
+    assert_eq!(app.session().history().undo_len(), 2);
     // Undo both: Zuid exactly as before.
     command(&mut h, Command::Undo);
     command(&mut h, Command::Undo);
     assert_eq!(
-        h.state().doc.current().expect("s").territories[3],
+        h.state().session().current().expect("s").territories[3],
         zuid_before
     );
 }
@@ -303,7 +325,7 @@ fn a_vertex_can_be_removed_with_a_right_click() {
     }
     h.run_steps(2);
     let app = h.state();
-    let s = app.doc.current().expect("s");
+    let s = app.session().current().expect("s");
     for t in &s.territories[..2] {
         assert!(
             !t.geometry.0.iter().any(|p| p.exterior().0.contains(&at)),
@@ -311,8 +333,16 @@ fn a_vertex_can_be_removed_with_a_right_click() {
             t.name
         );
     }
-    assert_eq!(app.doc.undo.len(), 1);
-    assert!(app.doc.undo[0].description.starts_with("Removed"));
+    assert_eq!(app.session().history().undo_len(), 1);
+    assert!(
+        app.session()
+            .history()
+            .undoable()
+            .last()
+            .map(|e| e.description.as_str())
+            .unwrap_or_default()
+            .starts_with("Removed")
+    );
 }
 
 #[test]
@@ -334,32 +364,34 @@ fn renaming_and_reassigning_a_territory_in_properties_is_undoable() {
     h.key_press(egui::Key::Enter);
     h.run_steps(3);
     let name = |h: &H| {
-        h.state().doc.current().expect("s").territories[0]
+        h.state().session().current().expect("s").territories[0]
             .name
             .clone()
     };
     assert_eq!(name(&h), "Noord-Holland");
     assert_eq!(
-        h.state().doc.undo.last().map(|e| e.description.as_str()),
+        h.state().session().history().next_undo(),
         Some("Changed name of Noord")
     );
     // Give Noord no rep: its travel is then measured from its centroid.
-    let travel_before = h.state().doc.report.territories[0].metrics.travel_hours;
+    let travel_before = h.state().session().report().territories[0]
+        .metrics
+        .travel_hours;
     h.get_by_value("Sanne de Vries").click();
     h.run_steps(2);
     h.get_by_label("(none)").click();
     h.run_steps(3);
     let app = h.state();
-    assert_eq!(app.doc.current().expect("s").territories[0].rep, None);
+    assert_eq!(app.session().current().expect("s").territories[0].rep, None);
     assert_ne!(
-        app.doc.report.territories[0].metrics.travel_hours,
+        app.session().report().territories[0].metrics.travel_hours,
         travel_before
     );
     command(&mut h, Command::Undo);
     command(&mut h, Command::Undo);
     assert_eq!(name(&h), "Noord");
     assert!(
-        h.state().doc.current().expect("s").territories[0]
+        h.state().session().current().expect("s").territories[0]
             .rep
             .is_some()
     );
@@ -368,23 +400,23 @@ fn renaming_and_reassigning_a_territory_in_properties_is_undoable() {
 #[test]
 fn deleting_a_rep_leaves_its_territory_without_rep_and_undo_brings_both_back() {
     let mut h = harness();
-    let before = h.state().doc.project.clone();
+    let before = h.state().session().project().clone();
     let rep = before.reps[1].id;
     let edit = tessera::edit::delete_rep(&before, rep).expect("edit");
     command(&mut h, Command::Edit(edit));
     let app = h.state();
-    assert_eq!(app.doc.project.reps.len(), 3);
-    assert_eq!(app.doc.current().expect("s").territories[1].rep, None);
-    assert_eq!(app.doc.report.territories[1].rep, None);
+    assert_eq!(app.session().project().reps.len(), 3);
+    assert_eq!(app.session().current().expect("s").territories[1].rep, None);
+    assert_eq!(app.session().report().territories[1].rep, None);
     command(&mut h, Command::Undo);
-    assert_eq!(h.state().doc.project, before);
+    assert_eq!(*h.state().session().project(), before);
 }
 
 #[test]
 fn the_validation_panel_resolves_an_overlap_by_geometry_and_assigns_a_gap() {
     let mut h = harness();
     // A territory drawn over Utrecht that keeps the overlap.
-    let project = h.state().doc.project.clone();
+    let project = h.state().session().project().clone();
     let ring = [
         Coord { x: 5.0, y: 52.0 },
         Coord { x: 5.3, y: 52.0 },
@@ -394,7 +426,7 @@ fn the_validation_panel_resolves_an_overlap_by_geometry_and_assigns_a_gap() {
     let edit =
         tessera::edit::add_territory(&project, &project.scenarios[0], &ring, false).expect("draw");
     command(&mut h, Command::Edit(edit));
-    let overlaps = h.state().doc.report.overlaps;
+    let overlaps = h.state().session().report().overlaps;
     assert!(overlaps > 0);
     assert!(
         h.query_by_label_contains("in two or more territories")
@@ -403,7 +435,7 @@ fn the_validation_panel_resolves_an_overlap_by_geometry_and_assigns_a_gap() {
     // Keep the first listed overlap in the new territory: the territory there gives up the
     // area it shares with the new one (one answer per territory it covers).
     for _ in 0..3 {
-        if h.state().doc.report.overlaps == 0 {
+        if h.state().session().report().overlaps == 0 {
             break;
         }
         h.get_all_by_role_and_label(egui::accesskit::Role::Button, "Territory")
@@ -414,29 +446,33 @@ fn the_validation_panel_resolves_an_overlap_by_geometry_and_assigns_a_gap() {
     }
     let app = h.state();
     assert_eq!(
-        app.doc.report.overlaps, 0,
+        app.session().report().overlaps,
+        0,
         "the overlap is resolved by geometry"
     );
-    assert!(app.doc.undo.len() >= 2, "drawing and resolution");
     assert!(
-        app.doc.current().expect("s").overrides.is_empty(),
+        app.session().history().undo_len() >= 2,
+        "drawing and resolution"
+    );
+    assert!(
+        app.session().current().expect("s").overrides.is_empty(),
         "not by override"
     );
     // A gap: delete Noord, then assign its first listed account to the nearest territory.
-    let s = app.doc.current().expect("s").clone();
+    let s = app.session().current().expect("s").clone();
     command(
         &mut h,
         Command::Edit(tessera::edit::delete_territory(&s, 0).expect("delete")),
     );
-    let gaps = h.state().doc.report.gaps;
+    let gaps = h.state().session().report().gaps;
     assert!(gaps > 0);
     let label = {
         let app = h.state();
-        let a = &app.doc.project.accounts;
+        let a = &app.session().project().accounts;
         let row = (0..a.len())
-            .find(|&r| app.doc.plan.is_gap(r))
+            .find(|&r| app.session().plan().is_gap(r))
             .expect("a gap");
-        let s = app.doc.current().expect("s");
+        let s = app.session().current().expect("s");
         let t = tessera::edit::nearest_territory(s, a.lons()[row], a.lats()[row]).expect("near");
         format!("to {}", s.territories[t].name)
     };
@@ -446,8 +482,8 @@ fn the_validation_panel_resolves_an_overlap_by_geometry_and_assigns_a_gap() {
         .click();
     h.run_steps(3);
     let app = h.state();
-    assert_eq!(app.doc.report.gaps, gaps - 1);
-    assert_eq!(app.doc.current().expect("s").overrides.len(), 1);
+    assert_eq!(app.session().report().gaps, gaps - 1);
+    assert_eq!(app.session().current().expect("s").overrides.len(), 1);
 }
 
 /// Presses at `from`, moves to `to` in steps, releases there.
@@ -471,11 +507,11 @@ fn lassoed_accounts_become_key_accounts_of_a_territory() {
     // Circle the accounts around an Oost account (the dialog offers Noord first).
     let (centre, row) = {
         let app = h.state();
-        let a = &app.doc.project.accounts;
-        let screen = app.map.last_screen.expect("drawn");
+        let a = &app.session().project().accounts;
+        let screen = app.map().last_screen.expect("drawn");
         let row = (0..a.len())
             .find(|&r| {
-                app.doc.plan.owner(r) == Some(1)
+                app.session().plan().owner(r) == Some(1)
                     && screen
                         .rect
                         .shrink(80.0)
@@ -495,28 +531,40 @@ fn lassoed_accounts_become_key_accounts_of_a_territory() {
     }
     button(&h, centre + Vec2::new(25.0, 0.0), false);
     h.run_steps(2);
-    let circled = h.state().editing.lassoed.clone().expect("accounts circled");
-    let id = h.state().doc.project.accounts.ids()[row];
+    let circled = h
+        .state()
+        .editing()
+        .lassoed
+        .clone()
+        .expect("accounts circled");
+    let id = h.state().session().project().accounts.ids()[row];
     assert!(circled.contains(&id));
     h.get_by_label("Name them key accounts").click();
     h.run_steps(3);
     let app = h.state();
-    let s = app.doc.current().expect("s");
+    let s = app.session().current().expect("s");
     assert_eq!(s.overrides.len(), circled.len());
     assert_eq!(
-        app.doc.plan.owner(row),
+        app.session().plan().owner(row),
         Some(0),
         "the Oost account now belongs to Noord"
     );
     command(&mut h, Command::Undo);
-    assert!(h.state().doc.current().expect("s").overrides.is_empty());
-    assert_eq!(h.state().doc.plan.owner(row), Some(1));
+    assert!(
+        h.state()
+            .session()
+            .current()
+            .expect("s")
+            .overrides
+            .is_empty()
+    );
+    assert_eq!(h.state().session().plan().owner(row), Some(1));
 }
 
 #[test]
 fn ctrl_drag_moves_a_whole_territory_and_a_rep_marker_drag_moves_a_home() {
     let mut h = harness();
-    let before = h.state().doc.project.clone();
+    let before = h.state().session().project().clone();
     command(&mut h, Command::PickTerritory(Some(3)));
     command(&mut h, Command::SetTool(Tool::Reshape));
     // Inside Zuid, away from its border: near its label point.
@@ -536,11 +584,8 @@ fn ctrl_drag_moves_a_whole_territory_and_a_rep_marker_drag_moves_a_home() {
     h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
     h.run_steps(1);
     let app = h.state();
-    assert_eq!(
-        app.doc.undo.last().map(|e| e.description.as_str()),
-        Some("Moved Zuid")
-    );
-    let moved = &app.doc.current().expect("s").territories[3].geometry;
+    assert_eq!(app.session().history().next_undo(), Some("Moved Zuid"));
+    let moved = &app.session().current().expect("s").territories[3].geometry;
     let dx = geo::BoundingRect::bounding_rect(moved).expect("b").min().x
         - geo::BoundingRect::bounding_rect(&before.scenarios[0].territories[3].geometry)
             .expect("b")
@@ -548,7 +593,7 @@ fn ctrl_drag_moves_a_whole_territory_and_a_rep_marker_drag_moves_a_home() {
             .x;
     assert!(dx > 0.05, "Zuid moved east by {dx}");
     command(&mut h, Command::Undo);
-    assert_eq!(h.state().doc.project, before);
+    assert_eq!(*h.state().session().project(), before);
     // Select tool: drag Lucas Visser's home marker.
     command(&mut h, Command::SetTool(Tool::Select));
     let rep = before.reps[3].clone();
@@ -561,23 +606,23 @@ fn ctrl_drag_moves_a_whole_territory_and_a_rep_marker_drag_moves_a_home() {
     );
     drag(&mut h, home, home + Vec2::new(0.0, 40.0), 6);
     let app = h.state();
-    let after = app.doc.project.rep(rep.id).expect("rep");
+    let after = app.session().project().rep(rep.id).expect("rep");
     assert!(after.home_lat < rep.home_lat - 0.05, "the home moved south");
     assert_eq!(
-        app.doc.undo.last().map(|e| e.description.as_str()),
+        app.session().history().next_undo(),
         Some("Moved the home base of Lucas Visser")
     );
-    let travel = |app: &TesseraApp| app.doc.report.territories[3].metrics.travel_hours;
+    let travel = |app: &TesseraApp| app.session().report().territories[3].metrics.travel_hours;
     assert_ne!(travel(app), 0.0);
     command(&mut h, Command::Undo);
-    assert_eq!(h.state().doc.project, before);
+    assert_eq!(*h.state().session().project(), before);
 }
 
 #[test]
 fn find_holes_lists_a_hole_and_zooms_to_it() {
     use geo::BooleanOps;
     let mut h = harness();
-    let s = h.state().doc.current().expect("s").clone();
+    let s = h.state().session().current().expect("s").clone();
     let square = geo::MultiPolygon(vec![geo::Polygon::new(
         geo::LineString::from(vec![
             (6.0, 52.2),
@@ -598,9 +643,9 @@ fn find_holes_lists_a_hole_and_zooms_to_it() {
     assert!(h.query_by_label("1 holes:").is_some());
     h.get_by_label_contains("hole of").click();
     h.run_steps(2);
-    let centre = h.state().map.memory.detached().expect("moved");
+    let centre = h.state().map().memory.detached().expect("moved");
     assert!((centre.x() - 6.05).abs() < 0.01 && (centre.y() - 52.25).abs() < 0.01);
     // An edit makes the list stale: it goes until asked again.
     command(&mut h, Command::Undo);
-    assert!(h.state().holes.is_none());
+    assert!(h.state().holes().is_none());
 }

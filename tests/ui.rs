@@ -1,19 +1,17 @@
 //! The window, driven headless with egui_kittest: selection, the balance panel, tooltips and
 //! error messages, asserted against the app state and the engine.
 
+mod common;
+
 use egui::Vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use tessera::app::{Command, Document, TesseraApp};
+use tessera::app::{Command, TesseraApp};
 use tessera::engine::balance::BalanceMetric;
+use tessera::session::Session;
 
 fn harness() -> Harness<'static, TesseraApp> {
-    let app = TesseraApp::new(Document::demo().expect("demo"));
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1400.0, 860.0))
-        .build_ui_state(|ui, app: &mut TesseraApp| app.show(ui), app);
-    harness.run_steps(4);
-    harness
+    common::demo_window(common::WINDOW, 4)
 }
 
 #[test]
@@ -21,10 +19,10 @@ fn clicking_a_territory_selects_it_and_centres_the_map_on_it() {
     let mut harness = harness();
     harness.get_by_label("Zuid\nLucas Visser").click();
     harness.run_steps(3);
-    assert_eq!(harness.state().selected, Some(3));
+    assert_eq!(harness.state().selected_territory(), Some(3));
     let centre = harness
         .state()
-        .map
+        .map()
         .memory
         .detached()
         .expect("the map moved");
@@ -43,7 +41,7 @@ fn switching_the_balance_metric_shows_the_engines_values() {
         Vec2::new(700.0, 700.0),
     );
     harness.run_steps(2);
-    let report = harness.state().doc.report.clone();
+    let report = harness.state().session().report().clone();
     for t in &report.territories {
         // The territory list shows the count too: the balance panel makes it two.
         let text = tessera::app::value_text(BalanceMetric::Accounts, t.metrics.accounts as f64);
@@ -59,7 +57,7 @@ fn switching_the_balance_metric_shows_the_engines_values() {
     harness.run_steps(2);
     harness.get_by_label("potential").click();
     harness.run_steps(2);
-    assert_eq!(harness.state().metric, BalanceMetric::Potential);
+    assert_eq!(harness.state().metric(), BalanceMetric::Potential);
     for t in &report.territories {
         let text = tessera::app::value_text(BalanceMetric::Potential, t.metrics.potential);
         assert!(
@@ -84,8 +82,8 @@ fn click_at(harness: &Harness<'static, TesseraApp>, pos: egui::Pos2) {
 
 /// An account drawn well inside the map (away from panels and buttons), with its screen point.
 fn account_on_screen(app: &TesseraApp) -> (usize, egui::Pos2) {
-    let screen = app.map.last_screen.expect("the map was drawn");
-    let accounts = &app.doc.project.accounts;
+    let screen = app.map().last_screen.expect("the map was drawn");
+    let accounts = &app.session().project().accounts;
     let row = (0..accounts.len())
         .find(|&i| {
             let p = screen.point(accounts.lons()[i], accounts.lats()[i]);
@@ -102,7 +100,13 @@ fn account_on_screen(app: &TesseraApp) -> (usize, egui::Pos2) {
 fn hovering_an_account_shows_its_tooltip() {
     let mut harness = harness();
     let (row, point) = account_on_screen(harness.state());
-    let name = harness.state().doc.project.accounts.name(row).to_string();
+    let name = harness
+        .state()
+        .session()
+        .project()
+        .accounts
+        .name(row)
+        .to_string();
     harness.hover_at(point);
     // Tooltips wait for the pointer to rest (half a second of frames).
     harness.run_steps(60);
@@ -129,7 +133,7 @@ fn opening_a_file_that_is_not_a_project_shows_the_error() {
             .is_some()
     );
     assert_eq!(
-        harness.state().doc.project.name,
+        harness.state().session().project().name,
         "Demo: the Netherlands in 4 regions",
         "the demo stays open"
     );
@@ -142,14 +146,14 @@ fn opening_a_file_that_is_not_a_project_shows_the_error() {
 #[test]
 fn map_buttons_zoom_in_and_out() {
     let mut harness = harness();
-    let before = harness.state().map.memory.zoom();
+    let before = harness.state().map().memory.zoom();
     harness.get_by_label("+").click();
     harness.run_steps(2);
-    let zoomed = harness.state().map.memory.zoom();
+    let zoomed = harness.state().map().memory.zoom();
     assert!((zoomed - before - 1.0).abs() < 1e-9, "{before} -> {zoomed}");
     harness.get_by_label("-").click();
     harness.run_steps(2);
-    assert!((harness.state().map.memory.zoom() - before).abs() < 1e-9);
+    assert!((harness.state().map().memory.zoom() - before).abs() < 1e-9);
 }
 
 #[test]
@@ -157,8 +161,8 @@ fn widening_the_tolerance_updates_the_balance_flags() {
     let mut harness = harness();
     let outside = |app: &TesseraApp| {
         let b = app
-            .doc
-            .report
+            .session()
+            .report()
             .balance_of(BalanceMetric::Workload)
             .expect("workload balance");
         b.outside_tolerance.iter().filter(|o| **o).count()
@@ -171,7 +175,7 @@ fn widening_the_tolerance_updates_the_balance_flags() {
         .state_mut()
         .apply(Command::SetTolerance(0.5), Vec2::new(700.0, 700.0));
     harness.run_steps(2);
-    assert_eq!(harness.state().doc.report.tolerance, 0.5);
+    assert_eq!(harness.state().session().report().tolerance, 0.5);
     assert_eq!(
         outside(harness.state()),
         0,
@@ -188,10 +192,13 @@ fn clicking_an_account_selects_it_and_its_territory() {
     click_at(&harness, point);
     harness.run_steps(2);
     let app = harness.state();
-    assert_eq!(app.selected_account, Some(row));
-    assert_eq!(app.selected, app.doc.plan.owner(row));
-    assert!(app.selected.is_some(), "demo accounts all have a territory");
-    let name = app.doc.project.accounts.name(row).to_string();
+    assert_eq!(app.selected_account(), Some(row));
+    assert_eq!(app.selected_territory(), app.session().plan().owner(row));
+    assert!(
+        app.selected_territory().is_some(),
+        "demo accounts all have a territory"
+    );
+    let name = app.session().project().accounts.name(row).to_string();
     assert!(
         harness.query_by_label("Selected account").is_some(),
         "the plan panel shows the selected account"
@@ -205,16 +212,21 @@ fn clicking_inside_a_territory_away_from_accounts_selects_it() {
     // Water off the coast selects nothing; a point of Zuid with no account near selects Zuid.
     let (screen, accounts) = {
         let app = harness.state();
-        let a = &app.doc.project.accounts;
+        let a = &app.session().project().accounts;
         let points: Vec<(f64, f64)> = a
             .lons()
             .iter()
             .copied()
             .zip(a.lats().iter().copied())
             .collect();
-        (app.map.last_screen.expect("drawn"), points)
+        (app.map().last_screen.expect("drawn"), points)
     };
-    let zuid = harness.state().doc.current().expect("scenario").territories[3]
+    let zuid = harness
+        .state()
+        .session()
+        .current()
+        .expect("scenario")
+        .territories[3]
         .geometry
         .clone();
     let point = (0..400)
@@ -239,8 +251,8 @@ fn clicking_inside_a_territory_away_from_accounts_selects_it() {
     harness.run_steps(2);
     click_at(&harness, point);
     harness.run_steps(2);
-    assert_eq!(harness.state().selected, Some(3));
-    assert_eq!(harness.state().selected_account, None);
+    assert_eq!(harness.state().selected_territory(), Some(3));
+    assert_eq!(harness.state().selected_account(), None);
 }
 
 #[test]
@@ -253,44 +265,48 @@ fn new_creates_an_empty_project_file_and_continues_there() {
         .apply(Command::New(path.clone()), Vec2::new(700.0, 700.0));
     harness.run_steps(2);
     let app = harness.state();
-    assert_eq!(app.error, None);
-    assert_eq!(app.doc.path().as_deref(), Some(path.as_path()));
-    assert_eq!(app.doc.project.name, "north-2027");
-    assert_eq!(app.doc.project.accounts.len(), 0);
-    assert_eq!(app.preferences.recent.first(), Some(&path));
+    assert_eq!(app.error(), None);
+    assert_eq!(app.session().path().as_deref(), Some(path.as_path()));
+    assert_eq!(app.session().project().name, "north-2027");
+    assert_eq!(app.session().project().accounts.len(), 0);
+    assert_eq!(app.preferences().recent.first(), Some(&path));
     // The file is a project of its own: it opens with one empty plan.
-    let reopened = Document::open(&path).expect("the new file opens");
-    assert_eq!(reopened.project.scenarios.len(), 1);
-    assert!(reopened.project.scenarios[0].territories.is_empty());
+    let reopened = Session::open(&path).expect("the new file opens");
+    assert_eq!(reopened.project().scenarios.len(), 1);
+    assert!(reopened.project().scenarios[0].territories.is_empty());
 }
 
 #[test]
 fn the_map_view_is_restored_for_the_last_project() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("demo.tessera");
-    let mut app = TesseraApp::new(Document::demo().expect("demo"));
+    let mut app = TesseraApp::new(Session::demo().expect("demo"));
     app.apply(Command::SaveAs(path.clone()), Vec2::new(700.0, 700.0));
-    app.map.memory.center_at(walkers::lon_lat(4.9, 52.37));
-    let _ = app.map.memory.set_zoom(11.5);
+    app.map_mut().memory.center_at(walkers::lon_lat(4.9, 52.37));
+    let _ = app.map_mut().memory.set_zoom(11.5);
     app.remember_view();
-    let preferences = app.preferences.clone();
+    let preferences = app.preferences().clone();
     // The next run, without a path, opens that project at that view.
     let restored = TesseraApp::start(preferences.clone(), None);
-    assert_eq!(restored.doc.path().as_deref(), Some(path.as_path()));
-    let centre = restored.map.memory.detached().expect("a remembered centre");
+    assert_eq!(restored.session().path().as_deref(), Some(path.as_path()));
+    let centre = restored
+        .map()
+        .memory
+        .detached()
+        .expect("a remembered centre");
     assert!((centre.x() - 4.9).abs() < 1e-9 && (centre.y() - 52.37).abs() < 1e-9);
-    assert!((restored.map.memory.zoom() - 11.5).abs() < 1e-9);
+    assert!((restored.map().memory.zoom() - 11.5).abs() < 1e-9);
     // Another project starts fitted instead: the view belongs to the last project.
     let other = dir.path().join("other.tessera");
-    TesseraApp::new(Document::demo().expect("demo"))
+    TesseraApp::new(Session::demo().expect("demo"))
         .apply(Command::SaveAs(other.clone()), Vec2::new(700.0, 700.0));
     let elsewhere = TesseraApp::start(preferences, Some(other));
-    assert!((elsewhere.map.memory.zoom() - 11.5).abs() > 1e-6);
+    assert!((elsewhere.map().memory.zoom() - 11.5).abs() > 1e-6);
 }
 
 #[test]
 fn file_export_and_territory_import_work_from_the_window_and_undo() {
-    use tessera::app::Export;
+    use tessera::session::ExportKind as Export;
     let dir = tempfile::tempdir().expect("tempdir");
     let mut harness = harness();
     let size = Vec2::new(700.0, 700.0);
@@ -302,7 +318,7 @@ fn file_export_and_territory_import_work_from_the_window_and_undo() {
         harness
             .state_mut()
             .apply(Command::Export(kind, dir.path().join(name)), size);
-        assert_eq!(harness.state().error, None);
+        assert_eq!(harness.state().error(), None);
         assert!(dir.path().join(name).exists(), "{name} written");
     }
     harness.state_mut().apply(
@@ -311,7 +327,10 @@ fn file_export_and_territory_import_work_from_the_window_and_undo() {
     );
     harness.run_steps(2);
     let count = |h: &Harness<'static, TesseraApp>| {
-        h.state().doc.current().map_or(0, |s| s.territories.len())
+        h.state()
+            .session()
+            .current()
+            .map_or(0, |s| s.territories.len())
     };
     assert_eq!(count(&harness), 8);
     harness.state_mut().apply(Command::Undo, size);
@@ -322,7 +341,7 @@ fn file_export_and_territory_import_work_from_the_window_and_undo() {
         Command::ImportTerritories(dir.path().join("bad.geojson"), false),
         size,
     );
-    let error = harness.state().error.clone().unwrap_or_default();
+    let error = harness.state().error().unwrap_or_default().to_owned();
     assert!(
         error.contains("bad.geojson") && error.contains("not a GeoJSON file"),
         "{error}"
@@ -334,11 +353,11 @@ fn file_export_and_territory_import_work_from_the_window_and_undo() {
         size,
     );
     let app = harness.state();
-    assert_eq!(app.doc.project.scenarios.len(), 2);
-    assert_eq!(app.doc.current().map(|s| s.name.as_str()), Some("t"));
+    assert_eq!(app.session().project().scenarios.len(), 2);
+    assert_eq!(app.session().current().map(|s| s.name.as_str()), Some("t"));
     assert_eq!(count(&harness), 4);
     harness.state_mut().apply(Command::Undo, size);
-    assert_eq!(harness.state().doc.project.scenarios.len(), 1);
+    assert_eq!(harness.state().session().project().scenarios.len(), 1);
 }
 
 #[test]
@@ -381,11 +400,14 @@ fn the_accounts_mapping_dialog_previews_replans_and_imports_undoably() {
     harness.get_by_label("Import").click();
     harness.run_steps(1);
     until_idle(&mut harness);
-    let accounts = |h: &Harness<'static, TesseraApp>| h.state().doc.project.accounts.len();
+    let accounts = |h: &Harness<'static, TesseraApp>| h.state().session().project().accounts.len();
     assert_eq!(accounts(&harness), 1017 + 5);
-    assert!(harness.state().import.is_none(), "the dialog closed");
+    assert!(
+        harness.state().import_dialog().is_none(),
+        "the dialog closed"
+    );
     assert_eq!(
-        harness.state().doc.report.accounts,
+        harness.state().session().report().accounts,
         1017 + 5,
         "the plan includes them"
     );
@@ -406,9 +428,13 @@ fn a_repaired_territory_is_reported_in_the_window() {
         Vec2::new(700.0, 700.0),
     );
     harness.run_steps(2);
-    assert_eq!(harness.state().error, None);
+    assert_eq!(harness.state().error(), None);
     assert_eq!(
-        harness.state().doc.current().map(|s| s.territories.len()),
+        harness
+            .state()
+            .session()
+            .current()
+            .map(|s| s.territories.len()),
         Some(5)
     );
     assert!(
@@ -419,14 +445,14 @@ fn a_repaired_territory_is_reported_in_the_window() {
     );
     harness.get_by_label("OK").click();
     harness.run_steps(2);
-    assert_eq!(harness.state().notice, None, "closed");
+    assert_eq!(harness.state().notice(), None, "closed");
 }
 
 /// Runs frames until the import dialog waits for nothing (or is closed).
 fn until_idle(harness: &mut Harness<'static, TesseraApp>) {
     for _ in 0..3000 {
         harness.step();
-        if harness.state().import.as_ref().is_none_or(|d| !d.is_busy()) {
+        if harness.state().import_dialog().is_none_or(|d| !d.is_busy()) {
             harness.run_steps(1);
             return;
         }
@@ -455,11 +481,11 @@ fn a_large_accounts_import_runs_in_the_background_and_cancel_changes_nothing() {
     std::fs::write(&second, rows(5000, "B")).expect("write");
     let project = dir.path().join("p.tessera");
     drop(ProjectFile::create(&project, &tessera::demo::project().expect("demo")).expect("create"));
-    let app = TesseraApp::new(Document::open(&project).expect("open"));
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1400.0, 860.0))
-        .build_ui_state(|ui, app: &mut TesseraApp| app.show(ui), app);
-    harness.run_steps(2);
+    let mut harness = common::window(
+        Session::open(&project).expect("open"),
+        Vec2::new(1400.0, 860.0),
+        2,
+    );
     let size = Vec2::new(700.0, 700.0);
 
     harness
@@ -485,7 +511,7 @@ fn a_large_accounts_import_runs_in_the_background_and_cancel_changes_nothing() {
             .is_some()
     );
     assert!(harness.query_by_label("Cancel").is_none());
-    assert!(harness.state().doc.is_busy());
+    assert!(harness.state().session().is_busy());
     let copy = dir.path().join("copy.tessera");
     harness
         .state_mut()
@@ -494,19 +520,24 @@ fn a_large_accounts_import_runs_in_the_background_and_cancel_changes_nothing() {
     assert!(
         harness
             .state()
-            .error
-            .as_deref()
+            .error()
             .unwrap_or_default()
             .contains("being written"),
         "{:?}",
-        harness.state().error
+        harness.state().error()
     );
-    harness.state_mut().error = None;
+    harness.state_mut().dismiss_error();
     until_idle(&mut harness);
-    assert!(harness.state().import.is_none(), "the dialog closed");
-    assert!(!harness.state().doc.is_busy());
-    assert_eq!(harness.state().doc.project.accounts.len(), 1017 + 5000);
-    assert_eq!(harness.state().doc.report.accounts, 1017 + 5000);
+    assert!(
+        harness.state().import_dialog().is_none(),
+        "the dialog closed"
+    );
+    assert!(!harness.state().session().is_busy());
+    assert_eq!(
+        harness.state().session().project().accounts.len(),
+        1017 + 5000
+    );
+    assert_eq!(harness.state().session().report().accounts, 1017 + 5000);
     let (_, on_disk) = ProjectFile::open(&project).expect("reopen");
     assert_eq!(on_disk.accounts.len(), 1017 + 5000, "written to the file");
 
@@ -522,14 +553,21 @@ fn a_large_accounts_import_runs_in_the_background_and_cancel_changes_nothing() {
         harness.run_steps(2 + cancel_after);
         harness.get_by_label("Cancel").click();
         harness.run_steps(1);
-        assert!(harness.state().import.is_none(), "cancelled");
+        assert!(harness.state().import_dialog().is_none(), "cancelled");
     }
     std::thread::sleep(std::time::Duration::from_millis(300));
     harness.run_steps(3);
-    assert_eq!(harness.state().doc.project.accounts.len(), 1017 + 5000);
-    assert_eq!(harness.state().doc.undo.len(), 1, "only the first import");
+    assert_eq!(
+        harness.state().session().project().accounts.len(),
+        1017 + 5000
+    );
+    assert_eq!(
+        harness.state().session().history().undo_len(),
+        1,
+        "only the first import"
+    );
     assert_eq!(files(&project), before, "the file is untouched");
     // The first import undoes as one step.
     harness.state_mut().apply(Command::Undo, size);
-    assert_eq!(harness.state().doc.project.accounts.len(), 1017);
+    assert_eq!(harness.state().session().project().accounts.len(), 1017);
 }

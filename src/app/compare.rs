@@ -7,7 +7,6 @@ use std::sync::Arc;
 use egui::{Color32, RichText};
 
 use super::Command;
-use super::document::Document;
 use super::map::{MapView, PlanView, Selection};
 use crate::basemap::Basemap;
 use crate::engine::balance::BalanceMetric;
@@ -16,6 +15,7 @@ use crate::engine::live::LivePlan;
 use crate::engine::report::PlanReport;
 use crate::model::{Project, ScenarioId};
 use crate::numbers::{delta_texts, metric as metric_text, summary_value, whole};
+use crate::session::Session;
 
 /// Rows of the moves table shown in the window (the CSV export has them all).
 const MAX_ROWS: usize = 500;
@@ -133,10 +133,10 @@ pub struct CompareView {
 
 impl CompareView {
     /// The active plan against the scenario shown (or the next one when they are the same).
-    pub fn new(doc: &Document) -> Option<CompareView> {
-        let scenarios = &doc.project.scenarios;
+    pub fn new(doc: &Session) -> Option<CompareView> {
+        let scenarios = &doc.project().scenarios;
         let shown = doc.current()?.id;
-        let a = doc.project.active().map_or(shown, |s| s.id);
+        let a = doc.project().active().map_or(shown, |s| s.id);
         let b = if shown != a {
             shown
         } else {
@@ -175,15 +175,15 @@ impl CompareView {
 
     /// Recomputes both plans when the project, A or B changed, and re-sorts the moves when
     /// the sort changed.
-    pub fn update(&mut self, doc: &Document) {
-        let key = (doc.revision, self.a, self.b);
-        let project = &doc.project;
+    pub fn update(&mut self, doc: &Session) {
+        let key = (doc.revision(), self.a, self.b);
+        let project = doc.project();
         if self.computed.as_ref().is_none_or(|c| c.key != key) {
             let (Some(sa), Some(sb)) = (project.scenario(self.a), project.scenario(self.b)) else {
                 self.computed = None;
                 return;
             };
-            let grid = doc.plan.shared_grid();
+            let grid = doc.plan().shared_grid();
             let plans = [
                 LivePlan::new(project, sa, Arc::clone(&grid)),
                 LivePlan::new(project, sb, grid),
@@ -229,7 +229,7 @@ impl CompareView {
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
-        doc: &Document,
+        doc: &Session,
         basemap: Option<&Basemap>,
         commands: &mut Vec<Command>,
     ) {
@@ -242,7 +242,7 @@ impl CompareView {
             ui.label("Choose two scenarios.");
             return;
         };
-        let project = &doc.project;
+        let project = doc.project();
         let scenarios = [project.scenario(self.a), project.scenario(self.b)];
         let size = ui.available_size();
         let map_height = (size.y * 0.48).max(220.0);
@@ -325,10 +325,10 @@ impl CompareView {
         self.sort = sort;
     }
 
-    fn header(&mut self, ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
-        let scenarios = &doc.project.scenarios;
+    fn header(&mut self, ui: &mut egui::Ui, doc: &Session, commands: &mut Vec<Command>) {
+        let scenarios = &doc.project().scenarios;
         let name = |id: ScenarioId| {
-            doc.project
+            doc.project()
                 .scenario(id)
                 .map_or_else(String::new, |s| s.name.clone())
         };

@@ -14,26 +14,19 @@ use std::sync::Arc;
 use egui::RichText;
 
 use super::Command;
-use super::document::Document;
 use super::job::{Job, Poll};
 use crate::geocode::Gazetteer;
 use crate::io::accounts::{
     ImportPlan, Mapping, Role, Table, plan_with_progress, read_accounts_file_with_progress,
 };
-use crate::model::{Accounts, Edit};
-use crate::store::ProjectFile;
+use crate::model::Accounts;
+use crate::session::{BackgroundWrite, Session};
 
 /// How many rows the dialog shows.
 const PREVIEW_ROWS: usize = 8;
 
 /// A plan and the gazetteer it loaded (kept for the next plan).
 type Planned = (Result<ImportPlan, String>, Option<Arc<Gazetteer>>);
-
-/// A finished background write: the file to give back, and the edit with the accounts after it.
-struct Written {
-    file: Option<ProjectFile>,
-    result: Result<(Edit, Accounts), String>,
-}
 
 /// What the dialog is waiting for.
 enum Stage {
@@ -44,7 +37,7 @@ enum Stage {
     /// The plan is being made.
     Planning(Job<Planned>),
     /// The import of this many accounts is being written.
-    Writing(Job<Written>, usize),
+    Writing(Job<BackgroundWrite>, usize),
 }
 
 /// An accounts file being mapped.
@@ -60,8 +53,6 @@ pub struct ImportDialog {
     gazetteer: Option<Arc<Gazetteer>>,
     /// The project's accounts as the plan saw them, with the document's account version.
     existing: Option<(u64, Arc<Accounts>)>,
-    /// Where the file lent to the writer lives, to open it again should the writer die.
-    lent: Option<PathBuf>,
     stage: Stage,
     /// Frames the current stage has been drawn (see [`ImportDialog::show`]).
     frames: u32,
@@ -81,7 +72,6 @@ impl ImportDialog {
             plan: Err(String::new()),
             gazetteer: None,
             existing: None,
-            lent: None,
             stage: Stage::Reading(reading),
             frames: 0,
         }
@@ -101,7 +91,7 @@ impl ImportDialog {
 
     /// Plans again (after the mapping changed), on another thread; a plan under way is
     /// cancelled.
-    pub fn replan(&mut self, doc: &Document) {
+    pub fn replan(&mut self, doc: &Session) {
         let Some(table) = self.table.clone() else {
             return;
         };
@@ -109,10 +99,10 @@ impl ImportDialog {
             job.cancel();
         }
         let existing = match &self.existing {
-            Some((version, accounts)) if *version == doc.accounts_version => Arc::clone(accounts),
+            Some((version, accounts)) if *version == doc.accounts_version() => Arc::clone(accounts),
             _ => {
-                let accounts = Arc::new(doc.project.accounts.clone());
-                self.existing = Some((doc.accounts_version, Arc::clone(&accounts)));
+                let accounts = Arc::new(doc.project().accounts.clone());
+                self.existing = Some((doc.accounts_version(), Arc::clone(&accounts)));
                 accounts
             }
         };
@@ -140,11 +130,11 @@ impl ImportDialog {
     }
 
     /// Starts writing the plan: the document lends its file to the writer until it is done.
-    fn start_writing(&mut self, doc: &mut Document) {
+    fn start_writing(&mut self, doc: &mut Session) {
         let Some((version, existing)) = self.existing.clone() else {
             return;
         };
-        if version != doc.accounts_version {
+        if version != doc.accounts_version() {
             // The accounts changed since the plan (an undo): plan again before writing.
             self.replan(doc);
             return;
@@ -154,23 +144,19 @@ impl ImportDialog {
             return;
         };
         let name = self.name();
-        self.lent = doc.path();
-        let mut file = doc.lend_file();
+        let file = doc.lend_file();
         let count = plan.added.len() + plan.updated.len();
         self.stage = Stage::Writing(
             Job::spawn(move |_| {
                 let edit = plan.into_edit(&existing, &name);
-                let result = Document::write_accounts_edit(file.as_mut(), &existing, &edit)
-                    .map(|accounts| (edit, accounts))
-                    .map_err(|e| e.to_string());
-                Written { file, result }
+                file.write_accounts_edit(&existing, edit)
             }),
             count,
         );
     }
 
     /// Picks up a finished job. Returns false when the dialog is done.
-    fn poll(&mut self, doc: &mut Document, commands: &mut Vec<Command>) -> bool {
+    fn poll(&mut self, doc: &mut Session, commands: &mut Vec<Command>) -> bool {
         match &self.stage {
             Stage::Idle => {}
             Stage::Reading(job) => match job.poll() {
@@ -207,30 +193,26 @@ impl ImportDialog {
             },
             Stage::Writing(job, _) => match job.poll() {
                 Poll::Running => {}
-                Poll::Done(Written { file, result }) => {
-                    match result {
-                        Ok(written) => doc.finish_background_edit(file, Some(written)),
-                        Err(e) => {
-                            doc.finish_background_edit(file, None);
-                            commands.push(Command::ShowError(e));
-                        }
+                Poll::Done(written) => {
+                    match doc.finish_background_edit(Some(written)) {
+                        Ok(Some(effects)) => commands.push(Command::AccountsImported(effects)),
+                        Ok(None) => {}
+                        Err(e) => commands.push(Command::ShowError(e.to_string())),
                     }
-                    commands.push(Command::AccountsImported);
                     return false;
                 }
                 Poll::Lost => {
                     // The writer died with the file: its transaction never committed, so the
-                    // file on disk still equals the document. Open it again to go on.
-                    let file = self
-                        .lent
-                        .as_deref()
-                        .and_then(|p| ProjectFile::open(p).ok())
-                        .map(|(file, _)| file);
-                    doc.finish_background_edit(file, None);
-                    commands.push(Command::ShowError(format!(
+                    // file on disk still equals the session, which opens it again.
+                    let reopened = doc.finish_background_edit(None);
+                    let mut message = format!(
                         "{}: writing the import failed unexpectedly; nothing was imported",
                         self.name()
-                    )));
+                    );
+                    if let Err(e) = reopened {
+                        message.push_str(&format!(" ({e})"));
+                    }
+                    commands.push(Command::ShowError(message));
                     return false;
                 }
             },
@@ -242,7 +224,7 @@ impl ImportDialog {
     pub fn show(
         &mut self,
         ctx: &egui::Context,
-        doc: &mut Document,
+        doc: &mut Session,
         commands: &mut Vec<Command>,
     ) -> bool {
         let mut open = true;

@@ -4,24 +4,24 @@
 use egui::{Color32, RichText, Sense, Stroke, Vec2};
 
 use super::Command;
-use super::document::Document;
 use super::map::colour;
 use crate::engine::balance::{BalanceMetric, MetricBalance};
 use crate::engine::report::TerritoryReport;
+use crate::session::Session;
 
 pub use crate::numbers::whole;
 
 /// Scenario picker and the territory list.
 pub fn territories(
     ui: &mut egui::Ui,
-    doc: &Document,
+    doc: &Session,
     selected: Option<usize>,
     commands: &mut Vec<Command>,
 ) {
     ui.heading("Plan");
     super::scenarios::section(ui, doc, commands);
     ui.separator();
-    let workload = doc.report.balance_of(BalanceMetric::Workload);
+    let workload = doc.report().balance_of(BalanceMetric::Workload);
     egui::Grid::new("territory list")
         .striped(true)
         .num_columns(6)
@@ -37,7 +37,7 @@ pub fn territories(
                 ui.label(RichText::new(header).strong());
             }
             ui.end_row();
-            for (t, row) in doc.report.territories.iter().enumerate() {
+            for (t, row) in doc.report().territories.iter().enumerate() {
                 let c = doc
                     .current()
                     .and_then(|s| s.territories.get(t))
@@ -71,7 +71,7 @@ pub fn territories(
 /// feasibility of each territory.
 pub fn balance(
     ui: &mut egui::Ui,
-    doc: &Document,
+    doc: &Session,
     metric: BalanceMetric,
     baseline: Option<&[TerritoryReport]>,
     commands: &mut Vec<Command>,
@@ -86,22 +86,29 @@ pub fn balance(
                 }
             }
         });
-    let tolerance = doc.project.settings.balance_tolerance;
-    let mut tolerance_pct = tolerance * 100.0;
+    // While the value is dragged it is a draft (in egui's memory); one undoable edit is made
+    // when the drag ends, or at once for a typed or stepped value.
+    let draft_id = egui::Id::unique("tolerance draft");
+    let tolerance = doc.project().settings.balance_tolerance;
+    let committed = tolerance * 100.0;
+    let mut tolerance_pct = ui
+        .data(|d| d.get_temp::<f64>(draft_id))
+        .unwrap_or(committed);
     ui.horizontal(|ui| {
         ui.label("Tolerance ±");
-        if ui
-            .add(
-                egui::DragValue::new(&mut tolerance_pct)
-                    .range(0.0..=100.0)
-                    .suffix(" %"),
-            )
-            .changed()
-        {
+        let response = ui.add(
+            egui::DragValue::new(&mut tolerance_pct)
+                .range(0.0..=100.0)
+                .suffix(" %"),
+        );
+        if response.dragged() {
+            ui.data_mut(|d| d.insert_temp(draft_id, tolerance_pct));
+        } else if response.drag_stopped() || response.changed() {
+            ui.data_mut(|d| d.remove::<f64>(draft_id));
             commands.push(Command::SetTolerance(tolerance_pct / 100.0));
         }
     });
-    let Some(b) = doc.report.balance_of(metric) else {
+    let Some(b) = doc.report().balance_of(metric) else {
         return;
     };
     bars(ui, doc, metric, b, tolerance, baseline);
@@ -123,7 +130,7 @@ pub fn balance(
             ui.label(RichText::new(h).strong());
         }
         ui.end_row();
-        for t in &doc.report.territories {
+        for t in &doc.report().territories {
             let m = &t.metrics;
             ui.label(&t.name);
             ui.label(format!("{:.0}", m.required_deals));
@@ -143,14 +150,14 @@ pub fn balance(
 
 fn bars(
     ui: &mut egui::Ui,
-    doc: &Document,
+    doc: &Session,
     metric: BalanceMetric,
     b: &MetricBalance,
     tolerance: f64,
     baseline: Option<&[TerritoryReport]>,
 ) {
     let values: Vec<Option<f64>> = doc
-        .report
+        .report()
         .territories
         .iter()
         .map(|t| metric.value(&t.metrics))
@@ -167,7 +174,7 @@ fn bars(
     let mut bottom = f32::NEG_INFINITY;
     // One row per territory: name, bar, value (labels are widgets, so tests and screen readers
     // can read them).
-    for (t, (value, territory)) in values.iter().zip(&doc.report.territories).enumerate() {
+    for (t, (value, territory)) in values.iter().zip(&doc.report().territories).enumerate() {
         ui.horizontal(|ui| {
             ui.add_sized([64.0, 20.0], egui::Label::new(&territory.name).truncate());
             let (rect, _) = ui.allocate_exact_size(Vec2::new(bar_w, 18.0), Sense::hover());
@@ -250,20 +257,20 @@ pub fn value_text(metric: BalanceMetric, value: f64) -> String {
 /// Accounts, gaps and overlaps; pointer position; zoom.
 pub fn status(
     ui: &mut egui::Ui,
-    doc: &Document,
+    doc: &Session,
     pointer: Option<(f64, f64)>,
     zoom: f64,
     note: &str,
 ) {
     ui.horizontal(|ui| {
-        let total = doc.project.accounts.len();
-        let gaps = doc.report.gaps;
+        let total = doc.project().accounts.len();
+        let gaps = doc.report().gaps;
         ui.label(format!(
             "Accounts {}   assigned {}   gaps {}   overlaps {}",
             whole(total as f64),
             whole((total - gaps) as f64),
             whole(gaps as f64),
-            whole(doc.report.overlaps as f64)
+            whole(doc.report().overlaps as f64)
         ));
         ui.separator();
         match pointer {
@@ -280,17 +287,18 @@ pub fn status(
 }
 
 /// The edits that can be undone (newest first) and redone (greyed).
-pub fn history(ui: &mut egui::Ui, doc: &Document) {
+pub fn history(ui: &mut egui::Ui, doc: &Session) {
     egui::CollapsingHeader::new("History")
         .default_open(true)
         .show(ui, |ui| {
-            if doc.undo.is_empty() && doc.redo.is_empty() {
+            let history = doc.history();
+            if history.undo_len() == 0 && history.redo_len() == 0 {
                 ui.label(RichText::new("No edits yet").weak());
             }
-            for edit in doc.redo.iter() {
+            for edit in history.redoable() {
                 ui.label(RichText::new(format!("{} (undone)", edit.description)).weak());
             }
-            for edit in doc.undo.iter().rev() {
+            for edit in history.undoable() {
                 ui.label(&edit.description);
             }
         });
@@ -300,12 +308,12 @@ pub fn history(ui: &mut egui::Ui, doc: &Document) {
 /// each listed with their fixes; a name zooms the map to the account.
 pub fn validation(
     ui: &mut egui::Ui,
-    doc: &Document,
+    doc: &Session,
     holes: Option<&[((f64, f64), f64)]>,
     commands: &mut Vec<Command>,
 ) {
     const LISTED: usize = 30;
-    let (gaps, overlaps) = (doc.report.gaps, doc.report.overlaps);
+    let (gaps, overlaps) = (doc.report().gaps, doc.report().overlaps);
     ui.label(RichText::new("Gaps and overlaps").strong());
     ui.horizontal(|ui| {
         if ui
@@ -340,7 +348,7 @@ pub fn validation(
     let Some(scenario) = doc.current() else {
         return;
     };
-    let accounts = &doc.project.accounts;
+    let accounts = &doc.project().accounts;
     let rows = |wanted: &dyn Fn(usize) -> bool| -> Vec<usize> {
         (0..accounts.len())
             .filter(|&r| wanted(r))
@@ -349,7 +357,7 @@ pub fn validation(
     };
     if gaps > 0 {
         ui.label(format!("{} accounts in no territory", whole(gaps as f64)));
-        let listed = rows(&|r| doc.plan.is_gap(r));
+        let listed = rows(&|r| doc.plan().is_gap(r));
         let ids: Vec<_> = listed.iter().map(|&r| accounts.ids()[r]).collect();
         for (&row, _) in listed.iter().zip(&ids) {
             ui.horizontal(|ui| {
@@ -378,7 +386,7 @@ pub fn validation(
             "{} accounts in two or more territories",
             whole(overlaps as f64)
         ));
-        for row in rows(&|r| doc.plan.is_overlap(r)) {
+        for row in rows(&|r| doc.plan().is_overlap(r)) {
             let (lon, lat) = (accounts.lons()[row], accounts.lats()[row]);
             ui.horizontal_wrapped(|ui| {
                 if ui.link(accounts.name(row)).clicked() {
@@ -399,4 +407,29 @@ pub fn validation(
             });
         }
     }
+}
+
+/// Name, industry, status, potential, territory and rep of one account.
+pub fn account_details(ui: &mut egui::Ui, doc: &Session, row: usize) {
+    let a = &doc.project().accounts;
+    let territory = doc
+        .plan()
+        .owner(row)
+        .and_then(|t| doc.current().and_then(|s| s.territories.get(t)));
+    let rep = territory
+        .and_then(|t| t.rep)
+        .and_then(|r| doc.project().rep(r))
+        .map(|r| r.name.as_str());
+    ui.label(egui::RichText::new(a.name(row)).strong());
+    ui.label(format!(
+        "{} · {}",
+        a.industries().name(a.industry_codes()[row]),
+        a.status(row).as_str()
+    ));
+    ui.label(format!("Potential EUR {}", whole(a.potential(row))));
+    ui.label(format!(
+        "Territory: {}",
+        territory.map_or("none (gap)", |t| t.name.as_str())
+    ));
+    ui.label(format!("Rep: {}", rep.unwrap_or("-")));
 }

@@ -5,9 +5,9 @@
 use egui::{RichText, Ui};
 
 use super::Command;
-use super::document::Document;
 use crate::edit;
 use crate::model::{Colour, Rep, RepId, Territory};
+use crate::session::Session;
 
 /// Drafts of what the panel edits.
 #[derive(Default)]
@@ -25,13 +25,7 @@ fn finished(r: &egui::Response) -> bool {
 
 impl Drafts {
     /// The territory panel for territory `t` of the current scenario.
-    pub fn territory(
-        &mut self,
-        ui: &mut Ui,
-        doc: &Document,
-        t: usize,
-        commands: &mut Vec<Command>,
-    ) {
+    pub fn territory(&mut self, ui: &mut Ui, doc: &Session, t: usize, commands: &mut Vec<Command>) {
         let Some(scenario) = doc.current() else {
             return;
         };
@@ -65,14 +59,14 @@ impl Drafts {
                 ui.end_row();
                 ui.label("Rep");
                 let rep_name = |id: Option<RepId>| {
-                    id.and_then(|r| doc.project.rep(r))
+                    id.and_then(|r| doc.project().rep(r))
                         .map_or("(none)".to_string(), |r| r.name.clone())
                 };
                 egui::ComboBox::from_id_salt("territory-rep")
                     .selected_text(rep_name(draft.rep))
                     .show_ui(ui, |ui| {
-                        for choice in
-                            std::iter::once(None).chain(doc.project.reps.iter().map(|r| Some(r.id)))
+                        for choice in std::iter::once(None)
+                            .chain(doc.project().reps.iter().map(|r| Some(r.id)))
                         {
                             if ui
                                 .selectable_label(draft.rep == choice, rep_name(choice))
@@ -117,12 +111,12 @@ impl Drafts {
         ui.label(RichText::new("Segment rule (none ticked: every account)").weak());
         commit |= ticks(
             ui,
-            doc.project.accounts.industries().names(),
+            doc.project().accounts.industries().names(),
             &mut draft.rule.industries,
         );
         commit |= ticks(
             ui,
-            doc.project.accounts.size_classes().names(),
+            doc.project().accounts.size_classes().names(),
             &mut draft.rule.size_classes,
         );
         if commit && let Some(e) = edit::territory_properties(scenario, draft) {
@@ -139,12 +133,12 @@ impl Drafts {
     pub fn reps(
         &mut self,
         ui: &mut Ui,
-        doc: &Document,
+        doc: &Session,
         centre: (f64, f64),
         commands: &mut Vec<Command>,
     ) {
         egui::CollapsingHeader::new("Reps").default_open(false).show(ui, |ui| {
-            for rep in &doc.project.reps {
+            for rep in &doc.project().reps {
                 if ui
                     .selectable_label(self.rep_shown == Some(rep.id), &rep.name)
                     .clicked()
@@ -157,9 +151,9 @@ impl Drafts {
                 .on_hover_text("A new rep with a home base at the map's centre; drag the marker to move it")
                 .clicked()
             {
-                commands.push(Command::Edit(edit::new_rep(&doc.project, centre.0, centre.1)));
+                commands.push(Command::Edit(edit::new_rep(doc.project(), centre.0, centre.1)));
             }
-            let Some(current) = self.rep_shown.and_then(|id| doc.project.rep(id)) else {
+            let Some(current) = self.rep_shown.and_then(|id| doc.project().rep(id)) else {
                 return;
             };
             let stale = self.rep.as_ref().is_none_or(|d| {
@@ -202,11 +196,11 @@ impl Drafts {
                 commit |= finished(&r);
                 ui.end_row();
             });
-            if commit && let Some(e) = edit::rep_properties(&doc.project, draft) {
+            if commit && let Some(e) = edit::rep_properties(doc.project(), draft) {
                 commands.push(Command::Edit(e));
             }
             if ui.button("Delete rep").clicked()
-                && let Some(e) = edit::delete_rep(&doc.project, draft.id)
+                && let Some(e) = edit::delete_rep(doc.project(), draft.id)
             {
                 commands.push(Command::Edit(e));
                 self.rep_shown = None;

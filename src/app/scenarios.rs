@@ -2,9 +2,9 @@
 //! compare) and the rename window.
 
 use super::Command;
-use super::document::Document;
 use crate::edit::scenarios as edits;
 use crate::model::ScenarioId;
+use crate::session::Session;
 
 /// The rename window's fields while it is open.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,8 +18,8 @@ pub struct RenameDraft {
 }
 
 /// The scenario picker and its buttons.
-pub fn section(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
-    let project = &doc.project;
+pub fn section(ui: &mut egui::Ui, doc: &Session, commands: &mut Vec<Command>) {
+    let project = doc.project();
     let active = project.active_scenario;
     let label = |s: &crate::model::Scenario| {
         if Some(s.id) == active {
@@ -33,7 +33,10 @@ pub fn section(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
         .selected_text(current.map(label).unwrap_or_default())
         .show_ui(ui, |ui| {
             for (k, s) in project.scenarios.iter().enumerate() {
-                if ui.selectable_label(k == doc.scenario, label(s)).clicked() {
+                if ui
+                    .selectable_label(k == doc.scenario_index(), label(s))
+                    .clicked()
+                {
                     commands.push(Command::SelectScenario(k));
                 }
             }
@@ -120,7 +123,7 @@ fn push_and_show(
 pub fn rename_window(
     ctx: &egui::Context,
     draft: &mut RenameDraft,
-    doc: &Document,
+    doc: &Session,
     commands: &mut Vec<Command>,
 ) -> bool {
     let mut keep = true;
@@ -154,8 +157,8 @@ pub fn rename_window(
 }
 
 /// Turns the draft into an edit; true when the window can close.
-fn finish(draft: &RenameDraft, doc: &Document, commands: &mut Vec<Command>) -> bool {
-    match edits::rename_scenario(&doc.project, draft.id, &draft.name, &draft.notes) {
+fn finish(draft: &RenameDraft, doc: &Session, commands: &mut Vec<Command>) -> bool {
+    match edits::rename_scenario(doc.project(), draft.id, &draft.name, &draft.notes) {
         Ok(Some(edit)) => {
             commands.push(Command::Edit(edit));
             true

@@ -7,10 +7,10 @@
 use egui::{Color32, Pos2, Stroke};
 use geo::Coord;
 
-use super::document::Document;
 use super::map::{MapView, Screen};
 use crate::edit::{self, NewAreas};
 use crate::engine::report::TerritoryReport;
+use crate::session::Session;
 
 /// Screen points within which the pointer catches a vertex or handle, or snaps to a vertex.
 pub const CATCH: f64 = 8.0;
@@ -43,11 +43,11 @@ impl Tool {
     /// Toolbar label.
     pub fn label(self) -> &'static str {
         match self {
-            Tool::Select => "Select (V)",
-            Tool::Draw => "Draw (D)",
-            Tool::Reshape => "Reshape (R)",
-            Tool::Split => "Split (X)",
-            Tool::Lasso => "Lasso (L)",
+            Tool::Select => "Select",
+            Tool::Draw => "Draw",
+            Tool::Reshape => "Reshape",
+            Tool::Split => "Split",
+            Tool::Lasso => "Lasso",
         }
     }
 
@@ -167,7 +167,7 @@ impl Editing {
     }
 
     /// A clicked point, snapped to the nearest vertex within [`CATCH`] unless `free`.
-    fn snapped(&self, doc: &Document, screen: &Screen, p: Pos2, free: bool) -> Coord<f64> {
+    fn snapped(&self, doc: &Session, screen: &Screen, p: Pos2, free: bool) -> Coord<f64> {
         let at = lon_lat(screen, p);
         if free {
             return at;
@@ -185,7 +185,7 @@ impl Editing {
     pub fn reshape(
         &mut self,
         response: &egui::Response,
-        doc: &mut Document,
+        doc: &mut Session,
         map: &mut MapView,
         selected: Option<usize>,
         free: bool,
@@ -296,7 +296,7 @@ impl Editing {
     fn move_territory(
         &mut self,
         response: &egui::Response,
-        doc: &mut Document,
+        doc: &mut Session,
         map: &mut MapView,
         screen: &Screen,
         selected: Option<usize>,
@@ -311,7 +311,7 @@ impl Editing {
         {
             let original = doc.current()?.territories.get(t)?.geometry.clone();
             let grab = lon_lat(screen, p);
-            self.baseline = Some(doc.report.territories.clone());
+            self.baseline = Some(doc.report().territories.clone());
             self.moving = Some(TerritoryMove {
                 t,
                 original,
@@ -352,7 +352,7 @@ impl Editing {
     pub fn select(
         &mut self,
         response: &egui::Response,
-        doc: &mut Document,
+        doc: &mut Session,
         map: &MapView,
     ) -> Outcome {
         let Some(screen) = map.last_screen else {
@@ -364,7 +364,7 @@ impl Editing {
             response.hover_pos()
         };
         let near_rep = pointer.and_then(|p| {
-            doc.project
+            doc.project()
                 .reps
                 .iter()
                 .find(|r| screen.point(r.home_lon, r.home_lat).distance(p) <= CATCH as f32 + 2.0)
@@ -379,31 +379,33 @@ impl Editing {
         let Some(original) = &self.rep_drag else {
             return Outcome::None;
         };
-        let k = doc.project.reps.iter().position(|r| r.id == original.id);
-        if let (Some(k), Some(p)) = (k, response.interact_pointer_pos())
+        let id = original.id;
+        if let Some(p) = response.interact_pointer_pos()
             && response.dragged()
         {
-            // Only the marker follows the pointer; travel is recomputed once, on release.
+            // Only the marker follows the pointer (a preview in the session); travel is
+            // recomputed once, by the edit on release.
             let (lon, lat) = screen.lon_lat(p);
-            doc.project.reps[k].home_lon = lon;
-            doc.project.reps[k].home_lat = lat;
+            doc.preview_rep_home(id, lon, lat);
         }
         if !response.drag_stopped() {
             return Outcome::None;
         }
-        let (Some(original), Some(k)) = (self.rep_drag.take(), k) else {
+        let Some(original) = self.rep_drag.take() else {
             return Outcome::None;
         };
-        let moved = doc.project.reps[k].clone();
-        doc.project.reps[k] = original;
-        match edit::rep_properties(&doc.project, &moved) {
+        let Some(moved) = doc.project().rep(id).cloned() else {
+            return Outcome::None;
+        };
+        doc.preview_rep_home(id, original.home_lon, original.home_lat);
+        match edit::rep_properties(doc.project(), &moved) {
             Some(e) => Outcome::Edit(e),
             None => Outcome::None,
         }
     }
 
     /// Lasso: the drag traces an outline; on release the accounts inside wait for a choice.
-    pub fn lasso(&mut self, response: &egui::Response, doc: &Document, map: &MapView) -> Outcome {
+    pub fn lasso(&mut self, response: &egui::Response, doc: &Session, map: &MapView) -> Outcome {
         let Some(screen) = map.last_screen else {
             return Outcome::None;
         };
@@ -438,7 +440,7 @@ impl Editing {
 
     fn begin(
         &mut self,
-        doc: &mut Document,
+        doc: &mut Session,
         from: Coord<f64>,
         original: NewAreas,
         start: NewAreas,
@@ -447,7 +449,7 @@ impl Editing {
         if original.is_empty() {
             return;
         }
-        self.baseline = Some(doc.report.territories.clone());
+        self.baseline = Some(doc.report().territories.clone());
         self.drag = Some(Drag {
             from,
             original,
@@ -459,7 +461,7 @@ impl Editing {
 
     /// Ends a drag: puts the areas back as they were and returns the gesture as one edit (or
     /// why it was refused).
-    fn finish_drag(&mut self, doc: &mut Document, map: &mut MapView) -> Outcome {
+    fn finish_drag(&mut self, doc: &mut Session, map: &mut MapView) -> Outcome {
         self.baseline = None;
         let Some(drag) = self.drag.take() else {
             return Outcome::None;
@@ -478,10 +480,17 @@ impl Editing {
         }
     }
 
-    /// Esc: drops a drag (areas back as they were), a sketch, or a pending drawing.
-    pub fn cancel(&mut self, doc: &mut Document, map: &mut MapView) {
+    /// Esc: drops a drag, a territory move or a rep-home drag (all back as they were), a
+    /// sketch, or a pending drawing.
+    pub fn cancel(&mut self, doc: &mut Session, map: &mut MapView) {
         if let Some(drag) = self.drag.take() {
             preview(doc, map, &drag.original);
+        }
+        if let Some(m) = self.moving.take() {
+            preview(doc, map, &vec![(m.t, m.original)]);
+        }
+        if let Some(rep) = self.rep_drag.take() {
+            doc.preview_rep_home(rep.id, rep.home_lon, rep.home_lat);
         }
         self.baseline = None;
         self.sketch.clear();
@@ -493,7 +502,7 @@ impl Editing {
     pub fn sketching(
         &mut self,
         response: &egui::Response,
-        doc: &Document,
+        doc: &Session,
         map: &MapView,
         selected: Option<usize>,
         free: bool,
@@ -521,7 +530,7 @@ impl Editing {
     }
 
     /// Enter or double-click: turns the sketch into a territory or a split.
-    pub fn finish_sketch(&mut self, doc: &Document, selected: Option<usize>) -> Outcome {
+    pub fn finish_sketch(&mut self, doc: &Session, selected: Option<usize>) -> Outcome {
         let points = std::mem::take(&mut self.sketch);
         let Some(scenario) = doc.current() else {
             return Outcome::None;
@@ -533,14 +542,14 @@ impl Editing {
                 }
                 let covered = edit::covered_by(scenario, &points);
                 if covered.is_empty() {
-                    outcome(edit::add_territory(&doc.project, scenario, &points, false))
+                    outcome(edit::add_territory(doc.project(), scenario, &points, false))
                 } else {
                     self.pending = Some((points, covered));
                     Outcome::None
                 }
             }
             Tool::Split => match selected {
-                Some(t) => outcome(edit::split(&doc.project, scenario, t, &points)),
+                Some(t) => outcome(edit::split(doc.project(), scenario, t, &points)),
                 None => Outcome::Refused("select the territory to split first".into()),
             },
             Tool::Select | Tool::Reshape | Tool::Lasso => Outcome::None,
@@ -548,18 +557,18 @@ impl Editing {
     }
 
     /// The planner's answer for a drawing that covers other territories.
-    pub fn resolve_pending(&mut self, doc: &Document, take: bool) -> Outcome {
+    pub fn resolve_pending(&mut self, doc: &Session, take: bool) -> Outcome {
         let Some((points, _)) = self.pending.take() else {
             return Outcome::None;
         };
         match doc.current() {
-            Some(scenario) => outcome(edit::add_territory(&doc.project, scenario, &points, take)),
+            Some(scenario) => outcome(edit::add_territory(doc.project(), scenario, &points, take)),
             None => Outcome::None,
         }
     }
 
     /// Draws the sketch, and in Reshape the handles of the selected territory.
-    pub fn paint(&self, ui: &egui::Ui, doc: &Document, screen: &Screen, selected: Option<usize>) {
+    pub fn paint(&self, ui: &egui::Ui, doc: &Session, screen: &Screen, selected: Option<usize>) {
         let painter = ui.painter().with_clip_rect(screen.rect);
         if !self.sketch.is_empty() {
             let mut points: Vec<Pos2> = self.sketch.iter().map(|c| on_screen(screen, *c)).collect();
@@ -643,14 +652,14 @@ fn translated(
 }
 
 /// The ids of the accounts inside an outline (lon/lat).
-fn accounts_inside(doc: &Document, outline: &[Coord<f64>]) -> Vec<crate::model::AccountId> {
+fn accounts_inside(doc: &Session, outline: &[Coord<f64>]) -> Vec<crate::model::AccountId> {
     use geo::{BoundingRect, Contains};
     let polygon = geo::Polygon::new(geo::LineString::from(outline.to_vec()), vec![]);
     let Some(b) = polygon.bounding_rect() else {
         return Vec::new();
     };
-    let grid = doc.plan.grid();
-    let ids = doc.project.accounts.ids();
+    let grid = doc.plan().grid();
+    let ids = doc.project().accounts.ids();
     let mut inside = Vec::new();
     grid.for_each_in((b.min().x, b.min().y, b.max().x, b.max().y), |p| {
         if polygon.contains(&geo::Point::new(grid.xs()[p], grid.ys()[p])) {
@@ -661,7 +670,7 @@ fn accounts_inside(doc: &Document, outline: &[Coord<f64>]) -> Vec<crate::model::
 }
 
 /// Removes the vertex at `at` from every territory that has it, as one edit.
-pub fn remove(doc: &Document, at: Coord<f64>) -> Outcome {
+pub fn remove(doc: &Session, at: Coord<f64>) -> Outcome {
     let Some(scenario) = doc.current() else {
         return Outcome::None;
     };
@@ -680,7 +689,7 @@ fn outcome(result: Result<crate::model::Edit, edit::Refusal>) -> Outcome {
 }
 
 /// Shows areas in memory (live plan included) without writing them.
-fn preview(doc: &mut Document, map: &mut MapView, areas: &NewAreas) {
+fn preview(doc: &mut Session, map: &mut MapView, areas: &NewAreas) {
     for (t, area) in areas {
         let Some(id) = doc
             .current()

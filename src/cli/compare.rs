@@ -6,23 +6,20 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::{Format, pick_scenario};
+use super::Format;
 use crate::engine::balance::BalanceMetric;
-use crate::engine::compare::{Comparison, RowDelta, compare_scenarios, summary_lines};
+use crate::engine::compare::{Comparison, RowDelta, summary_lines};
 use crate::numbers::{delta_texts, metric as metric_text, summary_value, whole};
-use crate::store::ProjectFile;
+use crate::session::Session;
 
 /// Runs `tessera compare`.
 pub fn run(path: &Path, a: &str, b: &str, format: Format, moves: Option<&Path>) -> Result<()> {
-    let (_, project) = ProjectFile::open(path)?;
-    let (sa, sb) = (
-        pick_scenario(&project, Some(a))?,
-        pick_scenario(&project, Some(b))?,
-    );
-    let comparison = compare_scenarios(&project, sa, sb);
+    let session = Session::open(path)?;
+    let comparison = session.compare(a, b)?;
+    let project = session.project();
     print!("{}", formatted(&comparison, format)?);
     if let Some(out) = moves {
-        crate::io::export::write_moves_csv(out, &project, &comparison.disruption.moves)?;
+        crate::io::export::write_moves_csv(out, project, &comparison.disruption.moves)?;
         eprintln!(
             "wrote {} accounts that change hands to {}",
             comparison.disruption.moved,

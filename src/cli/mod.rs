@@ -10,11 +10,16 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::engine::report::PlanReport;
 use crate::io::route::{RoutingTable, route_csv};
 use crate::io::territories::read_territories;
-use crate::model::{Project, Scenario};
+use crate::model::Project;
+use crate::session::{ExportKind, Session, TerritoryTarget};
 use crate::store::ProjectFile;
+
+/// Opens the window on a project (`None`: the last one, or the demo), optionally saving a
+/// screenshot and exiting; gives a line to print (a screenshot's frame times), or says why
+/// the window could not open or the screenshot could not be saved.
+pub type WindowLauncher = fn(Option<PathBuf>, Option<PathBuf>) -> Result<Option<String>, String>;
 
 /// Tessera: design sales territories on a map, offline.
 #[derive(Debug, Parser)]
@@ -166,16 +171,6 @@ enum Command {
         #[arg(long, value_name = "FILE.csv")]
         moves: Option<PathBuf>,
     },
-    /// Applies a fixed, scripted sequence of edits to a project, one committed edit at a
-    /// time, printing `committed K` after each (for the crash-safety test).
-    #[command(hide = true)]
-    EditScript {
-        /// The project to edit.
-        path: PathBuf,
-        /// How many scripted steps to run.
-        #[arg(long, default_value_t = 200)]
-        steps: usize,
-    },
     /// Write a synthetic project of any size (clustered accounts, territories tiling the
     /// Netherlands' bounding box), for trying Tessera at scale.
     Synth {
@@ -197,9 +192,13 @@ enum Command {
 }
 
 /// Runs the command line and returns the process exit code.
-pub fn main() -> ExitCode {
+///
+/// `window` opens the window on a project (or the last one, or the demo) with an optional
+/// screenshot path; the binary passes the window module's `run`, so that the command line
+/// itself knows nothing of the window.
+pub fn main(window: WindowLauncher) -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    match run(cli, window) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -208,10 +207,19 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
+    let open = |project, screenshot| match window(project, screenshot) {
+        Ok(note) => {
+            if let Some(note) = note {
+                eprintln!("{note}");
+            }
+            Ok(())
+        }
+        Err(e) => Err(anyhow!("window: {e}")),
+    };
     match cli.command {
-        None => window(cli.project, cli.screenshot),
-        Some(Command::Open { path, screenshot }) => window(path, screenshot),
+        None => open(cli.project, cli.screenshot),
+        Some(Command::Open { path, screenshot }) => open(path, screenshot),
         Some(Command::Demo { path, force }) => {
             let project = crate::demo::project()?;
             write_new(&path, &project, force)?;
@@ -223,12 +231,9 @@ fn run(cli: Cli) -> Result<()> {
             scenario,
             format,
         }) => {
-            let (_, project) = ProjectFile::open(&path)?;
-            let scenario = pick_scenario(&project, scenario.as_deref())?;
-            print!(
-                "{}",
-                format::report(&PlanReport::compute(&project, scenario), format)?
-            );
+            let mut session = Session::open(&path)?;
+            session.show_scenario_named(scenario.as_deref())?;
+            print!("{}", format::report(session.report(), format)?);
             Ok(())
         }
         Some(Command::Route {
@@ -256,36 +261,24 @@ fn run(cli: Cli) -> Result<()> {
             if geojson.is_none() && csv.is_none() && gpkg.is_none() {
                 bail!("say what to export: --geojson FILE, --csv FILE and/or --gpkg FILE");
             }
-            let (_, project) = ProjectFile::open(&path)?;
-            let s = pick_scenario(&project, scenario.as_deref())?;
-            let grid = std::sync::Arc::new(crate::engine::index::AccountGrid::new(
-                project.accounts.lons(),
-                project.accounts.lats(),
-            ));
-            let plan = crate::engine::live::LivePlan::new(&project, s, grid);
-            let report = PlanReport::from_plan(&project, s, &plan);
+            let mut session = Session::open(&path)?;
+            session.show_scenario_named(scenario.as_deref())?;
+            let (territories, accounts) = (
+                session.current().map_or(0, |s| s.territories.len()),
+                session.project().accounts.len(),
+            );
             if let Some(out) = &geojson {
-                crate::io::export::write_territories_geojson(out, &project, s, &report)?;
-                eprintln!(
-                    "wrote {} territories to {}",
-                    s.territories.len(),
-                    out.display()
-                );
+                session.export(ExportKind::GeoJson, out)?;
+                eprintln!("wrote {territories} territories to {}", out.display());
             }
             if let Some(out) = &csv {
-                crate::io::export::write_assignments_csv(out, &project, s, &plan)?;
-                eprintln!(
-                    "wrote {} assignments to {}",
-                    project.accounts.len(),
-                    out.display()
-                );
+                session.export(ExportKind::Csv, out)?;
+                eprintln!("wrote {accounts} assignments to {}", out.display());
             }
             if let Some(out) = &gpkg {
-                crate::io::geopackage::write_geopackage(out, &project, s, &report, &plan)?;
+                session.export(ExportKind::GeoPackage, out)?;
                 eprintln!(
-                    "wrote {} territories and {} accounts to {}",
-                    s.territories.len(),
-                    project.accounts.len(),
+                    "wrote {territories} territories and {accounts} accounts to {}",
                     out.display()
                 );
             }
@@ -313,54 +306,16 @@ fn run(cli: Cli) -> Result<()> {
             scenario,
             ..
         }) => {
-            let text = std::fs::read_to_string(&territories)
-                .with_context(|| format!("cannot read {}", territories.display()))?;
-            let file = territories.display().to_string();
-            let areas = crate::io::territories::read_territories(&text, &file)?;
-            let mut doc = crate::app::Document::open(&path)?;
-            let count = areas.len();
-            let notes: Vec<String> = areas
-                .iter()
-                .enumerate()
-                .filter_map(|(k, a)| a.repair_note(k + 1))
-                .collect();
-            for note in &notes {
-                eprintln!("  {file}: {note}");
+            let mut session = Session::open(&path)?;
+            let target = match scenario {
+                Some(name) => TerritoryTarget::Named(name),
+                None => TerritoryTarget::Shown,
+            };
+            let import = session.import_territories(&territories, target)?;
+            for note in &import.repaired {
+                eprintln!("  {}: {note}", territories.display());
             }
-            let existing = scenario
-                .as_deref()
-                .map(|name| doc.project.scenarios.iter().position(|s| s.name == name));
-            match (scenario.as_deref(), existing) {
-                // A name the project does not have: a new scenario of these territories.
-                (Some(name), Some(None)) => {
-                    let (edit, _) = crate::edit::scenarios::import_as_new_scenario(
-                        &doc.project,
-                        name,
-                        areas,
-                        &file,
-                    )?;
-                    doc.edit(edit)?;
-                    eprintln!(
-                        "added {count} territories to the new scenario {name} ({} repaired)",
-                        notes.len()
-                    );
-                }
-                _ => {
-                    if let Some(Some(index)) = existing {
-                        doc.set_scenario(index);
-                    }
-                    let s = doc.current().ok_or_else(|| {
-                        anyhow!("{}: the project has no scenario", path.display())
-                    })?;
-                    let edit = crate::edit::import_territories(&doc.project, s, areas, &file);
-                    let name = s.name.clone();
-                    doc.edit(edit)?;
-                    eprintln!(
-                        "added {count} territories to {name} ({} repaired)",
-                        notes.len()
-                    );
-                }
-            }
+            eprintln!("{}", import.summary());
             Ok(())
         }
         Some(Command::Import { .. }) => {
@@ -373,19 +328,6 @@ fn run(cli: Cli) -> Result<()> {
             format,
             moves,
         }) => compare::run(&path, &a, &b, format, moves.as_deref()),
-        Some(Command::EditScript { path, steps }) => {
-            use std::io::Write;
-            let mut doc = crate::app::Document::open(&path)?;
-            let mut out = std::io::stdout().lock();
-            for k in 0..steps {
-                if let Some(edit) = crate::edit::scripted(&doc.project, doc.scenario, k) {
-                    doc.edit(edit)?;
-                }
-                writeln!(out, "committed {}", k + 1)?;
-                out.flush()?;
-            }
-            Ok(())
-        }
         Some(Command::Synth {
             path,
             accounts,
@@ -447,7 +389,7 @@ fn import_accounts(
     for (header, role) in table.headers.iter().zip(&mapping.roles) {
         eprintln!("  column {header:?}: {role:?}");
     }
-    let (mut file_handle, project) = ProjectFile::open(path)?;
+    let mut session = Session::open(path)?;
     let gazetteer = if mapping.roles.contains(&crate::io::accounts::Role::City) {
         Some(crate::geocode::Gazetteer::load().map_err(|e| anyhow!(e))?)
     } else {
@@ -457,7 +399,7 @@ fn import_accounts(
     let planned = plan(
         &table,
         &mapping,
-        &project.accounts,
+        &session.project().accounts,
         gazetteer.as_ref(),
         &name,
     )?;
@@ -471,9 +413,8 @@ fn import_accounts(
         eprintln!("dry run: nothing imported");
         return Ok(());
     }
-    let mut planned = planned;
-    planned.number_added(&project.accounts);
-    file_handle.import_accounts(&planned.added, planned.updated.iter().map(|(_, a)| a))?;
+    let edit = planned.into_edit(&session.project().accounts, &name);
+    session.apply(edit)?;
     eprintln!("imported into {}", path.display());
     if timings {
         let s = |d: std::time::Duration| d.as_secs_f64();
@@ -489,32 +430,12 @@ fn import_accounts(
     Ok(())
 }
 
-/// Opens the window.
-fn window(project: Option<PathBuf>, screenshot: Option<PathBuf>) -> Result<()> {
-    crate::app::run(project, screenshot).map_err(|e| anyhow!("cannot open the window: {e}"))
-}
-
 fn write_new(path: &Path, project: &Project, force: bool) -> Result<()> {
     if force && path.exists() {
         std::fs::remove_file(path).with_context(|| format!("cannot replace {}", path.display()))?;
     }
     ProjectFile::create(path, project)?;
     Ok(())
-}
-
-fn pick_scenario<'p>(project: &'p Project, name: Option<&str>) -> Result<&'p Scenario> {
-    match name {
-        Some(name) => project.scenario_by_name(name).ok_or_else(|| {
-            let known: Vec<&str> = project.scenarios.iter().map(|s| s.name.as_str()).collect();
-            anyhow!(
-                "no scenario named {name:?}; the project has: {}",
-                known.join(", ")
-            )
-        }),
-        None => project
-            .active()
-            .ok_or_else(|| anyhow!("the project has no scenarios")),
-    }
 }
 
 fn route(
@@ -534,8 +455,12 @@ fn route(
             RoutingTable::from_areas(&areas)
         }
         (None, Some(path)) => {
-            let (_, project) = ProjectFile::open(path)?;
-            RoutingTable::from_scenario(&project, pick_scenario(&project, scenario)?)
+            let mut session = Session::open(path)?;
+            session.show_scenario_named(scenario)?;
+            let current = session
+                .current()
+                .ok_or(crate::session::SessionError::NoScenario)?;
+            RoutingTable::from_scenario(session.project(), current)
         }
         (None, None) => bail!("give --territories FILE.geojson or --project FILE.tessera"),
     };

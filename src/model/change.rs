@@ -7,7 +7,8 @@
 use geo::MultiPolygon;
 
 use super::{
-    Account, AccountId, Accounts, Project, Rep, RepId, Scenario, ScenarioId, Territory, TerritoryId,
+    Account, AccountId, Accounts, Project, Rep, RepId, Scenario, ScenarioId, Settings, Territory,
+    TerritoryId,
 };
 
 /// One change to one scenario.
@@ -85,6 +86,13 @@ pub enum Change {
         before: Option<ScenarioId>,
         /// The active scenario after.
         after: Option<ScenarioId>,
+    },
+    /// The project settings (balance tolerance, travel parameters) replaced.
+    Settings {
+        /// The settings before.
+        before: Settings,
+        /// The settings after.
+        after: Settings,
     },
     /// Named-account overrides set, moved or removed.
     Overrides {
@@ -176,6 +184,10 @@ impl Change {
                 before: after,
                 after: before,
             },
+            Change::Settings { before, after } => Change::Settings {
+                before: after,
+                after: before,
+            },
             Change::Accounts {
                 added,
                 removed,
@@ -200,97 +212,158 @@ impl Change {
             Change::Rep { .. }
             | Change::Accounts { .. }
             | Change::Scenario { .. }
-            | Change::Active { .. } => None,
+            | Change::Active { .. }
+            | Change::Settings { .. } => None,
         }
     }
 
     /// Applies the change to `project`.
     pub fn apply(&self, project: &mut Project) -> Result<(), ChangeError> {
-        let Some(id) = self.scenario() else {
-            match self {
-                Change::Rep { before, after } => {
-                    apply_rep(project, before.as_ref(), after.as_ref())?;
+        // Every arm is spelled out (no catch-all), so a new kind of change does not compile
+        // until it is applied here (and written by the store).
+        match self {
+            Change::Rep { before, after } => apply_rep(project, before.as_ref(), after.as_ref()),
+            Change::Accounts {
+                added,
+                removed,
+                updated,
+            } => {
+                apply_accounts(project, added, removed, updated);
+                Ok(())
+            }
+            Change::Scenario { before, after } => {
+                apply_scenario(project, before.as_ref(), after.as_ref())
+            }
+            Change::Active { after, .. } => {
+                if let Some(id) = after
+                    && project.scenario(*id).is_none()
+                {
+                    return Err(ChangeError::NoScenario(id.0));
                 }
+                project.active_scenario = *after;
+                Ok(())
+            }
+            Change::Settings { after, .. } => {
+                project.settings = after.clone();
+                Ok(())
+            }
+            Change::Geometry {
+                scenario,
+                territory,
+                after,
+                ..
+            } => {
+                let s = scenario_mut(project, *scenario)?;
+                let k = position(&s.territories, *territory)?;
+                s.territories[k].geometry = after.clone();
+                Ok(())
+            }
+            Change::Add {
+                scenario,
+                position,
+                territory,
+            } => {
+                let s = scenario_mut(project, *scenario)?;
+                if s.territories.iter().any(|t| t.id == territory.id) {
+                    return Err(ChangeError::Duplicate(territory.id.0));
+                }
+                if *position > s.territories.len() {
+                    return Err(ChangeError::BadPosition(*position));
+                }
+                s.territories.insert(*position, territory.clone());
+                Ok(())
+            }
+            Change::Remove {
+                scenario,
+                territory,
+                ..
+            } => {
+                let s = scenario_mut(project, *scenario)?;
+                let k = position(&s.territories, territory.id)?;
+                s.territories.remove(k);
+                s.overrides.retain(|_, t| *t != territory.id);
+                Ok(())
+            }
+            Change::Properties {
+                scenario, after, ..
+            } => {
+                let s = scenario_mut(project, *scenario)?;
+                let k = position(&s.territories, after.id)?;
+                let geometry =
+                    std::mem::replace(&mut s.territories[k].geometry, MultiPolygon(vec![]));
+                s.territories[k] = Territory {
+                    geometry,
+                    ..after.clone()
+                };
+                Ok(())
+            }
+            Change::Overrides { scenario, changes } => {
+                let s = scenario_mut(project, *scenario)?;
+                for (account, _, after) in changes {
+                    match after {
+                        Some(t) => s.overrides.insert(*account, *t),
+                        None => s.overrides.remove(account),
+                    };
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A rough count of the bytes this change holds in memory (coordinates, account rows,
+    /// whole scenarios), so that the undo history can stay within a memory budget.
+    pub fn approx_bytes(&self) -> usize {
+        const ACCOUNT: usize = std::mem::size_of::<Account>() + 64;
+        let area = |g: &MultiPolygon<f64>| {
+            g.0.iter()
+                .map(|p| {
+                    p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()
+                })
+                .sum::<usize>()
+                * std::mem::size_of::<geo::Coord<f64>>()
+        };
+        let territory = |t: &Territory| std::mem::size_of::<Territory>() + area(&t.geometry);
+        let scenario = |s: &Scenario| {
+            std::mem::size_of::<Scenario>()
+                + s.territories.iter().map(territory).sum::<usize>()
+                + s.overrides.len() * 16
+        };
+        std::mem::size_of::<Change>()
+            + match self {
+                Change::Geometry { before, after, .. } => area(before) + area(after),
+                Change::Add { territory: t, .. } | Change::Remove { territory: t, .. } => {
+                    territory(t)
+                }
+                Change::Properties { before, after, .. } => territory(before) + territory(after),
+                Change::Rep { .. } | Change::Active { .. } | Change::Settings { .. } => 0,
                 Change::Accounts {
                     added,
                     removed,
                     updated,
-                } => apply_accounts(project, added, removed, updated),
+                } => (added.len() + removed.len() + 2 * updated.len()) * ACCOUNT,
                 Change::Scenario { before, after } => {
-                    apply_scenario(project, before.as_ref(), after.as_ref())?;
+                    before.iter().chain(after).map(scenario).sum()
                 }
-                Change::Active { after, .. } => {
-                    if let Some(id) = after
-                        && project.scenario(*id).is_none()
-                    {
-                        return Err(ChangeError::NoScenario(id.0));
-                    }
-                    project.active_scenario = *after;
-                }
-                _ => {}
+                Change::Overrides { changes, .. } => changes.len() * 16,
             }
-            return Ok(());
-        };
-        let scenario = project
-            .scenarios
-            .iter_mut()
-            .find(|s| s.id == id)
-            .ok_or(ChangeError::NoScenario(id.0))?;
-        let find = |territories: &[Territory], t: TerritoryId| {
-            territories
-                .iter()
-                .position(|x| x.id == t)
-                .ok_or(ChangeError::NoTerritory(t.0))
-        };
-        match self {
-            Change::Geometry {
-                territory, after, ..
-            } => {
-                let k = find(&scenario.territories, *territory)?;
-                scenario.territories[k].geometry = after.clone();
-            }
-            Change::Add {
-                position,
-                territory,
-                ..
-            } => {
-                if scenario.territories.iter().any(|t| t.id == territory.id) {
-                    return Err(ChangeError::Duplicate(territory.id.0));
-                }
-                if *position > scenario.territories.len() {
-                    return Err(ChangeError::BadPosition(*position));
-                }
-                scenario.territories.insert(*position, territory.clone());
-            }
-            Change::Remove { territory, .. } => {
-                let k = find(&scenario.territories, territory.id)?;
-                scenario.territories.remove(k);
-                scenario.overrides.retain(|_, t| *t != territory.id);
-            }
-            Change::Properties { after, .. } => {
-                let k = find(&scenario.territories, after.id)?;
-                let geometry =
-                    std::mem::replace(&mut scenario.territories[k].geometry, MultiPolygon(vec![]));
-                scenario.territories[k] = Territory {
-                    geometry,
-                    ..after.clone()
-                };
-            }
-            Change::Overrides { changes, .. } => {
-                for (account, _, after) in changes {
-                    match after {
-                        Some(t) => scenario.overrides.insert(*account, *t),
-                        None => scenario.overrides.remove(account),
-                    };
-                }
-            }
-            Change::Rep { .. }
-            | Change::Accounts { .. }
-            | Change::Scenario { .. }
-            | Change::Active { .. } => {}
-        }
-        Ok(())
     }
+}
+
+/// The scenario with this id, to change.
+fn scenario_mut(project: &mut Project, id: ScenarioId) -> Result<&mut Scenario, ChangeError> {
+    project
+        .scenarios
+        .iter_mut()
+        .find(|s| s.id == id)
+        .ok_or(ChangeError::NoScenario(id.0))
+}
+
+/// The index of territory `t` in a scenario's list.
+fn position(territories: &[Territory], t: TerritoryId) -> Result<usize, ChangeError> {
+    territories
+        .iter()
+        .position(|x| x.id == t)
+        .ok_or(ChangeError::NoTerritory(t.0))
 }
 
 /// Rebuilds the account table with rows removed, updated and added (the column store has no
@@ -384,7 +457,9 @@ fn apply_scenario(
                 project.active_scenario = None;
             }
         }
-        _ => return Err(ChangeError::NoScenario(id.0)),
+        (Some(_), None, None) | (None, Some(_), _) | (None, None, None) => {
+            return Err(ChangeError::NoScenario(id.0));
+        }
     }
     Ok(())
 }
@@ -415,6 +490,11 @@ impl Edit {
             description: format!("Undo: {}", self.description),
             changes: self.changes.iter().rev().map(Change::inverse).collect(),
         }
+    }
+
+    /// A rough count of the bytes the edit holds in memory (see [`Change::approx_bytes`]).
+    pub fn approx_bytes(&self) -> usize {
+        self.description.len() + self.changes.iter().map(Change::approx_bytes).sum::<usize>()
     }
 
     /// Applies every change to `project`; on an error, the changes already applied are

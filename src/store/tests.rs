@@ -140,33 +140,68 @@ fn older_versions_are_migrated_after_a_backup() {
 }
 
 #[test]
-fn each_change_is_on_disk_when_the_call_returns() {
+fn each_edit_is_on_disk_when_the_call_returns() {
+    use crate::model::{Change, Edit};
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("edit.tessera");
     let mut project = demo();
     let mut file = ProjectFile::create(&path, &project).expect("create");
-    let scenario_id = project.scenarios[0].id;
-    let noord = project.scenarios[0].territories[0].id;
+    let scenario = project.scenarios[0].id;
+    let noord = project.scenarios[0].territories[0].clone();
     let shape = MultiPolygon(vec![
         polygon![(x: 6.0, y: 53.0), (x: 6.5, y: 53.0), (x: 6.5, y: 53.3)],
     ]);
-    file.set_territory_geometry(noord, &shape)
-        .expect("geometry");
-    file.set_override(scenario_id, AccountId(3), Some(noord))
-        .expect("override");
-    file.delete_rep(crate::model::RepId(2)).expect("delete rep");
     let mut settings = project.settings.clone();
     settings.speed_kmh = 75.0;
-    file.put_settings(&settings).expect("settings");
-    // Read through a second connection while the first stays open: nothing is buffered.
-    let (_, read) = ProjectFile::open(&path).expect("reopen");
-    let scenario = &mut project.scenarios[0];
-    scenario.territories[0].geometry = shape;
-    scenario.overrides.insert(AccountId(3), noord);
-    scenario.territories[1].rep = None;
-    project.reps.retain(|r| r.id.0 != 2);
-    project.settings = settings;
-    assert_eq!(read, project);
+    let worked_by_2 = project.scenarios[0].territories[1].clone();
+    let rep_2 = project.reps[1].clone();
+    assert_eq!(
+        worked_by_2.rep,
+        Some(rep_2.id),
+        "the demo's second rep works Oost"
+    );
+    let edits = [
+        vec![Change::Geometry {
+            scenario,
+            territory: noord.id,
+            before: noord.geometry.clone(),
+            after: shape,
+        }],
+        vec![Change::Overrides {
+            scenario,
+            changes: vec![(AccountId(3), None, Some(noord.id))],
+        }],
+        // A rep deleted: its territory first loses it, as the edit module does it.
+        vec![
+            Change::Properties {
+                scenario,
+                before: worked_by_2.clone(),
+                after: crate::model::Territory {
+                    rep: None,
+                    ..worked_by_2
+                },
+            },
+            Change::Rep {
+                before: Some(rep_2),
+                after: None,
+            },
+        ],
+        vec![Change::Settings {
+            before: project.settings.clone(),
+            after: settings,
+        }],
+    ];
+    for changes in edits {
+        let edit = Edit {
+            description: "test".into(),
+            changes,
+        };
+        edit.apply(&mut project).expect("applies");
+        file.write_edit(&edit, &project).expect("written");
+        // Read through a second connection while the first stays open: nothing is buffered.
+        let (_, read) = ProjectFile::open(&path).expect("reopen");
+        assert_eq!(read, project, "after {:?}", edit.changes[0]);
+    }
 }
 
 #[test]
@@ -226,8 +261,17 @@ fn a_bulk_import_is_written_whole_and_the_file_stays_in_wal_mode() {
             a
         })
         .collect();
-    file.import_accounts(&rows, std::iter::empty())
-        .expect("import");
+    let edit = crate::model::Edit {
+        description: "import".into(),
+        changes: vec![crate::model::Change::Accounts {
+            added: rows.clone(),
+            removed: Vec::new(),
+            updated: Vec::new(),
+        }],
+    };
+    let mut project = demo();
+    edit.apply(&mut project).expect("applies");
+    file.write_edit(&edit, &project).expect("import");
     let mode: String = file
         .conn()
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))

@@ -6,8 +6,8 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::{ProjectFile, StoreResult, sql_error};
 use crate::model::{
-    Account, AccountId, Accounts, Change, Edit, Project, Rep, RepId, Scenario, ScenarioId,
-    Settings, Territory, TerritoryId,
+    Account, AccountId, Accounts, Change, Edit, Project, Rep, Scenario, ScenarioId, Settings,
+    Territory, TerritoryId,
 };
 
 /// GeoJSON text of a geometry, with coordinates exactly as held (shortest round-trip form).
@@ -249,6 +249,100 @@ fn upsert_territory(
     Ok(())
 }
 
+/// Writes one change of an edit (already applied to `project`). Territories added or changed
+/// are written as the project now holds them; scenarios whose territory order changed are
+/// noted in `renumber`. Every kind of change has its own arm (no catch-all), so a new kind
+/// does not compile until it is written here.
+fn write_change(
+    tx: &Transaction<'_>,
+    change: &Change,
+    project: &Project,
+    renumber: &mut Vec<ScenarioId>,
+) -> rusqlite::Result<()> {
+    match change {
+        Change::Rep { before, after } => match (before, after) {
+            (_, Some(rep)) => upsert_rep(tx, rep)?,
+            (Some(rep), None) => {
+                tx.execute("DELETE FROM reps WHERE id = ?1", [rep.id.0])?;
+            }
+            (None, None) => {}
+        },
+        Change::Accounts {
+            added,
+            removed,
+            updated,
+        } => {
+            let mut delete = tx.prepare_cached("DELETE FROM accounts WHERE id = ?1")?;
+            for a in removed {
+                delete.execute([a.id.0])?;
+            }
+            insert_rows(tx, updated.iter().map(|(_, a)| a), true)?;
+            insert_rows(tx, added, false)?;
+        }
+        Change::Scenario { before, after } => match (before, after) {
+            (None, Some(s)) => insert_scenario(tx, s)?,
+            (Some(_), Some(s)) => upsert_scenario(tx, s)?,
+            (Some(s), None) => {
+                tx.execute("DELETE FROM scenarios WHERE id = ?1", [s.id.0])?;
+            }
+            (None, None) => {}
+        },
+        Change::Active { after, .. } => {
+            tx.execute(
+                "UPDATE project SET active_scenario = ?1 WHERE id = 1",
+                [after.map(|s| s.0)],
+            )?;
+        }
+        Change::Settings { after, .. } => update_settings(tx, after)?,
+        Change::Geometry {
+            territory, after, ..
+        } => {
+            tx.execute(
+                "UPDATE territories SET geometry = ?1 WHERE id = ?2",
+                params![geometry_to_text(after), territory.0],
+            )?;
+        }
+        Change::Add {
+            scenario: sid,
+            territory,
+            ..
+        }
+        | Change::Properties {
+            scenario: sid,
+            after: territory,
+            ..
+        } => {
+            // Written as the project now holds it (geometry and position included).
+            if let Some((position, t)) = project.scenario(*sid).and_then(|s| {
+                s.territories
+                    .iter()
+                    .enumerate()
+                    .find(|(_, t)| t.id == territory.id)
+            }) {
+                upsert_territory(tx, *sid, position, t)?;
+            }
+            renumber.push(*sid);
+        }
+        Change::Remove {
+            scenario: sid,
+            territory,
+            ..
+        } => {
+            tx.execute("DELETE FROM territories WHERE id = ?1", [territory.id.0])?;
+            renumber.push(*sid);
+        }
+        Change::Overrides {
+            scenario: sid,
+            changes,
+        } => {
+            for (account, _, after) in changes {
+                write_override(tx, *sid, *account, *after)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One change at a time. Each method is one transaction: when it returns, the change is on
 /// disk; when it fails, nothing of it is.
 impl ProjectFile {
@@ -263,62 +357,6 @@ impl ProjectFile {
         tx.commit().map_err(sql)
     }
 
-    /// Replaces one territory's geometry.
-    pub fn set_territory_geometry(
-        &mut self,
-        id: TerritoryId,
-        geometry: &MultiPolygon<f64>,
-    ) -> StoreResult<()> {
-        self.change(|tx| {
-            tx.execute(
-                "UPDATE territories SET geometry = ?1 WHERE id = ?2",
-                params![geometry_to_text(geometry), id.0],
-            )?;
-            Ok(())
-        })
-    }
-
-    /// Inserts or updates a territory (all fields) at a position in its scenario.
-    pub fn put_territory(
-        &mut self,
-        scenario: ScenarioId,
-        position: usize,
-        territory: &Territory,
-    ) -> StoreResult<()> {
-        self.change(|tx| upsert_territory(tx, scenario, position, territory))
-    }
-
-    /// Deletes a territory (its overrides go with it).
-    pub fn delete_territory(&mut self, id: TerritoryId) -> StoreResult<()> {
-        self.change(|tx| {
-            tx.execute("DELETE FROM territories WHERE id = ?1", [id.0])
-                .map(drop)
-        })
-    }
-
-    /// Inserts or updates a rep.
-    pub fn put_rep(&mut self, rep: &Rep) -> StoreResult<()> {
-        self.change(|tx| upsert_rep(tx, rep))
-    }
-
-    /// Deletes a rep; territories it worked keep their shape and lose their rep.
-    pub fn delete_rep(&mut self, id: RepId) -> StoreResult<()> {
-        self.change(|tx| {
-            tx.execute("DELETE FROM reps WHERE id = ?1", [id.0])
-                .map(drop)
-        })
-    }
-
-    /// Sets (or with `None` removes) a named-account override.
-    pub fn set_override(
-        &mut self,
-        scenario: ScenarioId,
-        account: AccountId,
-        territory: Option<TerritoryId>,
-    ) -> StoreResult<()> {
-        self.change(|tx| write_override(tx, scenario, account, territory))
-    }
-
     /// Writes an edit, already applied to `project`, in one transaction: after a crash the
     /// file holds all of it or none of it.
     pub fn write_edit(&mut self, edit: &Edit, project: &Project) -> StoreResult<()> {
@@ -327,7 +365,15 @@ impl ProjectFile {
             .iter()
             .map(|c| match c {
                 Change::Accounts { added, updated, .. } => added.len() + updated.len(),
-                _ => 0,
+                Change::Geometry { .. }
+                | Change::Add { .. }
+                | Change::Remove { .. }
+                | Change::Properties { .. }
+                | Change::Rep { .. }
+                | Change::Scenario { .. }
+                | Change::Active { .. }
+                | Change::Settings { .. }
+                | Change::Overrides { .. } => 0,
             })
             .sum();
         if rows > 10_000 {
@@ -341,85 +387,7 @@ impl ProjectFile {
         self.change(|tx| {
             let mut renumber = Vec::new();
             for change in &edit.changes {
-                let Some(sid) = change.scenario() else {
-                    match change {
-                        Change::Rep { before, after } => match (before, after) {
-                            (_, Some(rep)) => upsert_rep(tx, rep)?,
-                            (Some(rep), None) => {
-                                tx.execute("DELETE FROM reps WHERE id = ?1", [rep.id.0])?;
-                            }
-                            (None, None) => {}
-                        },
-                        Change::Accounts {
-                            added,
-                            removed,
-                            updated,
-                        } => {
-                            let mut delete =
-                                tx.prepare_cached("DELETE FROM accounts WHERE id = ?1")?;
-                            for a in removed {
-                                delete.execute([a.id.0])?;
-                            }
-                            insert_rows(tx, updated.iter().map(|(_, a)| a), true)?;
-                            insert_rows(tx, added, false)?;
-                        }
-                        Change::Scenario { before, after } => match (before, after) {
-                            (None, Some(s)) => insert_scenario(tx, s)?,
-                            (Some(_), Some(s)) => upsert_scenario(tx, s)?,
-                            (Some(s), None) => {
-                                tx.execute("DELETE FROM scenarios WHERE id = ?1", [s.id.0])?;
-                            }
-                            (None, None) => {}
-                        },
-                        Change::Active { after, .. } => {
-                            tx.execute(
-                                "UPDATE project SET active_scenario = ?1 WHERE id = 1",
-                                [after.map(|s| s.0)],
-                            )?;
-                        }
-                        _ => {}
-                    }
-                    continue;
-                };
-                match change {
-                    Change::Geometry {
-                        territory, after, ..
-                    } => {
-                        tx.execute(
-                            "UPDATE territories SET geometry = ?1 WHERE id = ?2",
-                            params![geometry_to_text(after), territory.0],
-                        )?;
-                    }
-                    Change::Add { territory, .. }
-                    | Change::Properties {
-                        after: territory, ..
-                    } => {
-                        // Written as the project now holds it (geometry and position included).
-                        let scenario = project.scenario(sid);
-                        if let Some((position, t)) = scenario.and_then(|s| {
-                            s.territories
-                                .iter()
-                                .enumerate()
-                                .find(|(_, t)| t.id == territory.id)
-                        }) {
-                            upsert_territory(tx, sid, position, t)?;
-                        }
-                        renumber.push(sid);
-                    }
-                    Change::Remove { territory, .. } => {
-                        tx.execute("DELETE FROM territories WHERE id = ?1", [territory.id.0])?;
-                        renumber.push(sid);
-                    }
-                    Change::Rep { .. }
-                    | Change::Accounts { .. }
-                    | Change::Scenario { .. }
-                    | Change::Active { .. } => {}
-                    Change::Overrides { changes, .. } => {
-                        for (account, _, after) in changes {
-                            write_override(tx, sid, *account, *after)?;
-                        }
-                    }
-                }
+                write_change(tx, change, project, &mut renumber)?;
             }
             renumber.dedup();
             for sid in renumber {
@@ -433,16 +401,6 @@ impl ProjectFile {
             }
             Ok(())
         })
-    }
-
-    /// Replaces the project settings.
-    pub fn put_settings(&mut self, settings: &Settings) -> StoreResult<()> {
-        self.change(|tx| update_settings(tx, settings))
-    }
-
-    /// Appends accounts, or updates those whose id exists (one transaction for all of them).
-    pub fn add_accounts(&mut self, accounts: &Accounts) -> StoreResult<()> {
-        self.change(|tx| insert_accounts(tx, accounts))
     }
 
     /// Writes an import in one transaction: `added` are new rows (ids above every existing

@@ -1,0 +1,336 @@
+//! Carrying out commands after the frame: every user action ends here, and every change to
+//! the project goes on to the session as an edit.
+
+use super::{Command, CompareView, ImportDialog, TesseraApp, page, tools};
+use crate::session::{Effects, Session, SessionError, TerritoryTarget};
+
+impl TesseraApp {
+    /// Carries out one command.
+    pub fn apply(&mut self, command: Command, map_size: egui::Vec2) {
+        // While an import is being written the file is lent to the writer: commands that
+        // would replace the document or its file, or write outside an edit, wait. (Edits are
+        // refused by the document itself.)
+        if self.session.is_busy()
+            && matches!(
+                command,
+                Command::New(_)
+                    | Command::Open(_)
+                    | Command::OpenDemo
+                    | Command::SaveAs(_)
+                    | Command::SetTolerance(_)
+                    | Command::ImportAccounts(_)
+            )
+        {
+            self.error = Some(SessionError::Busy.to_string());
+            return;
+        }
+        match command {
+            Command::New(path) => match Session::create(&path) {
+                Ok(session) => {
+                    self.replace(session);
+                    self.preferences.remember(&path);
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            },
+            Command::Open(path) => match Session::open(&path) {
+                Ok(session) => {
+                    self.replace(session);
+                    self.preferences.remember(&path);
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            },
+            Command::OpenDemo => match Session::demo() {
+                Ok(session) => self.replace(session),
+                Err(e) => self.error = Some(e.to_string()),
+            },
+            Command::SaveAs(path) => match self.session.save_as(&path) {
+                Ok(()) => self.preferences.remember(&path),
+                Err(e) => self.error = Some(e.to_string()),
+            },
+            Command::SelectScenario(n) => {
+                self.session.show_scenario_at(n);
+                self.scenario_shown();
+            }
+            Command::SelectTerritory(t) => {
+                self.selected = Some(t);
+                if let Some(bounds) = self
+                    .session
+                    .current()
+                    .and_then(|s| s.territories.get(t))
+                    .and_then(|t| geo::BoundingRect::bounding_rect(&t.geometry))
+                {
+                    self.map.fit(
+                        (
+                            bounds.min().x,
+                            bounds.min().y,
+                            bounds.max().x,
+                            bounds.max().y,
+                        ),
+                        map_size,
+                    );
+                }
+            }
+            Command::SelectAccount(row) => {
+                self.selected_account = row;
+                if let Some(row) = row {
+                    self.selected = self.session.plan().owner(row);
+                }
+            }
+            Command::PickTerritory(t) => {
+                self.selected = t;
+                self.selected_account = None;
+            }
+            Command::SetMetric(m) => self.metric = m,
+            Command::SetTolerance(t) => {
+                if let Some(edit) = self.session.tolerance_edit(t) {
+                    self.make_edit(edit);
+                }
+            }
+            Command::ZoomToFit => {
+                if let Some(b) = self.project_bounds() {
+                    self.map.fit(b, map_size);
+                }
+            }
+            Command::Zoom(step) => {
+                let z = self.map.memory.zoom();
+                let _ = self.map.memory.set_zoom((z + step).clamp(2.0, 18.0));
+            }
+            Command::SizeByPotential(on) => self.preferences.size_by_potential = on,
+            Command::SetTool(tool) => self.editing.set_tool(tool),
+            Command::Undo => {
+                let result = self.session.undo();
+                self.after_history(result);
+            }
+            Command::Redo => {
+                let result = self.session.redo();
+                self.after_history(result);
+            }
+            Command::Merge => {
+                if let (Some(a), Some(b)) = (self.selected, self.editing.also_selected)
+                    && let Some(scenario) = self.session.current()
+                {
+                    match crate::edit::merge(scenario, a, b) {
+                        Ok(edit) => {
+                            self.make_edit(edit);
+                        }
+                        Err(e) => self.error = Some(e.0),
+                    }
+                }
+            }
+            Command::ResolveDrawing(answer) => match answer {
+                Some(take) => {
+                    let outcome = self.editing.resolve_pending(&self.session, take);
+                    self.outcome(outcome);
+                }
+                None => self.editing.pending = None,
+            },
+            Command::AlsoSelect(t) => self.editing.also_selected = t,
+            Command::Edit(edit) => {
+                self.make_edit(edit);
+            }
+            Command::Export(kind, path) => {
+                if let Err(e) = self.session.export(kind, &path) {
+                    self.error = Some(e.to_string());
+                }
+            }
+            Command::ImportAccounts(path) => self.import = Some(ImportDialog::open(&path)),
+            Command::AccountsImported(effects) => self.after_change(&effects),
+            Command::ShowError(message) => self.error = Some(message),
+            Command::EditAndShow(edit, id) => {
+                if self.make_edit(edit) && self.session.current().map(|s| s.id) != Some(id) {
+                    self.session.show_scenario(id);
+                    self.scenario_shown();
+                }
+            }
+            Command::RenameScenario(draft) => self.rename = Some(draft),
+            Command::Compare(true) => match CompareView::new(&self.session) {
+                Some(view) => self.compare = Some(view),
+                None => {
+                    self.error =
+                        Some("Comparing needs two scenarios: duplicate this one first".into())
+                }
+            },
+            Command::Compare(false) => self.compare = None,
+            Command::SavePage(path) => match &mut self.compare {
+                Some(view) => view.save_page(path),
+                None => self.page = Some(page::PageShot::new(path)),
+            },
+            Command::ExportMoves(path) => {
+                if let Some(c) = self.compare.as_ref().and_then(|v| v.comparison()) {
+                    match crate::io::export::write_moves_csv(
+                        &path,
+                        self.session.project(),
+                        &c.disruption.moves,
+                    ) {
+                        Ok(()) => {
+                            if let Some(view) = &mut self.compare {
+                                view.notice = Some(format!("Saved {}", path.display()));
+                            }
+                        }
+                        Err(e) => self.error = Some(e.to_string()),
+                    }
+                }
+            }
+            Command::FindHoles => {
+                self.holes = self.session.current().map(crate::edit::holes);
+            }
+            Command::FocusPoint(lon, lat) => {
+                self.map.memory.center_at(walkers::lon_lat(lon, lat));
+                let zoom = self.map.memory.zoom().max(11.0);
+                let _ = self.map.memory.set_zoom(zoom);
+            }
+            Command::ImportTerritories(path, as_new) => {
+                let target = if as_new {
+                    TerritoryTarget::NewFromFile
+                } else {
+                    TerritoryTarget::Shown
+                };
+                match self.session.import_territories(&path, target) {
+                    Ok(import) => {
+                        if import.effects.scenario_shown {
+                            self.scenario_shown();
+                        }
+                        self.after_change(&import.effects);
+                        if !import.repaired.is_empty() {
+                            self.notice = Some(format!(
+                                "Imported {} territories from {}; {} repaired:\n{}",
+                                import.count,
+                                path.display(),
+                                import.repaired.len(),
+                                import.repaired.join("\n")
+                            ));
+                        }
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+            Command::FocusAccount(row) => {
+                let a = &self.session.project().accounts;
+                if let (Some(lon), Some(lat)) = (a.lons().get(row), a.lats().get(row)) {
+                    self.map.memory.center_at(walkers::lon_lat(*lon, *lat));
+                    let zoom = self.map.memory.zoom().max(11.0);
+                    let _ = self.map.memory.set_zoom(zoom);
+                    self.apply(Command::SelectAccount(Some(row)), map_size);
+                }
+            }
+            Command::ResolveOverlap(winner, lon, lat) => {
+                if let Some(scenario) = self.session.current() {
+                    match crate::edit::resolve_overlap(scenario, winner, lon, lat) {
+                        Ok(edit) => {
+                            self.make_edit(edit);
+                        }
+                        Err(e) => self.error = Some(e.0),
+                    }
+                }
+            }
+            Command::SetOsmTiles(on) => {
+                self.preferences.osm_tiles = on;
+                // Switching off drops the fetcher, so switching on again retries from scratch.
+                self.osm = None;
+            }
+            Command::FinishSketch => {
+                let outcome = self.editing.finish_sketch(&self.session, self.selected);
+                self.outcome(outcome);
+            }
+            Command::RemoveLastPoint => {
+                self.editing.sketch.pop();
+            }
+            Command::CancelGesture => self.editing.cancel(&mut self.session, &mut self.map),
+            Command::RemoveVertex(at) => {
+                let outcome = tools::remove(&self.session, at);
+                self.outcome(outcome);
+            }
+            Command::ToggleFrameTime => self.show_frame_time = !self.show_frame_time,
+        }
+    }
+
+    /// Makes an edit and redraws what it changed; an error goes to the error window.
+    /// Returns whether the edit was made.
+    fn make_edit(&mut self, edit: crate::model::Edit) -> bool {
+        match self.session.apply(edit) {
+            Ok(effects) => {
+                self.after_change(&effects);
+                true
+            }
+            Err(e) => {
+                self.error = Some(e.to_string());
+                false
+            }
+        }
+    }
+
+    fn after_history(&mut self, result: Result<Option<Effects>, SessionError>) {
+        match result {
+            Ok(Some(effects)) => self.after_change(&effects),
+            Ok(None) => {}
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// After the plan changed: redraw, and drop selections that no longer exist.
+    fn after_change(&mut self, effects: &Effects) {
+        self.holes = None;
+        if effects.accounts {
+            // Accounts were imported (or the import undone): every per-account cache goes.
+            self.map.invalidate();
+            self.selected_account = None;
+        }
+        if effects.scenario_shown {
+            self.scenario_shown();
+        }
+        self.map.plan_edited();
+        let count = self.session.current().map_or(0, |s| s.territories.len());
+        self.selected = self.selected.filter(|t| *t < count);
+        self.editing.also_selected = self
+            .editing
+            .also_selected
+            .filter(|t| *t < count && Some(*t) != self.selected);
+    }
+
+    /// After another scenario was put on screen: its territories are others.
+    fn scenario_shown(&mut self) {
+        self.selected = None;
+        self.selected_account = None;
+        self.editing.also_selected = None;
+        self.map.invalidate();
+    }
+
+    pub(super) fn outcome(&mut self, outcome: tools::Outcome) {
+        match outcome {
+            tools::Outcome::None => {}
+            tools::Outcome::Edit(edit) => {
+                self.make_edit(edit);
+            }
+            tools::Outcome::Refused(why) => self.error = Some(why),
+        }
+    }
+
+    fn replace(&mut self, session: Session) {
+        self.session = session;
+        self.selected = None;
+        self.selected_account = None;
+        self.error = None;
+        self.map.invalidate();
+        self.fit_pending = true;
+    }
+
+    /// Notes the map's view in the preferences (saved with them when the window closes).
+    pub fn remember_view(&mut self) {
+        if let Some(p) = self.map.memory.detached() {
+            self.preferences.map_view = Some((p.x(), p.y(), self.map.memory.zoom()));
+        }
+    }
+
+    /// The lon/lat box of the scenario's territories (or of the accounts).
+    fn project_bounds(&self) -> Option<(f64, f64, f64, f64)> {
+        let scenario = self.session.current()?;
+        let mut b: Option<(f64, f64, f64, f64)> = None;
+        for t in &scenario.territories {
+            if let Some(r) = geo::BoundingRect::bounding_rect(&t.geometry) {
+                let r = (r.min().x, r.min().y, r.max().x, r.max().y);
+                b = Some(b.map_or(r, |a| crate::engine::index::union_bounds(a, r)));
+            }
+        }
+        b
+    }
+}

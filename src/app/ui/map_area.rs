@@ -1,0 +1,207 @@
+//! The map in the middle of the window: basemap or tiles, the plan, the tools' gestures and
+//! overlays, the zoom buttons and the tile notes.
+
+use egui::Vec2;
+
+use super::super::tools::Tool;
+use super::super::{Command, OsmLayer, TesseraApp, map, panels, plan_view};
+use crate::session::Session;
+
+impl TesseraApp {
+    /// The map in the middle, with its tools: returns the map's size.
+    pub(super) fn map_area(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) -> Vec2 {
+        let mut map_size = Vec2::new(800.0, 600.0);
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                map_size = ui.available_size();
+                // Fit once the map's size is the same two frames running: in the first frames
+                // the side panels are still being sized.
+                let settled = map_size == self.last_map_size;
+                self.last_map_size = map_size;
+                if self.fit_pending && settled {
+                    self.fit_pending = false;
+                    commands.push(Command::ZoomToFit);
+                }
+                let centre = walkers::lon_lat(5.3, 52.2);
+                if self.preferences.osm_tiles && self.osm.is_none() {
+                    self.osm = Some(OsmLayer::new(ui.ctx()));
+                }
+                // The embedded basemap stands in whenever no tile was drawn (tiles off,
+                // still loading, or offline).
+                let basemap = self
+                    .basemap
+                    .clone()
+                    .filter(|_| self.osm.as_ref().is_none_or(|o| !o.health.last_served));
+                let offline = self
+                    .osm
+                    .as_ref()
+                    .is_some_and(|o| o.health.offline(std::time::Instant::now()));
+                let view = plan_view(&self.session);
+                let session = &self.session;
+                let selection = map::Selection {
+                    territory: self.selected,
+                    account: self.selected_account,
+                };
+                let map = &mut self.map;
+                map.size_by_potential = self.preferences.size_by_potential;
+                let mut memory = std::mem::take(&mut map.memory);
+                let tiles = self.osm.as_mut().map(|t| t as &mut dyn walkers::Tiles);
+                let tiles_on = tiles.is_some();
+                let editing = &self.editing;
+                let tool = editing.tool;
+                // A drag on a handle moves the handle, not the map; a double-click finishes
+                // a drawing rather than zooming.
+                let pan = !(editing.over_handle || editing.dragging() || tool == Tool::Lasso);
+                let shift = ui.input(|i| i.modifiers.shift);
+                let inner = walkers::Map::new(tiles, &mut memory, centre)
+                    .drag_pan_buttons(if pan {
+                        egui::DragPanButtons::PRIMARY
+                    } else {
+                        egui::DragPanButtons::empty()
+                    })
+                    .double_click_to_zoom(matches!(tool, Tool::Select | Tool::Reshape))
+                    .show(ui, |ui, response, projector, _| {
+                        map.paint(ui, projector, &view, basemap.as_deref(), selection);
+                        if let Some(screen) = &map.last_screen {
+                            editing.paint(ui, session, screen, selection.territory);
+                        }
+                        map::paint_scale_bar(ui, projector);
+                        map_buttons(ui, commands);
+                        if tiles_on {
+                            tile_notes(ui, offline);
+                        }
+                        if response.clicked() && matches!(tool, Tool::Select | Tool::Reshape) {
+                            let territory = map.pointer.and_then(|p| territory_at(session, p));
+                            commands.push(match map.hovered_account {
+                                _ if shift => Command::AlsoSelect(territory),
+                                Some(row) if tool == Tool::Select => {
+                                    Command::SelectAccount(Some(row))
+                                }
+                                _ => Command::PickTerritory(territory),
+                            });
+                        }
+                        if let Some(row) = map.hovered_account
+                            && !editing.dragging()
+                        {
+                            response.clone().on_hover_ui_at_pointer(|ui| {
+                                panels::account_details(ui, session, row)
+                            });
+                        }
+                    });
+                map.memory = memory;
+                let free = ui.input(|i| i.modifiers.alt);
+                let outcome = match tool {
+                    Tool::Reshape => self.editing.reshape(
+                        &inner.response,
+                        &mut self.session,
+                        &mut self.map,
+                        self.selected,
+                        free,
+                    ),
+                    Tool::Draw | Tool::Split => self.editing.sketching(
+                        &inner.response,
+                        &self.session,
+                        &self.map,
+                        self.selected,
+                        free,
+                    ),
+                    Tool::Select => {
+                        self.editing
+                            .select(&inner.response, &mut self.session, &self.map)
+                    }
+                    Tool::Lasso => self
+                        .editing
+                        .lasso(&inner.response, &self.session, &self.map),
+                };
+                self.outcome(outcome);
+                if let Some(osm) = &mut self.osm {
+                    osm.health.end_frame(std::time::Instant::now());
+                    if offline {
+                        // Keep checking, slowly, whether tiles come back.
+                        ui.ctx()
+                            .request_repaint_after(std::time::Duration::from_secs(1));
+                    }
+                }
+            });
+        map_size
+    }
+}
+
+/// The tile attribution OpenStreetMap requires, and a note when no tiles arrive.
+fn tile_notes(ui: &mut egui::Ui, offline: bool) {
+    let rect = ui.max_rect();
+    let attribution = egui::Rect::from_min_max(
+        rect.right_bottom() + egui::vec2(-230.0, -22.0),
+        rect.right_bottom(),
+    );
+    ui.painter().rect_filled(
+        attribution,
+        0.0,
+        egui::Color32::from_rgba_unmultiplied(255, 255, 255, 200),
+    );
+    ui.put(
+        attribution,
+        egui::Hyperlink::from_label_and_url(
+            egui::RichText::new("© OpenStreetMap contributors")
+                .size(11.0)
+                .color(egui::Color32::from_rgb(30, 60, 140)),
+            "https://www.openstreetmap.org/copyright",
+        ),
+    );
+    if offline {
+        let note = egui::Rect::from_min_size(
+            rect.left_top() + egui::vec2(10.0, 10.0),
+            egui::vec2(420.0, 44.0),
+        );
+        ui.painter()
+            .rect_filled(note, 4.0, egui::Color32::from_rgb(255, 236, 200));
+        ui.put(
+            note.shrink(6.0),
+            egui::Label::new(
+                egui::RichText::new(
+                    "Offline: OpenStreetMap tiles cannot be loaded; showing the built-in \
+                     basemap. Switch the tiles off and on in View to retry.",
+                )
+                .color(egui::Color32::from_rgb(90, 50, 0)),
+            ),
+        );
+    }
+}
+
+/// Zoom and fit buttons in the map's top-right corner.
+fn map_buttons(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let corner = ui.max_rect().right_top() + egui::vec2(-46.0, 10.0);
+    let buttons = [
+        ("+", "Zoom in (+)", Command::Zoom(1.0)),
+        ("-", "Zoom out (-)", Command::Zoom(-1.0)),
+        ("Fit", "Zoom to fit (F)", Command::ZoomToFit),
+    ];
+    for (k, (label, tip, command)) in buttons.into_iter().enumerate() {
+        let rect = egui::Rect::from_min_size(
+            corner + egui::vec2(0.0, 34.0 * k as f32),
+            egui::vec2(36.0, 30.0),
+        );
+        if ui
+            .put(
+                rect,
+                egui::Button::new(egui::RichText::new(label).size(18.0)),
+            )
+            .on_hover_text(tip)
+            .clicked()
+        {
+            commands.push(command);
+        }
+    }
+}
+
+/// The territory under a lon/lat point (the first in plan order, as ownership breaks ties).
+fn territory_at(session: &Session, (lon, lat): (f64, f64)) -> Option<usize> {
+    use geo::Contains;
+    let point = geo::Point::new(lon, lat);
+    session
+        .current()?
+        .territories
+        .iter()
+        .position(|t| t.geometry.contains(&point))
+}

@@ -1,0 +1,150 @@
+//! The menu bar: File, View and Help.
+
+use super::super::shortcuts::{self, Action};
+use super::super::{Command, TesseraApp, page};
+use super::files;
+use crate::session::ExportKind;
+
+impl TesseraApp {
+    pub(super) fn menu(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                self.action_button(ui, "New…", Action::New, commands);
+                if ui.button("Open demo project").clicked() {
+                    commands.push(Command::OpenDemo);
+                }
+                self.action_button(ui, "Open…", Action::Open, commands);
+                self.action_button(ui, "Save As…", Action::SaveAs, commands);
+                ui.separator();
+                if ui
+                    .button("Import accounts (CSV, Excel, GeoJSON)…")
+                    .clicked()
+                    && let Some(p) =
+                        files::pick_file("Accounts", &crate::io::accounts::FILE_EXTENSIONS, false)
+                {
+                    commands.push(Command::ImportAccounts(p));
+                }
+                if ui.button("Import territories (GeoJSON)…").clicked()
+                    && let Some(p) = files::pick_file("GeoJSON", &["geojson", "json"], false)
+                {
+                    commands.push(Command::ImportTerritories(p, false));
+                }
+                if ui
+                    .button("Import territories as a new scenario…")
+                    .on_hover_text("A new plan from a GeoJSON file, to compare with this one")
+                    .clicked()
+                    && let Some(p) = files::pick_file("GeoJSON", &["geojson", "json"], false)
+                {
+                    commands.push(Command::ImportTerritories(p, true));
+                }
+                ui.menu_button("Export", |ui| {
+                    for (label, kind, filter, ext) in [
+                        (
+                            "Territories as GeoJSON…",
+                            ExportKind::GeoJson,
+                            "GeoJSON",
+                            "geojson",
+                        ),
+                        (
+                            "Assignments as CSV (for the CRM)…",
+                            ExportKind::Csv,
+                            "CSV",
+                            "csv",
+                        ),
+                        (
+                            "GeoPackage for GIS…",
+                            ExportKind::GeoPackage,
+                            "GeoPackage",
+                            "gpkg",
+                        ),
+                    ] {
+                        if ui.button(label).clicked()
+                            && let Some(p) = files::pick_file(filter, &[ext], true)
+                        {
+                            commands.push(Command::Export(kind, p));
+                        }
+                    }
+                });
+                if ui
+                    .button("Save page (PDF or PNG)…")
+                    .on_hover_text("What the window shows, on a page for the meeting")
+                    .clicked()
+                    && let Some(p) = page::pick_page_path("plan.pdf")
+                {
+                    commands.push(Command::SavePage(p));
+                }
+                ui.separator();
+                ui.menu_button("Recent", |ui| {
+                    for p in &self.preferences.recent {
+                        if ui.button(p.display().to_string()).clicked() {
+                            commands.push(Command::Open(p.clone()));
+                        }
+                    }
+                });
+                ui.separator();
+                self.action_button(ui, "Quit", Action::Quit, commands);
+            });
+            ui.menu_button("View", |ui| {
+                let comparing = self.compare.is_some();
+                if ui
+                    .add_enabled(
+                        comparing || self.session.project().scenarios.len() > 1,
+                        egui::Button::new(if comparing {
+                            "Back to editing"
+                        } else {
+                            "Compare plans"
+                        })
+                        .shortcut_text(
+                            shortcuts::key_text(Action::ComparePlans).unwrap_or_default(),
+                        ),
+                    )
+                    .clicked()
+                {
+                    self.trigger(Action::ComparePlans, ui.ctx(), commands);
+                }
+                ui.separator();
+                let mut osm = self.preferences.osm_tiles;
+                if ui
+                    .checkbox(&mut osm, "OpenStreetMap tiles (online)")
+                    .on_hover_text("Needs the internet; the built-in basemap works offline")
+                    .changed()
+                {
+                    commands.push(Command::SetOsmTiles(osm));
+                }
+                let mut sized = self.preferences.size_by_potential;
+                if ui
+                    .checkbox(&mut sized, "Size accounts by potential")
+                    .changed()
+                {
+                    commands.push(Command::SizeByPotential(sized));
+                }
+                ui.separator();
+                self.action_button(ui, "Zoom to fit", Action::ZoomToFit, commands);
+                self.action_button(ui, "Zoom in", Action::ZoomIn, commands);
+                self.action_button(ui, "Zoom out", Action::ZoomOut, commands);
+            });
+            ui.menu_button("Help", |ui| {
+                ui.label("Tessera — territory designer");
+                ui.label("Country boundaries: Made with Natural Earth.");
+                ui.label("Places: GeoNames (geonames.org), CC BY 4.0.");
+            });
+        });
+    }
+
+    /// A menu entry for an action of the shortcut table, its key shown beside it.
+    fn action_button(
+        &self,
+        ui: &mut egui::Ui,
+        label: &str,
+        action: Action,
+        commands: &mut Vec<Command>,
+    ) {
+        let key = shortcuts::key_text(action).unwrap_or_default();
+        if ui
+            .add(egui::Button::new(label).shortcut_text(key))
+            .clicked()
+        {
+            self.trigger(action, ui.ctx(), commands);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The window's frame: its layout (menu, toolbar, side panels, map, status bar), the menus,
+//! the toolbar, the keys and the dialogs over the window.
+
+mod dialogs;
+mod files;
+mod keyboard;
+mod map_area;
+mod menu;
+mod toolbar;
+
+use super::{Command, TesseraApp, panels, scenarios};
+
+impl TesseraApp {
+    /// The whole window for one frame.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let mut commands = Vec::new();
+        self.keyboard(ui.ctx(), &mut commands);
+        egui::Panel::top("menu").show(ui, |ui| self.menu(ui, &mut commands));
+        self.page_rect = ui.available_rect_before_wrap();
+        if self.compare.is_none() {
+            egui::Panel::top("tools").show(ui, |ui| self.toolbar(ui, &mut commands));
+        }
+        egui::Panel::bottom("status").show(ui, |ui| {
+            let note = match &self.status_note {
+                Some(notice) => notice.as_str(),
+                None if self.map.aggregated => "accounts aggregated: zoom in for single accounts",
+                None => "",
+            };
+            panels::status(
+                ui,
+                &self.session,
+                self.map.pointer,
+                self.map.memory.zoom(),
+                note,
+            );
+        });
+        if let Some(view) = &mut self.compare {
+            let basemap = self.basemap.clone();
+            egui::CentralPanel::default().show(ui, |ui| {
+                view.show(ui, &self.session, basemap.as_deref(), &mut commands);
+            });
+            self.finish_frame(ui, commands, egui::Vec2::new(800.0, 600.0));
+            return;
+        }
+        egui::Panel::left("plan")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    panels::territories(ui, &self.session, self.selected, &mut commands);
+                    if let Some(row) = self.selected_account {
+                        ui.separator();
+                        ui.heading("Selected account");
+                        panels::account_details(ui, &self.session, row);
+                    }
+                    if let Some(t) = self.selected {
+                        ui.separator();
+                        self.properties
+                            .territory(ui, &self.session, t, &mut commands);
+                    }
+                    ui.separator();
+                    let centre = self
+                        .map
+                        .memory
+                        .detached()
+                        .map_or((5.3, 52.2), |p| (p.x(), p.y()));
+                    self.properties
+                        .reps(ui, &self.session, centre, &mut commands);
+                    ui.separator();
+                    panels::history(ui, &self.session);
+                });
+            });
+        egui::Panel::right("balance")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    panels::balance(
+                        ui,
+                        &self.session,
+                        self.metric,
+                        self.editing.baseline.as_deref(),
+                        &mut commands,
+                    );
+                    ui.separator();
+                    panels::validation(ui, &self.session, self.holes.as_deref(), &mut commands);
+                });
+            });
+        let map_size = self.map_area(ui, &mut commands);
+        self.finish_frame(ui, commands, map_size);
+    }
+
+    /// The dialogs over the window, then the frame's commands.
+    fn finish_frame(
+        &mut self,
+        ui: &mut egui::Ui,
+        mut commands: Vec<Command>,
+        map_size: egui::Vec2,
+    ) {
+        self.error_window(ui.ctx());
+        self.notice_window(ui.ctx());
+        self.drawing_question(ui.ctx(), &mut commands);
+        if let Some(dialog) = &mut self.import
+            && !dialog.show(ui.ctx(), &mut self.session, &mut commands)
+        {
+            self.import = None;
+        }
+        self.lasso_question(ui.ctx(), &mut commands);
+        if let Some(draft) = &mut self.rename
+            && !scenarios::rename_window(ui.ctx(), draft, &self.session, &mut commands)
+        {
+            self.rename = None;
+        }
+        for command in commands {
+            self.apply(command, map_size);
+        }
+        ui.ctx()
+            .send_viewport_cmd(egui::ViewportCommand::Title(self.session.title()));
+        if let Some(job) = &mut self.screenshot {
+            job.step(ui.ctx(), &self.frame_times);
+        }
+        if let Some(shot) = &mut self.page {
+            let title = format!(
+                "Tessera: {} with its balance",
+                self.session.current().map_or("", |s| s.name.as_str())
+            );
+            if let Some(outcome) = shot.step(ui.ctx(), self.page_rect, &title) {
+                self.status_note = Some(outcome);
+                self.page = None;
+            }
+        }
+    }
+}

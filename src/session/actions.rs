@@ -1,0 +1,166 @@
+//! What the window and the command line both do with a session, written once: importing
+//! territories from a file, exporting the scenario shown, comparing two scenarios.
+
+use std::path::Path;
+
+use super::{Effects, Session, SessionError};
+use crate::engine::compare::{Comparison, compare_scenarios};
+
+/// Which scenario imported territories go to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TerritoryTarget {
+    /// The scenario shown.
+    Shown,
+    /// The scenario of this name; a name the project does not have makes a new scenario of
+    /// the imported territories.
+    Named(String),
+    /// A new scenario named after the file (numbered when the name is taken).
+    NewFromFile,
+}
+
+/// What an import of territories did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerritoryImport {
+    /// What the edit changed.
+    pub effects: Effects,
+    /// How many territories were imported.
+    pub count: usize,
+    /// One line per repaired feature ("feature 3 (Noord): ring crossed itself; repaired").
+    pub repaired: Vec<String>,
+    /// The scenario they went to.
+    pub scenario: String,
+    /// Whether that scenario was made by the import.
+    pub new_scenario: bool,
+}
+
+impl TerritoryImport {
+    /// One line for the planner: how many, where, and how many were repaired.
+    pub fn summary(&self) -> String {
+        let to = if self.new_scenario {
+            format!("the new scenario {}", self.scenario)
+        } else {
+            self.scenario.clone()
+        };
+        format!(
+            "added {} territories to {to} ({} repaired)",
+            self.count,
+            self.repaired.len()
+        )
+    }
+}
+
+/// What an export writes from the scenario shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    /// Territories as GeoJSON with every metric.
+    GeoJson,
+    /// Assignments as CSV for the CRM.
+    Csv,
+    /// Territories and accounts as a GeoPackage.
+    GeoPackage,
+}
+
+impl Session {
+    /// Adds the territories of a GeoJSON file to a scenario as one undoable edit, and shows
+    /// that scenario. Rings that cross themselves are repaired and reported; a file that
+    /// cannot be read or used changes nothing.
+    pub fn import_territories(
+        &mut self,
+        path: &Path,
+        target: TerritoryTarget,
+    ) -> Result<TerritoryImport, SessionError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| SessionError::Read(format!("cannot read {file}: {e}")))?;
+        let areas = crate::io::territories::read_territories(&text, &file)
+            .map_err(|e| SessionError::Read(e.to_string()))?;
+        let repaired: Vec<String> = areas
+            .iter()
+            .enumerate()
+            .filter_map(|(k, a)| a.repair_note(k + 1))
+            .collect();
+        let count = areas.len();
+        let new_name = match target {
+            TerritoryTarget::Shown => None,
+            TerritoryTarget::Named(name) => match self.project.scenario_by_name(&name) {
+                Some(s) => {
+                    let id = s.id;
+                    self.show_scenario(id);
+                    None
+                }
+                None => Some(name),
+            },
+            TerritoryTarget::NewFromFile => {
+                let stem = path
+                    .file_stem()
+                    .map_or("Imported".into(), |s| s.to_string_lossy().into_owned());
+                Some(crate::edit::scenarios::unique_scenario_name(
+                    &self.project,
+                    &stem,
+                ))
+            }
+        };
+        let shown = self.current().map(|s| s.id);
+        let (edit, scenario) = match &new_name {
+            Some(name) => {
+                let (edit, id) = crate::edit::scenarios::import_as_new_scenario(
+                    &self.project,
+                    name,
+                    areas,
+                    &file,
+                )
+                .map_err(|r| SessionError::Read(r.0))?;
+                (edit, Some(id))
+            }
+            None => {
+                let s = self.current().ok_or(SessionError::NoScenario)?;
+                (
+                    crate::edit::import_territories(&self.project, s, areas, &file),
+                    None,
+                )
+            }
+        };
+        let mut effects = self.apply(edit)?;
+        if let Some(id) = scenario {
+            self.show_scenario(id);
+        }
+        effects.scenario_shown = self.current().map(|s| s.id) != shown;
+        Ok(TerritoryImport {
+            effects,
+            count,
+            repaired,
+            scenario: self.current().map_or(String::new(), |s| s.name.clone()),
+            new_scenario: new_name.is_some(),
+        })
+    }
+
+    /// Writes the scenario shown for other programs.
+    pub fn export(&self, kind: ExportKind, path: &Path) -> Result<(), SessionError> {
+        let s = self.current().ok_or(SessionError::NoScenario)?;
+        let (project, report, plan) = (&self.project, &self.report, &self.plan);
+        match kind {
+            ExportKind::GeoJson => {
+                crate::io::export::write_territories_geojson(path, project, s, report)
+            }
+            ExportKind::Csv => crate::io::export::write_assignments_csv(path, project, s, plan),
+            ExportKind::GeoPackage => {
+                crate::io::geopackage::write_geopackage(path, project, s, report, plan)
+            }
+        }
+        .map_err(SessionError::from)
+    }
+
+    /// Compares two scenarios of the project by name (plan A against plan B): per-territory
+    /// and per-rep deltas, the plan summary, and who changes hands.
+    pub fn compare(&self, a: &str, b: &str) -> Result<Comparison, SessionError> {
+        let find = |name: &str| {
+            self.project
+                .scenario_by_name(name)
+                .ok_or_else(|| SessionError::UnknownScenario {
+                    name: name.to_owned(),
+                    known: self.scenario_names(),
+                })
+        };
+        Ok(compare_scenarios(&self.project, find(a)?, find(b)?))
+    }
+}

@@ -1,0 +1,515 @@
+//! The headless session: an open project, its file, the scenario shown, its live plan and
+//! report, and the undo history. No egui here: the window and the command line both work
+//! through a [`Session`].
+//!
+//! The file equals the model: every change to the project goes through
+//! [`Session::apply`] (or undo/redo), which applies an [`Edit`] to the model and writes it in
+//! one transaction; when the write fails the model is put back. The only exceptions are the
+//! in-memory previews of a gesture under way ([`Session::preview_geometry`],
+//! [`Session::preview_rep_home`]), which the gesture's edit replaces when it ends.
+
+mod actions;
+mod background;
+mod history;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use actions::{ExportKind, TerritoryImport, TerritoryTarget};
+pub use background::{BackgroundWrite, LentFile};
+pub use history::History;
+
+use crate::engine::index::AccountGrid;
+use crate::engine::live::LivePlan;
+use crate::engine::report::PlanReport;
+use crate::model::{
+    Change, ChangeError, Edit, Project, RepId, Scenario, ScenarioId, Settings, TerritoryId,
+};
+use crate::store::{ProjectFile, StoreError};
+
+/// Why a session could not do something (the project and its file are as before).
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The edit does not fit the project.
+    #[error("cannot apply the edit: {0}")]
+    Change(#[from] ChangeError),
+    /// The file could not be read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An import is being written on another thread.
+    #[error("an import is being written to the project; try again when it has finished")]
+    Busy,
+    /// A background write was given an edit that changes more than accounts.
+    #[error("only account changes can be written in the background")]
+    NotAccounts,
+    /// The edit was applied and written, but putting the model back after a failed write
+    /// failed too: the project in memory may differ from the file, so it must be reopened.
+    #[error("{write}; the project in memory could not be put back ({rollback}): reopen it")]
+    Diverged {
+        /// Why the write failed.
+        write: StoreError,
+        /// Why the model could not be put back.
+        rollback: ChangeError,
+    },
+    /// The embedded demo project could not be built (a defect of the build).
+    #[error("the demo project is damaged: {0}")]
+    Demo(#[from] crate::demo::DemoError),
+    /// The project has no scenario to work on.
+    #[error("the project has no scenario")]
+    NoScenario,
+    /// There is no scenario of this name.
+    #[error("no scenario named {name:?}; the project has: {known}")]
+    UnknownScenario {
+        /// The name asked for.
+        name: String,
+        /// The scenarios the project has, comma-separated.
+        known: String,
+    },
+    /// A file to read could not be read, or is not what it should be.
+    #[error("{0}")]
+    Read(String),
+    /// A file could not be written.
+    #[error(transparent)]
+    Export(#[from] crate::io::export::ExportError),
+}
+
+/// What a committed edit (or its undo or redo) changed, so that views know what to redraw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effects {
+    /// The edit's description ("Moved border Noord/Oost"; for an undo, the undone edit's).
+    pub description: String,
+    /// Accounts were added, removed or updated: per-account caches must be rebuilt.
+    pub accounts: bool,
+    /// The session now shows another scenario than before.
+    pub scenario_shown: bool,
+}
+
+/// A project as the window and the command line hold it: the data, its file (none for the
+/// demo until saved), the scenario shown, its live plan and its report, and the history.
+pub struct Session {
+    project: Project,
+    file: Option<ProjectFile>,
+    scenario: usize,
+    plan: LivePlan,
+    report: PlanReport,
+    history: History,
+    accounts_version: u64,
+    revision: u64,
+    /// The file is lent to a write on another thread (a large import): edits wait.
+    busy: bool,
+    /// Where the lent file lives, to open it again should the writer die with it.
+    lent_path: Option<PathBuf>,
+}
+
+impl Session {
+    /// The embedded demo project (not yet saved anywhere).
+    pub fn demo() -> Result<Session, SessionError> {
+        Ok(Session::new(crate::demo::project()?, None))
+    }
+
+    /// An empty, unsaved project.
+    pub fn empty() -> Session {
+        Session::new(Project::default(), None)
+    }
+
+    /// A new, empty project with one empty plan, created at `path` (replacing a file there:
+    /// the save dialog has already asked).
+    pub fn create(path: &Path) -> Result<Session, SessionError> {
+        let name = path.file_stem().map_or_else(
+            || "New project".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        let scenario = Scenario {
+            id: ScenarioId(1),
+            name: "Plan A".into(),
+            notes: String::new(),
+            created: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64),
+            territories: Vec::new(),
+            overrides: Default::default(),
+        };
+        let project = Project {
+            name,
+            active_scenario: Some(scenario.id),
+            scenarios: vec![scenario],
+            ..Project::default()
+        };
+        remove_existing(path)?;
+        let file = ProjectFile::create(path, &project)?;
+        Ok(Session::new(project, Some(file)))
+    }
+
+    /// Opens a project file.
+    pub fn open(path: &Path) -> Result<Session, SessionError> {
+        let (file, project) = ProjectFile::open(path)?;
+        Ok(Session::new(project, Some(file)))
+    }
+
+    /// A project held in memory only (generated or imported, not yet saved).
+    pub fn unsaved(project: Project) -> Session {
+        Session::new(project, None)
+    }
+
+    fn new(project: Project, file: Option<ProjectFile>) -> Session {
+        let scenario = project
+            .active_scenario
+            .and_then(|id| project.scenarios.iter().position(|s| s.id == id))
+            .unwrap_or(0);
+        let grid = Arc::new(AccountGrid::new(
+            project.accounts.lons(),
+            project.accounts.lats(),
+        ));
+        let (plan, report) = compute(&project, scenario, grid);
+        Session {
+            project,
+            file,
+            scenario,
+            plan,
+            report,
+            history: History::default(),
+            accounts_version: 0,
+            revision: 0,
+            busy: false,
+            lent_path: None,
+        }
+    }
+
+    /// The project data.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// The scenario shown, if the project has any.
+    pub fn current(&self) -> Option<&Scenario> {
+        self.project.scenarios.get(self.scenario)
+    }
+
+    /// The index of the scenario shown in the project's list.
+    pub fn scenario_index(&self) -> usize {
+        self.scenario
+    }
+
+    /// Live assignment and tallies of the scenario shown.
+    pub fn plan(&self) -> &LivePlan {
+        &self.plan
+    }
+
+    /// Metrics, gaps, overlaps and balance of the scenario shown.
+    pub fn report(&self) -> &PlanReport {
+        &self.report
+    }
+
+    /// The edits that can be undone and redone.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Counts changes of the account table (imports and their undo), so that views that
+    /// cache per-account data know when to rebuild it.
+    pub fn accounts_version(&self) -> u64 {
+        self.accounts_version
+    }
+
+    /// Counts every committed change (edit, undo, redo), so that views derived from the
+    /// project (the compare view) know when to recompute.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Whether the file is lent to a background write (edits are refused until it is back).
+    pub fn is_busy(&self) -> bool {
+        self.busy
+    }
+
+    /// The file's path, if saved.
+    pub fn path(&self) -> Option<PathBuf> {
+        self.file.as_ref().map(|f| f.path().to_owned())
+    }
+
+    /// Whether the project lives in a file (every edit is then in it already).
+    pub fn is_saved(&self) -> bool {
+        self.file.is_some()
+    }
+
+    /// Title for the window: the project name and where it lives.
+    pub fn title(&self) -> String {
+        match self.path() {
+            Some(p) => format!("{} — {} — Tessera", self.project.name, p.display()),
+            None => format!("{} (not saved) — Tessera", self.project.name),
+        }
+    }
+
+    /// Shows the scenario at this index of the project's list (no change past the end).
+    pub fn show_scenario_at(&mut self, index: usize) {
+        if index < self.project.scenarios.len() && index != self.scenario {
+            self.scenario = index;
+            self.recompute(self.plan.shared_grid());
+        }
+    }
+
+    /// Shows the scenario with this id (no change when there is none).
+    pub fn show_scenario(&mut self, id: ScenarioId) {
+        if let Some(k) = self.project.scenarios.iter().position(|s| s.id == id) {
+            self.show_scenario_at(k);
+        }
+    }
+
+    /// Shows the scenario of this name, or the active plan for `None`.
+    pub fn show_scenario_named(&mut self, name: Option<&str>) -> Result<(), SessionError> {
+        let found = match name {
+            Some(name) => self.project.scenario_by_name(name).map(|s| s.id),
+            None => self.project.active().map(|s| s.id),
+        };
+        match (found, name) {
+            (Some(id), _) => {
+                self.show_scenario(id);
+                Ok(())
+            }
+            (None, Some(name)) => Err(SessionError::UnknownScenario {
+                name: name.to_owned(),
+                known: self.scenario_names(),
+            }),
+            (None, None) => Err(SessionError::NoScenario),
+        }
+    }
+
+    /// The names of the project's scenarios, comma-separated (for messages).
+    fn scenario_names(&self) -> String {
+        let names: Vec<&str> = self
+            .project
+            .scenarios
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        names.join(", ")
+    }
+
+    /// Makes an edit: applies it, writes it to the file in one transaction, updates the live
+    /// plan, and makes it undoable. On an error nothing has changed.
+    pub fn apply(&mut self, edit: Edit) -> Result<Effects, SessionError> {
+        let effects = self.commit(&edit)?;
+        self.history.record(edit);
+        Ok(effects)
+    }
+
+    /// Undoes the last edit; `None` when there is nothing to undo.
+    pub fn undo(&mut self) -> Result<Option<Effects>, SessionError> {
+        let Some(edit) = self.history.take_undo() else {
+            return Ok(None);
+        };
+        match self.commit(&edit.inverse()) {
+            Ok(mut effects) => {
+                effects.description = edit.description.clone();
+                self.history.undone(edit);
+                Ok(Some(effects))
+            }
+            Err(e) => {
+                self.history.restore_undo(edit);
+                Err(e)
+            }
+        }
+    }
+
+    /// Redoes the last undone edit; `None` when there is none.
+    pub fn redo(&mut self) -> Result<Option<Effects>, SessionError> {
+        let Some(edit) = self.history.take_redo() else {
+            return Ok(None);
+        };
+        match self.commit(&edit) {
+            Ok(effects) => {
+                self.history.redone(edit);
+                Ok(Some(effects))
+            }
+            Err(e) => {
+                self.history.restore_redo(edit);
+                Err(e)
+            }
+        }
+    }
+
+    /// Changes the balance tolerance (a fraction, clamped to 0..=1) as an undoable edit;
+    /// `None` when it is already that.
+    pub fn tolerance_edit(&self, tolerance: f64) -> Option<Edit> {
+        let before = self.project.settings.clone();
+        let after = Settings {
+            balance_tolerance: tolerance.clamp(0.0, 1.0),
+            ..before.clone()
+        };
+        (after != before).then(|| Edit {
+            description: format!(
+                "Set the balance tolerance to ±{:.0} %",
+                after.balance_tolerance * 100.0
+            ),
+            changes: vec![Change::Settings { before, after }],
+        })
+    }
+
+    /// Applies an edit to the project and the file (all or nothing) and updates the plan.
+    fn commit(&mut self, edit: &Edit) -> Result<Effects, SessionError> {
+        if self.busy {
+            return Err(SessionError::Busy);
+        }
+        let shown = self.current().map(|s| s.id);
+        edit.apply(&mut self.project)?;
+        if let Some(file) = &mut self.file
+            && let Err(write) = file.write_edit(edit, &self.project)
+        {
+            // The file's transaction rolled back; bring the model back to match it.
+            return Err(match edit.inverse().apply(&mut self.project) {
+                Ok(()) => write.into(),
+                Err(rollback) => SessionError::Diverged { write, rollback },
+            });
+        }
+        self.revision += 1;
+        // Scenarios may have come or gone: keep showing the same one, else the active plan.
+        self.scenario = self.position_of(shown);
+        let current = self.current().map(|s| s.id);
+        let accounts = edit
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::Accounts { .. }));
+        let only_geometry = edit
+            .changes
+            .iter()
+            .all(|c| matches!(c, Change::Geometry { .. }) && c.scenario() == current);
+        // The tolerance only changes how the report judges the tallies.
+        let only_tolerance = edit.changes.iter().all(|c| {
+            matches!(c, Change::Settings { before, after } if Settings {
+                balance_tolerance: after.balance_tolerance,
+                ..before.clone()
+            } == *after)
+        });
+        if only_geometry {
+            for change in &edit.changes {
+                if let Change::Geometry {
+                    territory, after, ..
+                } = change
+                {
+                    self.update_geometry(*territory, after);
+                }
+            }
+            self.refresh_report();
+        } else if only_tolerance {
+            self.refresh_report();
+        } else {
+            let grid = if accounts {
+                self.accounts_version += 1;
+                Arc::new(AccountGrid::new(
+                    self.project.accounts.lons(),
+                    self.project.accounts.lats(),
+                ))
+            } else {
+                self.plan.shared_grid()
+            };
+            self.recompute(grid);
+        }
+        Ok(Effects {
+            description: edit.description.clone(),
+            accounts,
+            scenario_shown: current != shown,
+        })
+    }
+
+    /// Shows a territory of the current scenario with a new area, in memory only: the live
+    /// preview while a gesture is under way (the gesture's edit writes it when it ends, and
+    /// a cancelled gesture previews the original area again).
+    pub fn preview_geometry(&mut self, territory: TerritoryId, geometry: &geo::MultiPolygon<f64>) {
+        let Some(t) = self
+            .current()
+            .and_then(|s| s.territories.iter().position(|x| x.id == territory))
+        else {
+            return;
+        };
+        self.project.scenarios[self.scenario].territories[t].geometry = geometry.clone();
+        self.update_geometry(territory, geometry);
+        self.refresh_report();
+    }
+
+    /// Shows a rep's home base at another place, in memory only, while its marker is
+    /// dragged: only the marker moves (travel is recomputed by the edit on release, and a
+    /// cancelled drag previews the original place again).
+    pub fn preview_rep_home(&mut self, rep: RepId, lon: f64, lat: f64) {
+        if let Some(r) = self.project.reps.iter_mut().find(|r| r.id == rep) {
+            r.home_lon = lon;
+            r.home_lat = lat;
+        }
+    }
+
+    /// Rebuilds the report from the live plan (owners and tallies unchanged).
+    fn refresh_report(&mut self) {
+        if let Some(scenario) = self.project.scenarios.get(self.scenario) {
+            self.report = PlanReport::from_plan(&self.project, scenario, &self.plan);
+        }
+    }
+
+    /// Recomputes the live plan and report of the scenario shown from scratch.
+    fn recompute(&mut self, grid: Arc<AccountGrid>) {
+        (self.plan, self.report) = compute(&self.project, self.scenario, grid);
+    }
+
+    /// Moves accounts between the live plan's territories after one area changed.
+    fn update_geometry(&mut self, territory: TerritoryId, geometry: &geo::MultiPolygon<f64>) {
+        if let Some(t) = self
+            .current()
+            .and_then(|s| s.territories.iter().position(|x| x.id == territory))
+        {
+            self.plan.set_geometry(&self.project.accounts, t, geometry);
+        }
+    }
+
+    /// The index of scenario `id`, else of the active plan, else 0.
+    fn position_of(&self, id: Option<ScenarioId>) -> usize {
+        let scenarios = &self.project.scenarios;
+        id.and_then(|id| scenarios.iter().position(|s| s.id == id))
+            .or_else(|| {
+                let active = self.project.active_scenario?;
+                scenarios.iter().position(|s| s.id == active)
+            })
+            .unwrap_or(0)
+    }
+
+    /// Copies the project to `path` (SQLite backup for an open file, a fresh file for the
+    /// demo) and continues in the copy.
+    pub fn save_as(&mut self, path: &Path) -> Result<(), SessionError> {
+        if self.busy {
+            return Err(SessionError::Busy);
+        }
+        let copy = match &self.file {
+            Some(file) => file.save_as(path, true)?,
+            None => {
+                remove_existing(path)?;
+                ProjectFile::create(path, &self.project)?
+            }
+        };
+        self.file = Some(copy);
+        Ok(())
+    }
+}
+
+/// The live plan and report of scenario `scenario` (an empty plan without scenarios).
+fn compute(project: &Project, scenario: usize, grid: Arc<AccountGrid>) -> (LivePlan, PlanReport) {
+    let empty = Scenario {
+        id: ScenarioId(0),
+        name: "(no scenario)".into(),
+        notes: String::new(),
+        created: 0,
+        territories: Vec::new(),
+        overrides: Default::default(),
+    };
+    let s = project.scenarios.get(scenario).unwrap_or(&empty);
+    let plan = LivePlan::new(project, s, grid);
+    let report = PlanReport::from_plan(project, s, &plan);
+    (plan, report)
+}
+
+/// Removes the file a save dialog chose to replace (the dialog has asked the user already).
+fn remove_existing(path: &Path) -> Result<(), StoreError> {
+    if path.exists() {
+        std::fs::remove_file(path).map_err(|source| StoreError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+    }
+    Ok(())
+}
