@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use super::{Refusal, refuse};
 use crate::model::{
-    Change, Edit, Project, Scenario, ScenarioId, TerritoryId, next_scenario_id, next_territory_id,
+    Change, Edit, NamedArea, Project, Scenario, ScenarioId, TerritoryId, next_scenario_id,
+    next_territory_id,
 };
 
 /// Seconds since the Unix epoch, for a scenario's creation time.
@@ -69,7 +70,7 @@ pub fn new_scenario(project: &Project, name: &str) -> Result<(Edit, ScenarioId),
 pub fn import_as_new_scenario(
     project: &Project,
     name: &str,
-    areas: Vec<crate::io::territories::NamedArea>,
+    areas: Vec<NamedArea>,
     file: &str,
 ) -> Result<(Edit, ScenarioId), Refusal> {
     let (created, id) = new_scenario(project, name)?;
@@ -221,10 +222,7 @@ pub fn set_active(project: &Project, id: ScenarioId) -> Option<Edit> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn demo() -> Project {
-        crate::demo::project().expect("demo")
-    }
+    use crate::edit::demo;
 
     #[test]
     fn duplicate_copies_territories_with_new_ids_and_undo_removes_it() {

@@ -12,26 +12,9 @@ use geo::{Area, Coord, LineString, MakeValid, MultiPolygon, Polygon, Validation}
 use geojson::{FeatureCollection, GeoJson, GeometryValue, Position};
 use thiserror::Error;
 
-/// A territory read from a file: a name and a shape.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NamedArea {
-    /// From the feature's `name` property (or its id, or "feature N").
-    pub name: String,
-    /// The shape, WGS84 lon/lat.
-    pub geometry: MultiPolygon<f64>,
-    /// What was wrong with the shape in the file, when it had to be repaired (for the import
-    /// report); `None` when it was valid as read.
-    pub repaired: Option<String>,
-}
-
-impl NamedArea {
-    /// The repair in words for the planner ("feature 3 (Noord): ..."), if there was one.
-    pub fn repair_note(&self, number: usize) -> Option<String> {
-        self.repaired
-            .as_ref()
-            .map(|what| format!("feature {number} ({}): {what}", self.name))
-    }
-}
+/// A territory read from a file; defined in `model` so that `edit` can take it without
+/// using `io`.
+pub use crate::model::NamedArea;
 
 /// What can be wrong with a territories file.
 #[derive(Debug, Error, PartialEq)]
