@@ -178,7 +178,8 @@ fn edit_for(project: &Project, scenario: usize, step: &Step) -> Option<Edit> {
             let all = &project.scenarios;
             edit::scenarios::set_active(project, all[k % all.len()].id)
         }
-        Step::Undo | Step::Redo | Step::ShowScenario(_) | Step::Tolerance(_) => None,
+        Step::Tolerance(k) => edit::balance_tolerance(project, (k % 41) as f64 / 100.0),
+        Step::Undo | Step::Redo | Step::ShowScenario(_) => None,
     }
 }
 
@@ -206,11 +207,7 @@ proptest! {
                     let n = doc.project().scenarios.len();
                     doc.show_scenario_at(k % n);
                 }
-                Step::Tolerance(k) => {
-                    if let Some(edit) = doc.tolerance_edit((k % 41) as f64 / 100.0) {
-                        doc.apply(edit).expect("tolerance");
-                    }
-                }
+
                 other => {
                     if let Some(edit) = edit_for(doc.project(), doc.scenario_index(), other) {
                         doc.apply(edit).expect("edit");

@@ -181,6 +181,52 @@ fn widening_the_tolerance_updates_the_balance_flags() {
         0,
         "every territory is within 50 % of the mean"
     );
+    // A settings change like any edit: in History, undoable, redoable.
+    assert_eq!(
+        harness.state().session().history().next_undo(),
+        Some("Set the balance tolerance to ±50 %")
+    );
+    harness
+        .state_mut()
+        .apply(Command::Undo, Vec2::new(700.0, 700.0));
+    harness.run_steps(2);
+    assert_eq!(harness.state().session().report().tolerance, 0.1);
+    assert!(outside(harness.state()) > 0, "the flags are back");
+    harness
+        .state_mut()
+        .apply(Command::Redo, Vec2::new(700.0, 700.0));
+    assert_eq!(
+        harness
+            .state()
+            .session()
+            .project()
+            .settings
+            .balance_tolerance,
+        0.5
+    );
+}
+
+#[test]
+fn a_saved_tolerance_is_in_the_file_and_typing_it_makes_one_edit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("plan.tessera");
+    let mut harness = harness();
+    let size = Vec2::new(700.0, 700.0);
+    harness
+        .state_mut()
+        .apply(Command::SaveAs(path.clone()), size);
+    harness.run_steps(2);
+    // Typed into the field, as a planner would: one edit, written at once.
+    let field = harness.get_by_value("10 %");
+    field.click();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_value("10 %").type_text("25");
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+    assert_eq!(harness.state().session().history().undo_len(), 1);
+    let (_, on_disk) = tessera::store::ProjectFile::open(&path).expect("open");
+    assert_eq!(on_disk.settings.balance_tolerance, 0.25);
 }
 
 #[test]

@@ -82,7 +82,7 @@ impl TesseraApp {
             }
             Command::SetMetric(m) => self.metric = m,
             Command::SetTolerance(t) => {
-                if let Some(edit) = self.session.tolerance_edit(t) {
+                if let Some(edit) = crate::edit::balance_tolerance(self.session.project(), t) {
                     self.make_edit(edit);
                 }
             }

@@ -1,27 +1,27 @@
 //! Territory edits as the map tools make them: move, insert and remove a vertex (in every
 //! territory that shares it, so a common border never opens a gap or an overlap), draw a new
 //! territory, split one along a line, merge two. Each operation checks its result and returns
-//! an [`Edit`](crate::model::Edit) for the window's document to apply and write, or says why
-//! it refuses.
+//! an [`Edit`](crate::model::Edit) for the session to apply and write, or says why it
+//! refuses.
 //!
 //! One module per job: `vertex` (shared-vertex moves), `shape` (draw, split, merge, delete,
 //! overlaps), `properties` (territory fields, named accounts, reps), `import` (territories
-//! from a file), `query` (holes and territories at a point), [`scenarios`], and `scripted`
-//! (the crash test's script). Everything is re-exported here, so callers name
-//! `crate::edit::split` and never the module that holds it.
+//! from a file), `query` (holes and territories at a point), [`scenarios`]. Everything is
+//! re-exported here, so callers name `crate::edit::split` and never the module that holds it.
+//! Project settings (the balance tolerance) are changed by an edit from `properties` too.
 
 mod import;
 mod properties;
 mod query;
 pub mod scenarios;
-mod scripted;
 mod shape;
 mod vertex;
 
 pub use import::import_territories;
-pub use properties::{delete_rep, new_rep, rep_properties, set_overrides, territory_properties};
+pub use properties::{
+    balance_tolerance, delete_rep, new_rep, rep_properties, set_overrides, territory_properties,
+};
 pub use query::{holes, nearest_territory, territories_at};
-pub use scripted::scripted;
 pub use shape::{add_territory, covered_by, delete_territory, merge, resolve_overlap, split};
 pub use vertex::{
     areas_at, areas_edit, check, insert_vertex, midpoint, move_vertex, moved, nearest_midpoint,

@@ -142,3 +142,20 @@ pub fn delete_rep(project: &Project, id: RepId) -> Option<Edit> {
         changes,
     })
 }
+
+/// Sets the balance tolerance (a fraction, clamped to 0..=1) as an undoable settings change;
+/// `None` when it is that already.
+pub fn balance_tolerance(project: &Project, tolerance: f64) -> Option<Edit> {
+    let before = project.settings.clone();
+    let after = crate::model::Settings {
+        balance_tolerance: tolerance.clamp(0.0, 1.0),
+        ..before.clone()
+    };
+    (after != before).then(|| Edit {
+        description: format!(
+            "Set the balance tolerance to ±{:.0} %",
+            after.balance_tolerance * 100.0
+        ),
+        changes: vec![Change::Settings { before, after }],
+    })
+}

@@ -328,23 +328,6 @@ impl Session {
         }
     }
 
-    /// Changes the balance tolerance (a fraction, clamped to 0..=1) as an undoable edit;
-    /// `None` when it is already that.
-    pub fn tolerance_edit(&self, tolerance: f64) -> Option<Edit> {
-        let before = self.project.settings.clone();
-        let after = Settings {
-            balance_tolerance: tolerance.clamp(0.0, 1.0),
-            ..before.clone()
-        };
-        (after != before).then(|| Edit {
-            description: format!(
-                "Set the balance tolerance to ±{:.0} %",
-                after.balance_tolerance * 100.0
-            ),
-            changes: vec![Change::Settings { before, after }],
-        })
-    }
-
     /// Applies an edit to the project and the file (all or nothing) and updates the plan.
     fn commit(&mut self, edit: &Edit) -> Result<Effects, SessionError> {
         if self.busy {
