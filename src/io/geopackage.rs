@@ -5,55 +5,53 @@
 //! Geometries are GeoPackage binary: a short header (magic, flags, SRS id, envelope) followed
 //! by standard little-endian WKB. Only points and multipolygons are written, so the encoder is
 //! a few lines here rather than a dependency; GDAL reads the result (tests/exports.rs).
+//!
+//! This module only turns the plan into layers of plain values and encodes the geometries;
+//! the SQLite side (the GeoPackage tables, creating the file, inserting rows) is
+//! [`crate::store::geopackage`], since nothing outside `store` knows SQLite.
 
 use std::path::Path;
 
 use geo::orient::{Direction, Orient};
 use geo::{BoundingRect, MultiPolygon};
-use rusqlite::{Connection, params};
 
 use super::export::{ExportError, write_replacing};
 use crate::engine::live::LivePlan;
 use crate::engine::report::PlanReport;
 use crate::model::{Project, Scenario};
+use crate::store::StoreError;
+use crate::store::geopackage::{ColumnType, Feature, GeometryType, Layer, WGS84};
 
-/// 'GPKG' as SQLite's application_id.
-const APPLICATION_ID: i32 = 0x4750_4B47;
-/// GeoPackage 1.3.0.
-const USER_VERSION: i32 = 10300;
-const WGS84: i32 = 4326;
+/// The `territories` layer's attributes: name, rep, colour and the main metrics.
+const TERRITORY_COLUMNS: &[(&str, ColumnType)] = &[
+    ("name", ColumnType::Text),
+    ("rep", ColumnType::Text),
+    ("colour", ColumnType::Text),
+    ("accounts", ColumnType::Integer),
+    ("prospects", ColumnType::Integer),
+    ("customers", ColumnType::Integer),
+    ("potential", ColumnType::Real),
+    ("revenue", ColumnType::Real),
+    ("workload_hours", ColumnType::Real),
+    ("travel_hours", ColumnType::Real),
+    ("area_km2", ColumnType::Real),
+    ("capacity_use", ColumnType::Real),
+    ("required_deals", ColumnType::Real),
+    ("required_leads", ColumnType::Real),
+    ("coverage", ColumnType::Real),
+];
 
-const SCHEMA: &str = r#"
-CREATE TABLE gpkg_spatial_ref_sys (
-  srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL,
-  organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
-INSERT INTO gpkg_spatial_ref_sys VALUES
-  ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
-  ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system'),
-  ('WGS 84 geodetic', 4326, 'EPSG', 4326,
-   'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]',
-   'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid');
-CREATE TABLE gpkg_contents (
-  table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
-  description TEXT DEFAULT '',
-  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
-  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
-CREATE TABLE gpkg_geometry_columns (
-  table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
-  srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
-  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
-  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
-  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
-CREATE TABLE territories (
-  fid INTEGER PRIMARY KEY AUTOINCREMENT, geom MULTIPOLYGON, name TEXT, rep TEXT, colour TEXT,
-  accounts INTEGER, prospects INTEGER, customers INTEGER, potential REAL, revenue REAL,
-  workload_hours REAL, travel_hours REAL, area_km2 REAL, capacity_use REAL,
-  required_deals REAL, required_leads REAL, coverage REAL);
-CREATE TABLE accounts (
-  fid INTEGER PRIMARY KEY AUTOINCREMENT, geom POINT, external_id TEXT, name TEXT,
-  industry TEXT, size_class TEXT, status TEXT, potential REAL, territory TEXT, rep TEXT);
-"#;
+/// The `accounts` layer's attributes: the account's fields and its owner.
+const ACCOUNT_COLUMNS: &[(&str, ColumnType)] = &[
+    ("external_id", ColumnType::Text),
+    ("name", ColumnType::Text),
+    ("industry", ColumnType::Text),
+    ("size_class", ColumnType::Text),
+    ("status", ColumnType::Text),
+    ("potential", ColumnType::Real),
+    ("territory", ColumnType::Text),
+    ("rep", ColumnType::Text),
+];
 
 /// Writes the scenario (territories with `report`'s metrics, accounts with their owners from
 /// `plan`) as a GeoPackage at `path`, replacing any file there only when complete.
@@ -65,123 +63,119 @@ pub fn write_geopackage(
     plan: &LivePlan,
 ) -> Result<(), ExportError> {
     write_replacing(path, |partial| {
-        fill(partial, project, scenario, report, plan).map_err(|e| ExportError::GeoPackage {
-            path: path.display().to_string(),
-            reason: e.to_string(),
+        let layers = vec![
+            territories(scenario, report),
+            accounts(project, scenario, plan),
+        ];
+        crate::store::geopackage::write_geopackage(partial, layers).map_err(|e| {
+            ExportError::GeoPackage {
+                path: path.display().to_string(),
+                // SQLite's words alone: the store's message would name the partial file.
+                reason: match e {
+                    StoreError::Sqlite { source, .. } => source.to_string(),
+                    other => other.to_string(),
+                },
+            }
         })
     })
 }
 
-fn fill(
-    path: &Path,
-    project: &Project,
-    scenario: &Scenario,
-    report: &PlanReport,
-    plan: &LivePlan,
-) -> rusqlite::Result<()> {
-    let mut conn = Connection::open(path)?;
-    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-    conn.pragma_update(None, "user_version", USER_VERSION)?;
-    let tx = conn.transaction()?;
-    tx.execute_batch(SCHEMA)?;
-    let mut bounds: Option<geo::Rect<f64>> = None;
-    {
-        let mut insert = tx.prepare(
-            "INSERT INTO territories (geom, name, rep, colour, accounts, prospects, customers, \
-             potential, revenue, workload_hours, travel_hours, area_km2, capacity_use, \
-             required_deals, required_leads, coverage) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-        )?;
-        for (t, line) in scenario.territories.iter().zip(&report.territories) {
-            let m = &line.metrics;
-            if let Some(r) = t.geometry.bounding_rect() {
-                bounds = Some(bounds.map_or(r, |b| union(b, r)));
-            }
-            insert.execute(params![
-                multipolygon_blob(&t.geometry),
-                t.name,
-                line.rep,
-                t.colour.to_hex(),
-                m.accounts as i64,
-                m.prospects as i64,
-                m.customers as i64,
-                m.potential,
-                m.revenue,
-                m.workload_hours,
-                m.travel_hours,
-                m.area_km2,
-                m.capacity_use,
-                m.required_deals,
-                m.required_leads,
-                m.coverage,
-            ])?;
+/// The territories as multipolygons with `report`'s metrics (which must be the scenario's).
+fn territories<'a>(scenario: &'a Scenario, report: &'a PlanReport) -> Layer<'a> {
+    let lines = || scenario.territories.iter().zip(&report.territories);
+    let bounds = lines()
+        .filter_map(|(t, _)| t.geometry.bounding_rect())
+        .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
+        .reduce(union);
+    let features = lines().map(|(t, line)| {
+        let m = &line.metrics;
+        Feature {
+            geometry: multipolygon_blob(&t.geometry),
+            values: vec![
+                t.name.as_str().into(),
+                line.rep.as_deref().into(),
+                t.colour.to_hex().into(),
+                (m.accounts as i64).into(),
+                (m.prospects as i64).into(),
+                (m.customers as i64).into(),
+                m.potential.into(),
+                m.revenue.into(),
+                m.workload_hours.into(),
+                m.travel_hours.into(),
+                m.area_km2.into(),
+                m.capacity_use.into(),
+                m.required_deals.into(),
+                m.required_leads.into(),
+                m.coverage.into(),
+            ],
         }
+    });
+    Layer {
+        name: "territories",
+        geometry_type: GeometryType::MultiPolygon,
+        columns: TERRITORY_COLUMNS,
+        bounds,
+        features: Box::new(features),
     }
-    let accounts = &project.accounts;
-    let mut account_bounds: Option<geo::Rect<f64>> = None;
-    {
-        let mut insert = tx.prepare(
-            "INSERT INTO accounts (geom, external_id, name, industry, size_class, status, \
-             potential, territory, rep) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
-        for row in 0..accounts.len() {
-            let (lon, lat) = (accounts.lons()[row], accounts.lats()[row]);
-            let r = geo::Rect::new(
-                geo::coord! { x: lon, y: lat },
-                geo::coord! { x: lon, y: lat },
-            );
-            account_bounds = Some(account_bounds.map_or(r, |b| union(b, r)));
-            let territory = plan.owner(row).and_then(|t| scenario.territories.get(t));
-            let rep = territory
-                .and_then(|t| t.rep)
-                .and_then(|r| project.rep(r))
-                .map(|r| r.name.as_str());
-            insert.execute(params![
-                point_blob(lon, lat),
-                accounts.external_id(row),
-                accounts.name(row),
-                accounts.industries().name(accounts.industry_codes()[row]),
-                accounts
-                    .size_classes()
-                    .name(accounts.size_class_codes()[row]),
-                accounts.status(row).as_str(),
-                accounts.potential(row),
-                territory.map(|t| t.name.as_str()),
-                rep,
-            ])?;
-        }
-    }
-    for (table, b) in [("territories", bounds), ("accounts", account_bounds)] {
-        let (x0, y0, x1, y1) = b.map_or((None, None, None, None), |b| {
-            (
-                Some(b.min().x),
-                Some(b.min().y),
-                Some(b.max().x),
-                Some(b.max().y),
-            )
-        });
-        tx.execute(
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id) \
-             VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6)",
-            params![table, x0, y0, x1, y1, WGS84],
-        )?;
-    }
-    tx.execute_batch(
-        "INSERT INTO gpkg_geometry_columns VALUES ('territories', 'geom', 'MULTIPOLYGON', 4326, 0, 0);
-         INSERT INTO gpkg_geometry_columns VALUES ('accounts', 'geom', 'POINT', 4326, 0, 0);",
-    )?;
-    tx.commit()
 }
 
-fn union(a: geo::Rect<f64>, b: geo::Rect<f64>) -> geo::Rect<f64> {
-    geo::Rect::new(
-        geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-        geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-    )
+/// Every account as a point with the territory (of `plan`) and rep it belongs to. The rows
+/// are made one at a time as the store inserts them: a project can hold a million accounts.
+fn accounts<'a>(project: &'a Project, scenario: &'a Scenario, plan: &'a LivePlan) -> Layer<'a> {
+    let accounts = &project.accounts;
+    let bounds = accounts
+        .lons()
+        .iter()
+        .zip(accounts.lats())
+        .map(|(&lon, &lat)| [lon, lat, lon, lat])
+        .reduce(union);
+    let features = (0..accounts.len()).map(move |row| {
+        let territory = plan.owner(row).and_then(|t| scenario.territories.get(t));
+        let rep = territory
+            .and_then(|t| t.rep)
+            .and_then(|r| project.rep(r))
+            .map(|r| r.name.as_str());
+        Feature {
+            geometry: point_blob(accounts.lons()[row], accounts.lats()[row]),
+            values: vec![
+                accounts.external_id(row).into(),
+                accounts.name(row).into(),
+                accounts
+                    .industries()
+                    .name(accounts.industry_codes()[row])
+                    .into(),
+                accounts
+                    .size_classes()
+                    .name(accounts.size_class_codes()[row])
+                    .into(),
+                accounts.status(row).as_str().into(),
+                accounts.potential(row).into(),
+                territory.map(|t| t.name.as_str()).into(),
+                rep.into(),
+            ],
+        }
+    });
+    Layer {
+        name: "accounts",
+        geometry_type: GeometryType::Point,
+        columns: ACCOUNT_COLUMNS,
+        bounds,
+        features: Box::new(features),
+    }
+}
+
+/// The smallest extent `[min_x, min_y, max_x, max_y]` holding both.
+fn union(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+    [
+        a[0].min(b[0]),
+        a[1].min(b[1]),
+        a[2].max(b[2]),
+        a[3].max(b[3]),
+    ]
 }
 
 /// GeoPackage binary header: magic, version 0, flags (little-endian; envelope [minx, maxx,
-/// miny, maxy] when given), SRS id, envelope.
+/// miny, maxy] when given), SRS id (the store's, WGS84), envelope.
 fn header(out: &mut Vec<u8>, envelope: Option<[f64; 4]>) {
     out.extend_from_slice(b"GP");
     out.push(0);

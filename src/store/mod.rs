@@ -8,6 +8,7 @@
 //! - Writes are per change (see [`ProjectFile`]'s methods); the whole project is written only
 //!   when a file is created. Save As copies the live database with SQLite's backup API.
 
+pub mod geopackage;
 mod read;
 mod schema;
 mod write;
