@@ -8,7 +8,7 @@
 //!
 //! Accounts are placed around real places (GeoNames), chosen in proportion to population,
 //! and kept inside their own region; the regions themselves were derived from the places and
-//! the Natural Earth outline by `examples/make_demo_assets.rs`.
+//! the Natural Earth outline by `examples/make_demo_assets/`.
 
 use std::io::Read;
 

@@ -18,26 +18,36 @@ pub fn whole(x: f64) -> String {
     if x < -0.5 { format!("-{out}") } else { out }
 }
 
-/// A value of a balance metric with its unit ("EUR 1,250,000", "1,450 h", "92 %").
-pub fn metric(metric: crate::engine::balance::BalanceMetric, value: f64) -> String {
-    use crate::engine::balance::BalanceMetric as M;
-    match metric {
-        M::CapacityUse => format!("{:.0} %", value * 100.0),
-        M::Potential | M::Revenue => format!("EUR {}", whole(value)),
-        M::Workload | M::Travel => format!("{} h", whole(value)),
-        M::Accounts | M::Prospects => whole(value),
+/// What a number counts, for its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A fraction shown as a whole percentage ("92 %").
+    Percent,
+    /// Euros ("EUR 1,250,000").
+    Euro,
+    /// Hours ("1,450 h").
+    Hours,
+    /// A plain count ("1,017").
+    Count,
+}
+
+/// A value with its unit ("EUR 1,250,000", "1,450 h", "92 %").
+pub fn amount(unit: Unit, value: f64) -> String {
+    match unit {
+        Unit::Percent => format!("{:.0} %", value * 100.0),
+        Unit::Euro => format!("EUR {}", whole(value)),
+        Unit::Hours => format!("{} h", whole(value)),
+        Unit::Count => whole(value),
     }
 }
 
-/// "+1,250" / "-3.5 %" style texts of a delta.
-pub fn delta_texts(
-    metric: crate::engine::balance::BalanceMetric,
-    d: &crate::engine::compare::MetricDelta,
-) -> (String, String) {
-    let diff = d.difference().map_or_else(
+/// "+EUR 1,250" / "-3.5 %" style texts of a difference and its percentage ("-" when
+/// there is none).
+pub fn delta_texts(unit: Unit, difference: Option<f64>, percent: Option<f64>) -> (String, String) {
+    let diff = difference.map_or_else(
         || "-".to_owned(),
         |v| {
-            let text = self::metric(metric, v.abs());
+            let text = amount(unit, v.abs());
             if v > 0.0 {
                 format!("+{text}")
             } else if v < 0.0 {
@@ -47,9 +57,7 @@ pub fn delta_texts(
             }
         },
     );
-    let pct = d
-        .percent()
-        .map_or_else(|| "-".to_owned(), |p| format!("{p:+.1} %"));
+    let pct = percent.map_or_else(|| "-".to_owned(), |p| format!("{p:+.1} %"));
     (diff, pct)
 }
 

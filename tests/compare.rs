@@ -2,14 +2,10 @@
 //! rep (checked against point-in-polygon tests done here with geo), and the deltas are the
 //! differences of the two plans' reports.
 
-use std::sync::Arc;
-
 use geo::{Coord, Intersects, Point};
 use tessera::edit;
 use tessera::engine::balance::BalanceMetric;
-use tessera::engine::compare::{Comparison, Side};
-use tessera::engine::index::AccountGrid;
-use tessera::engine::live::LivePlan;
+use tessera::engine::compare::{Comparison, compare_scenarios};
 use tessera::engine::report::PlanReport;
 use tessera::model::{Project, Scenario, ScenarioId};
 
@@ -85,29 +81,7 @@ fn owner_by_geometry(s: &Scenario, lon: f64, lat: f64) -> Option<usize> {
 }
 
 fn compare(p: &Project, a: ScenarioId, b: ScenarioId) -> Comparison {
-    let grid = Arc::new(AccountGrid::new(p.accounts.lons(), p.accounts.lats()));
-    let (sa, sb) = (p.scenario(a).expect("a"), p.scenario(b).expect("b"));
-    let (pa, pb) = (
-        LivePlan::new(p, sa, Arc::clone(&grid)),
-        LivePlan::new(p, sb, grid),
-    );
-    let (ra, rb) = (
-        PlanReport::from_plan(p, sa, &pa),
-        PlanReport::from_plan(p, sb, &pb),
-    );
-    Comparison::new(
-        p,
-        Side {
-            scenario: sa,
-            plan: &pa,
-            report: &ra,
-        },
-        Side {
-            scenario: sb,
-            plan: &pb,
-            report: &rb,
-        },
-    )
+    compare_scenarios(p, p.scenario(a).expect("a"), p.scenario(b).expect("b"))
 }
 
 #[test]

@@ -114,7 +114,7 @@ pub fn balance(
     bars(ui, doc, metric, b, tolerance, baseline);
     ui.label(format!(
         "Mean {}   Largest deviation {:.1} %",
-        crate::numbers::metric(metric, b.mean),
+        metric.text(b.mean),
         b.max_deviation_pct
     ));
     ui.separator();
@@ -204,7 +204,7 @@ fn bars(
                     egui::StrokeKind::Inside,
                 );
             }
-            let text = crate::numbers::metric(metric, *v);
+            let text = metric.text(*v);
             ui.label(if outside {
                 RichText::new(text).color(Color32::from_rgb(200, 40, 40))
             } else {
@@ -219,12 +219,9 @@ fn bars(
                 let delta = v - before;
                 let sign = if delta > 0.0 { "+" } else { "-" };
                 ui.label(
-                    RichText::new(format!(
-                        "{sign}{}",
-                        crate::numbers::metric(metric, delta.abs())
-                    ))
-                    .color(Color32::from_rgb(230, 170, 40))
-                    .strong(),
+                    RichText::new(format!("{sign}{}", metric.text(delta.abs())))
+                        .color(Color32::from_rgb(230, 170, 40))
+                        .strong(),
                 );
             }
         });
@@ -251,7 +248,7 @@ fn bars(
 
 /// The text of a metric value as the balance panel shows it.
 pub fn value_text(metric: BalanceMetric, value: f64) -> String {
-    crate::numbers::metric(metric, value)
+    metric.text(value)
 }
 
 /// Accounts, gaps and overlaps; pointer position; zoom.

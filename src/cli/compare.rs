@@ -9,7 +9,7 @@ use anyhow::Result;
 use super::Format;
 use crate::engine::balance::BalanceMetric;
 use crate::engine::compare::{Comparison, RowDelta, summary_lines};
-use crate::numbers::{delta_texts, metric as metric_text, summary_value, whole};
+use crate::numbers::{summary_value, whole};
 use crate::session::Session;
 
 /// Runs `tessera compare`.
@@ -151,13 +151,7 @@ fn rows_table(out: &mut String, title: &str, rows: &[RowDelta]) {
     let cell = |metric: BalanceMetric, v: Option<f64>, flagged: bool| {
         v.map_or_else(
             || "-".to_owned(),
-            |v| {
-                format!(
-                    "{}{}",
-                    metric_text(metric, v),
-                    if flagged { "*" } else { "" }
-                )
-            },
+            |v| format!("{}{}", metric.text(v), if flagged { "*" } else { "" }),
         )
     };
     for row in rows {
@@ -167,7 +161,7 @@ fn rows_table(out: &mut String, title: &str, rows: &[RowDelta]) {
             row.name, "metric", "A", "B", "B - A", "%"
         );
         for (&m, d) in BalanceMetric::ALL.iter().zip(&row.metrics) {
-            let (diff, pct) = delta_texts(m, d);
+            let (diff, pct) = d.texts(m);
             let _ = writeln!(
                 out,
                 "  {:<14}{:>18}{:>18}{:>18}{:>10}",

@@ -25,6 +25,22 @@ pub enum BalanceMetric {
 }
 
 impl BalanceMetric {
+    /// What the metric counts, for its text.
+    pub fn unit(self) -> crate::numbers::Unit {
+        use crate::numbers::Unit;
+        match self {
+            BalanceMetric::CapacityUse => Unit::Percent,
+            BalanceMetric::Potential | BalanceMetric::Revenue => Unit::Euro,
+            BalanceMetric::Workload | BalanceMetric::Travel => Unit::Hours,
+            BalanceMetric::Accounts | BalanceMetric::Prospects => Unit::Count,
+        }
+    }
+
+    /// A value of this metric with its unit ("EUR 1,250,000", "1,450 h", "92 %").
+    pub fn text(self, value: f64) -> String {
+        crate::numbers::amount(self.unit(), value)
+    }
+
     /// Every metric, in display order.
     pub const ALL: [BalanceMetric; 7] = [
         BalanceMetric::Accounts,

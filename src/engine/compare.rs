@@ -6,9 +6,12 @@
 //! ("Noord in the current plan against Noord in the draft"). Reps are project-wide, so they
 //! are matched by id.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::balance::{BalanceMetric, MetricBalance};
+use super::index::AccountGrid;
 use super::live::LivePlan;
 use super::metrics::TerritoryMetrics;
 use super::report::PlanReport;
@@ -39,6 +42,11 @@ pub struct MetricDelta {
 }
 
 impl MetricDelta {
+    /// "+EUR 1,250" / "-3.5 %" style texts of the difference and its percentage.
+    pub fn texts(&self, metric: super::balance::BalanceMetric) -> (String, String) {
+        crate::numbers::delta_texts(metric.unit(), self.difference(), self.percent())
+    }
+
     /// B minus A, where both have a value.
     pub fn difference(&self) -> Option<f64> {
         Some(self.b? - self.a?)
@@ -248,34 +256,56 @@ impl Comparison {
     }
 }
 
+/// Both plans of a comparison and the comparison itself: the window keeps the plans to draw
+/// the two maps while the planner pans.
+#[derive(Debug)]
+pub struct ComparedPlans {
+    /// The live plans of A and B.
+    pub plans: [LivePlan; 2],
+    /// A against B.
+    pub comparison: Comparison,
+}
+
 /// Compares two scenarios of `project` from scratch: both plans and reports, then the
-/// comparison (the command line and benchmarks; the window keeps its plans for the maps).
+/// comparison (the command line and benchmarks, which have no account grid yet).
 pub fn compare_scenarios(project: &Project, a: &Scenario, b: &Scenario) -> Comparison {
-    let grid = std::sync::Arc::new(super::index::AccountGrid::new(
+    let grid = Arc::new(AccountGrid::new(
         project.accounts.lons(),
         project.accounts.lats(),
     ));
-    let (pa, pb) = (
-        LivePlan::new(project, a, std::sync::Arc::clone(&grid)),
+    compare_plans(project, a, b, grid).comparison
+}
+
+/// Computes both plans on `grid` (the project's account grid: the window shares its own
+/// rather than building another), their reports and the comparison, and keeps the plans.
+pub fn compare_plans(
+    project: &Project,
+    a: &Scenario,
+    b: &Scenario,
+    grid: Arc<AccountGrid>,
+) -> ComparedPlans {
+    let plans = [
+        LivePlan::new(project, a, Arc::clone(&grid)),
         LivePlan::new(project, b, grid),
-    );
+    ];
     let (ra, rb) = (
-        PlanReport::from_plan(project, a, &pa),
-        PlanReport::from_plan(project, b, &pb),
+        PlanReport::from_plan(project, a, &plans[0]),
+        PlanReport::from_plan(project, b, &plans[1]),
     );
-    Comparison::new(
+    let comparison = Comparison::new(
         project,
         Side {
             scenario: a,
-            plan: &pa,
+            plan: &plans[0],
             report: &ra,
         },
         Side {
             scenario: b,
-            plan: &pb,
+            plan: &plans[1],
             report: &rb,
         },
-    )
+    );
+    ComparedPlans { plans, comparison }
 }
 
 /// Rows matched by name, A's order first.
