@@ -102,11 +102,6 @@ impl Scenario {
     pub fn territory_index(&self, id: TerritoryId) -> Option<usize> {
         self.territories.iter().position(|t| t.id == id)
     }
-
-    /// The territory with this name.
-    pub fn territory_by_name(&self, name: &str) -> Option<&Territory> {
-        self.territories.iter().find(|t| t.name == name)
-    }
 }
 
 #[cfg(test)]
