@@ -80,42 +80,32 @@ impl TesseraApp {
         }
     }
 
+    /// The error window: what could not be done, until the planner closes it.
     pub(super) fn error_window(&mut self, ctx: &egui::Context) {
-        let Some(message) = self.error.clone() else {
-            return;
-        };
-        let mut open = true;
-        egui::Window::new("Could not do that")
-            .collapsible(false)
-            .open(&mut open)
-            .show(ctx, |ui| {
-                ui.label(message);
-                if ui.button("OK").clicked() {
-                    self.error = None;
-                }
-            });
-        if !open {
-            self.error = None;
-        }
+        message_window(ctx, "Could not do that", &mut self.error);
     }
 
     /// The notice window: a report the planner reads and closes (not an error).
     pub(super) fn notice_window(&mut self, ctx: &egui::Context) {
-        let Some(message) = self.notice.clone() else {
-            return;
-        };
-        let mut open = true;
-        egui::Window::new("Import report")
-            .collapsible(false)
-            .open(&mut open)
-            .show(ctx, |ui| {
-                ui.label(message);
-                if ui.button("OK").clicked() {
-                    self.notice = None;
-                }
-            });
-        if !open {
-            self.notice = None;
-        }
+        message_window(ctx, "Import report", &mut self.notice);
+    }
+}
+
+/// A window showing `message` with an OK button; closing it (OK or the cross) clears it.
+fn message_window(ctx: &egui::Context, title: &str, message: &mut Option<String>) {
+    let Some(text) = message.clone() else {
+        return;
+    };
+    let mut open = true;
+    let mut ok = false;
+    egui::Window::new(title)
+        .collapsible(false)
+        .open(&mut open)
+        .show(ctx, |ui| {
+            ui.label(text);
+            ok = ui.button("OK").clicked();
+        });
+    if ok || !open {
+        *message = None;
     }
 }
