@@ -8,17 +8,12 @@ impl TesseraApp {
     /// Carries out one command.
     pub fn apply(&mut self, command: Command, map_size: egui::Vec2) {
         // While an import is being written the file is lent to the writer: commands that
-        // would replace the document or its file, or write outside an edit, wait. (Edits are
-        // refused by the document itself.)
+        // would replace the session or start another import wait. (Edits, undo, redo and
+        // Save As are refused by the session itself.)
         if self.session.is_busy()
             && matches!(
                 command,
-                Command::New(_)
-                    | Command::Open(_)
-                    | Command::OpenDemo
-                    | Command::SaveAs(_)
-                    | Command::SetTolerance(_)
-                    | Command::ImportAccounts(_)
+                Command::New(_) | Command::Open(_) | Command::OpenDemo | Command::ImportAccounts(_)
             )
         {
             self.error = Some(SessionError::Busy.to_string());

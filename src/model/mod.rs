@@ -6,8 +6,8 @@ mod change;
 mod colour;
 mod ids;
 mod named_area;
-mod scenario;
 mod project;
+mod scenario;
 mod settings;
 
 pub use accounts::{Account, AccountStatus, Accounts, Vocabulary};
@@ -15,6 +15,6 @@ pub use change::{Change, ChangeError, Edit, next_rep_id, next_scenario_id, next_
 pub use colour::Colour;
 pub use ids::{AccountId, RepId, ScenarioId, TerritoryId};
 pub use named_area::NamedArea;
-pub use scenario::{Rep, Scenario, SegmentRule, Territory};
 pub use project::Project;
+pub use scenario::{Rep, Scenario, SegmentRule, Territory};
 pub use settings::Settings;
