@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 pub use compare::{CompareView, MoveColumn};
 pub use document::Document;
 pub use import::ImportDialog;
-pub use map::{MapView, Screen};
+pub use map::{LonLat, MapView, Screen};
 pub use panels::value_text;
 pub use tiles::{OsmLayer, TileHealth};
 pub use tools::{Editing, Tool};
@@ -342,15 +342,7 @@ impl TesseraApp {
                     .and_then(|s| s.territories.get(t))
                     .and_then(|t| geo::BoundingRect::bounding_rect(&t.geometry))
                 {
-                    self.map.fit(
-                        (
-                            bounds.min().x,
-                            bounds.min().y,
-                            bounds.max().x,
-                            bounds.max().y,
-                        ),
-                        map_size,
-                    );
+                    self.map.fit(bounds.into(), map_size);
                 }
             }
             Command::SelectAccount(row) => {
@@ -375,7 +367,7 @@ impl TesseraApp {
             }
             Command::ZoomToFit => {
                 if let Some(b) = self.project_bounds() {
-                    self.map.fit(b, map_size);
+                    self.map.fit(b.into(), map_size);
                 }
             }
             Command::Zoom(step) => {
@@ -961,11 +953,8 @@ impl TesseraApp {
     fn vertex_under_pointer(&self, ctx: &egui::Context) -> Option<geo::Coord<f64>> {
         let screen = self.map.last_screen?;
         let p = ctx.pointer_hover_pos()?;
-        let (x, y) = screen.lon_lat(p);
-        let distance = |a: geo::Coord<f64>, b: geo::Coord<f64>| {
-            f64::from(screen.point(a.x, a.y).distance(screen.point(b.x, b.y)))
-        };
-        crate::edit::nearest_vertex(self.doc.current()?, geo::Coord { x, y }, distance)
+        let distance = |a: geo::Coord<f64>, b: geo::Coord<f64>| screen.distance(a.into(), b.into());
+        crate::edit::nearest_vertex(self.doc.current()?, screen.to_lon_lat(p).into(), distance)
             .filter(|(_, d)| *d <= tools::CATCH)
             .map(|(c, _)| c)
     }
@@ -1387,9 +1376,9 @@ fn map_buttons(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
 }
 
 /// The territory under a lon/lat point (the first in plan order, as ownership breaks ties).
-fn territory_at(doc: &Document, (lon, lat): (f64, f64)) -> Option<usize> {
+fn territory_at(doc: &Document, at: LonLat) -> Option<usize> {
     use geo::Contains;
-    let point = geo::Point::new(lon, lat);
+    let point = geo::Point::new(at.lon, at.lat);
     doc.current()?
         .territories
         .iter()

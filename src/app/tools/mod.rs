@@ -8,7 +8,7 @@ use egui::{Color32, Pos2, Stroke};
 use geo::Coord;
 
 use super::document::Document;
-use super::map::{MapView, Screen};
+use super::map::{LonLat, LonLatBounds, MapView, Screen};
 use crate::edit::{self, NewAreas};
 use crate::engine::report::TerritoryReport;
 
@@ -145,12 +145,11 @@ pub enum Outcome {
 }
 
 fn lon_lat(screen: &Screen, p: Pos2) -> Coord<f64> {
-    let (x, y) = screen.lon_lat(p);
-    Coord { x, y }
+    screen.to_lon_lat(p).into()
 }
 
 fn on_screen(screen: &Screen, c: Coord<f64>) -> Pos2 {
-    screen.point(c.x, c.y)
+    screen.to_screen(c.into())
 }
 
 impl Editing {
@@ -367,7 +366,10 @@ impl Editing {
             doc.project
                 .reps
                 .iter()
-                .find(|r| screen.point(r.home_lon, r.home_lat).distance(p) <= CATCH as f32 + 2.0)
+                .find(|r| {
+                    let home = screen.to_screen(LonLat::new(r.home_lon, r.home_lat));
+                    home.distance(p) <= CATCH as f32 + 2.0
+                })
                 .cloned()
         });
         if !response.ctx.input(|i| i.pointer.any_down()) {
@@ -384,9 +386,9 @@ impl Editing {
             && response.dragged()
         {
             // Only the marker follows the pointer; travel is recomputed once, on release.
-            let (lon, lat) = screen.lon_lat(p);
-            doc.project.reps[k].home_lon = lon;
-            doc.project.reps[k].home_lat = lat;
+            let at = screen.to_lon_lat(p);
+            doc.project.reps[k].home_lon = at.lon;
+            doc.project.reps[k].home_lat = at.lat;
         }
         if !response.drag_stopped() {
             return Outcome::None;
@@ -652,7 +654,7 @@ fn accounts_inside(doc: &Document, outline: &[Coord<f64>]) -> Vec<crate::model::
     let grid = doc.plan.grid();
     let ids = doc.project.accounts.ids();
     let mut inside = Vec::new();
-    grid.for_each_in((b.min().x, b.min().y, b.max().x, b.max().y), |p| {
+    grid.for_each_in(LonLatBounds::from(b).into(), |p| {
         if polygon.contains(&geo::Point::new(grid.xs()[p], grid.ys()[p])) {
             inside.push(ids[grid.row(p)]);
         }
