@@ -953,10 +953,7 @@ impl TesseraApp {
     fn vertex_under_pointer(&self, ctx: &egui::Context) -> Option<geo::Coord<f64>> {
         let screen = self.map.last_screen?;
         let p = ctx.pointer_hover_pos()?;
-        let distance = |a: geo::Coord<f64>, b: geo::Coord<f64>| screen.distance(a.into(), b.into());
-        crate::edit::nearest_vertex(self.doc.current()?, screen.to_lon_lat(p).into(), distance)
-            .filter(|(_, d)| *d <= tools::CATCH)
-            .map(|(c, _)| c)
+        tools::vertex_near(self.doc.current()?, &screen, p)
     }
 
     /// Tool buttons, undo/redo, merge, and what the tool does.
