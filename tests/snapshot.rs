@@ -46,7 +46,7 @@ fn a_border_drag_shows_handles_recoloured_accounts_and_changes() {
             .iter()
             .flat_map(|p| p.exterior().0.iter().copied())
             .filter(|c| west.0.iter().any(|p| p.exterior().0.contains(c)))
-            .map(|c| (screen.point(c.x, c.y), c))
+            .map(|c| (screen.to_screen(c.into()), c))
             .filter(|(p, _)| screen.rect.shrink(60.0).contains(*p))
             .min_by(|a, b| {
                 let centre = screen.rect.center();

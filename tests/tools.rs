@@ -8,7 +8,7 @@ use egui::{Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use geo::{Area, Coord, Intersects};
-use tessera::app::{Command, TesseraApp, Tool};
+use tessera::app::{Command, LonLat, TesseraApp, Tool};
 
 type H = Harness<'static, TesseraApp>;
 
@@ -40,7 +40,7 @@ fn click(h: &mut H, pos: Pos2) {
 
 fn screen_point(h: &H, c: Coord<f64>) -> Pos2 {
     let screen = h.state().map().last_screen.expect("drawn");
-    screen.point(c.x, c.y)
+    screen.to_screen(c.into())
 }
 
 fn territory_count(h: &H) -> usize {
@@ -68,7 +68,10 @@ fn shared_vertex_on_screen(h: &H) -> Coord<f64> {
                 && s.territories[2..]
                     .iter()
                     .all(|t| !t.geometry.0.iter().any(|p| p.exterior().0.contains(c)))
-                && screen.rect.shrink(80.0).contains(screen.point(c.x, c.y))
+                && screen
+                    .rect
+                    .shrink(80.0)
+                    .contains(screen.to_screen((*c).into()))
         })
         .expect("a shared vertex on screen")
 }
@@ -515,10 +518,13 @@ fn lassoed_accounts_become_key_accounts_of_a_territory() {
                     && screen
                         .rect
                         .shrink(80.0)
-                        .contains(screen.point(a.lons()[r], a.lats()[r]))
+                        .contains(screen.to_screen(LonLat::new(a.lons()[r], a.lats()[r])))
             })
             .expect("an Oost account on screen");
-        (screen.point(a.lons()[row], a.lats()[row]), row)
+        (
+            screen.to_screen(LonLat::new(a.lons()[row], a.lats()[row])),
+            row,
+        )
     };
     h.hover_at(centre + Vec2::new(25.0, 0.0));
     h.run_steps(2);

@@ -6,7 +6,7 @@ mod common;
 use egui::Vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use tessera::app::{Command, TesseraApp};
+use tessera::app::{Command, LonLat, TesseraApp};
 use tessera::engine::balance::BalanceMetric;
 use tessera::session::Session;
 
@@ -86,13 +86,13 @@ fn account_on_screen(app: &TesseraApp) -> (usize, egui::Pos2) {
     let accounts = &app.session().project().accounts;
     let row = (0..accounts.len())
         .find(|&i| {
-            let p = screen.point(accounts.lons()[i], accounts.lats()[i]);
+            let p = screen.to_screen(LonLat::new(accounts.lons()[i], accounts.lats()[i]));
             screen.rect.shrink(60.0).contains(p)
         })
         .expect("an account on screen");
     (
         row,
-        screen.point(accounts.lons()[row], accounts.lats()[row]),
+        screen.to_screen(LonLat::new(accounts.lons()[row], accounts.lats()[row])),
     )
 }
 
@@ -284,14 +284,14 @@ fn clicking_inside_a_territory_away_from_accounts_selects_it() {
         })
         .find(|&(lon, lat)| {
             use geo::Contains;
-            let p = screen.point(lon, lat);
+            let p = screen.to_screen(LonLat::new(lon, lat));
             zuid.contains(&geo::Point::new(lon, lat))
                 && screen.rect.shrink(60.0).contains(p)
                 && accounts
                     .iter()
-                    .all(|&(x, y)| screen.point(x, y).distance(p) > 10.0)
+                    .all(|&(x, y)| screen.to_screen(LonLat::new(x, y)).distance(p) > 10.0)
         })
-        .map(|(lon, lat)| screen.point(lon, lat))
+        .map(|(lon, lat)| screen.to_screen(LonLat::new(lon, lat)))
         .expect("a spot of Zuid without accounts");
     harness.hover_at(point);
     harness.run_steps(2);

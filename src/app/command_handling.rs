@@ -54,15 +54,7 @@ impl TesseraApp {
                     .and_then(|s| s.territories.get(t))
                     .and_then(|t| geo::BoundingRect::bounding_rect(&t.geometry))
                 {
-                    self.map.fit(
-                        (
-                            bounds.min().x,
-                            bounds.min().y,
-                            bounds.max().x,
-                            bounds.max().y,
-                        ),
-                        map_size,
-                    );
+                    self.map.fit(bounds.into(), map_size);
                 }
             }
             Command::SelectAccount(row) => {
@@ -83,7 +75,7 @@ impl TesseraApp {
             }
             Command::ZoomToFit => {
                 if let Some(b) = self.project_bounds() {
-                    self.map.fit(b, map_size);
+                    self.map.fit(b.into(), map_size);
                 }
             }
             Command::Zoom(step) => {
@@ -290,13 +282,9 @@ impl TesseraApp {
         self.map.invalidate();
     }
 
-    pub(super) fn outcome(&mut self, outcome: tools::Outcome) {
-        match outcome {
-            tools::Outcome::None => {}
-            tools::Outcome::Edit(edit) => {
-                self.make_edit(edit);
-            }
-            tools::Outcome::Refused(why) => self.error = Some(why),
+    fn outcome(&mut self, outcome: tools::Outcome) {
+        if let Some(command) = outcome.into_command() {
+            self.apply(command, self.last_map_size);
         }
     }
 

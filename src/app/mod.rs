@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 pub use command::Command;
 pub use compare::{CompareView, MoveColumn};
 pub use import::ImportDialog;
-pub use map::{MapView, PlanView, Screen};
+pub use map::{LonLat, MapView, PlanView, Screen};
 pub use panels::value_text;
 pub use preferences::{PREFERENCES_KEY, Preferences};
 pub use tiles::{OsmLayer, TileHealth};

@@ -255,7 +255,7 @@ pub fn value_text(metric: BalanceMetric, value: f64) -> String {
 pub fn status(
     ui: &mut egui::Ui,
     doc: &Session,
-    pointer: Option<(f64, f64)>,
+    pointer: Option<super::LonLat>,
     zoom: f64,
     note: &str,
 ) {
@@ -271,7 +271,7 @@ pub fn status(
         ));
         ui.separator();
         match pointer {
-            Some((lon, lat)) => ui.label(format!("{lat:.5}° N  {lon:.5}° E")),
+            Some(super::LonLat { lon, lat }) => ui.label(format!("{lat:.5}° N  {lon:.5}° E")),
             None => ui.label("—"),
         };
         ui.separator();

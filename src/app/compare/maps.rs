@@ -31,7 +31,7 @@ impl CompareView {
             self.fit_pending = false;
             if let Some(bounds) = bounds(project, self.a, self.b) {
                 for map in &mut self.maps {
-                    map.fit(bounds, egui::vec2(width, map_height));
+                    map.fit(bounds.into(), egui::vec2(width, map_height));
                 }
             }
         }

@@ -54,12 +54,6 @@ impl TesseraApp {
     fn vertex_under_pointer(&self, ctx: &egui::Context) -> Option<geo::Coord<f64>> {
         let screen = self.map.last_screen?;
         let p = ctx.pointer_hover_pos()?;
-        let (x, y) = screen.lon_lat(p);
-        let distance = |a: geo::Coord<f64>, b: geo::Coord<f64>| {
-            f64::from(screen.point(a.x, a.y).distance(screen.point(b.x, b.y)))
-        };
-        crate::edit::nearest_vertex(self.session.current()?, geo::Coord { x, y }, distance)
-            .filter(|(_, d)| *d <= tools::CATCH)
-            .map(|(c, _)| c)
+        tools::vertex_near(self.session.current()?, &screen, p)
     }
 }

@@ -4,7 +4,7 @@
 use egui::Vec2;
 
 use super::super::tools::Tool;
-use super::super::{Command, OsmLayer, TesseraApp, map, panels, plan_view};
+use super::super::{Command, LonLat, OsmLayer, TesseraApp, map, panels, plan_view};
 use crate::session::Session;
 
 impl TesseraApp {
@@ -114,7 +114,8 @@ impl TesseraApp {
                         .editing
                         .lasso(&inner.response, &self.session, &self.map),
                 };
-                self.outcome(outcome);
+                // The gesture's edit (or why it was refused) is a command like any other.
+                commands.extend(outcome.into_command());
                 if let Some(osm) = &mut self.osm {
                     osm.health.end_frame(std::time::Instant::now());
                     if offline {
@@ -196,9 +197,9 @@ fn map_buttons(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
 }
 
 /// The territory under a lon/lat point (the first in plan order, as ownership breaks ties).
-fn territory_at(session: &Session, (lon, lat): (f64, f64)) -> Option<usize> {
+fn territory_at(session: &Session, at: LonLat) -> Option<usize> {
     use geo::Contains;
-    let point = geo::Point::new(lon, lat);
+    let point = geo::Point::new(at.lon, at.lat);
     session
         .current()?
         .territories

@@ -1,0 +1,187 @@
+//! The map: offline basemap, territories, accounts and rep home bases, drawn with egui's
+//! painter over a walkers map widget (which handles panning, zooming and the projection).
+//!
+//! This file keeps the map's state between frames and the order of drawing; the pieces live
+//! beside it: `projection` (coordinate spaces), `shapes` (territories and land), `accounts`
+//! (dots and aggregated cells) and `overlays` (markers, labels, scale bar).
+
+mod accounts;
+mod overlays;
+mod projection;
+mod shapes;
+
+use std::collections::HashMap;
+use std::sync::{Arc, mpsc};
+
+use egui::{Color32, Vec2};
+use walkers::{MapMemory, Projector};
+
+use crate::basemap::Basemap;
+use crate::engine::live::LivePlan;
+use crate::model::Colour;
+use crate::model::{Project, Scenario};
+use accounts::{Aggregate, MercatorAccounts};
+pub use overlays::paint_scale_bar;
+pub use projection::{LonLat, LonLatBounds, Screen};
+use projection::{MercatorRect, WORLD_PIXELS};
+use shapes::MapShape;
+
+/// Colour of the sea, also the map's background.
+pub const WATER: Color32 = Color32::from_rgb(0xc6, 0xdc, 0xec);
+
+/// An egui colour from a model colour.
+pub fn colour(c: Colour, alpha: u8) -> Color32 {
+    let [r, g, b] = c.0;
+    Color32::from_rgba_unmultiplied(r, g, b, alpha)
+}
+
+/// What is selected, for highlighting.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Selection {
+    /// Selected territory (scenario index).
+    pub territory: Option<usize>,
+    /// Selected account (row).
+    pub account: Option<usize>,
+}
+
+/// What a map draws: one scenario of a project with its live plan.
+#[derive(Clone, Copy)]
+pub struct PlanView<'a> {
+    /// The project (accounts and reps).
+    pub project: &'a Project,
+    /// The scenario drawn, if there is one.
+    pub scenario: Option<&'a Scenario>,
+    /// Its assignment.
+    pub plan: &'a LivePlan,
+    /// Account rows to ring (the accounts that change hands in the compare view).
+    pub highlight: &'a [usize],
+}
+
+/// What the map keeps between frames.
+pub struct MapView {
+    /// walkers' pan and zoom state.
+    pub memory: MapMemory,
+    /// Territories of the scenario shown, ready to draw, keyed by territory id.
+    territory_shapes: HashMap<u32, MapShape>,
+    /// Country parts, keyed by level of detail, country and part.
+    land_shapes: HashMap<(u8, usize, usize), MapShape>,
+    /// The account under the pointer (row), for the tooltip.
+    pub hovered_account: Option<usize>,
+    /// Pointer position in lon/lat.
+    pub pointer: Option<LonLat>,
+    /// Accounts' Web Mercator coordinates in grid position order, computed once per document.
+    mercator_accounts: Option<Arc<MercatorAccounts>>,
+    /// Accounts per screen cell, while zoomed out.
+    aggregate: Option<Aggregate>,
+    /// Whether `aggregate` was counted before the last change of owners.
+    aggregate_stale: bool,
+    /// A recount running on another thread.
+    recount: Option<mpsc::Receiver<Aggregate>>,
+    /// Accounts visible in the last frame.
+    pub visible_accounts: usize,
+    /// Whether the last frame aggregated accounts.
+    pub aggregated: bool,
+    /// Whether single account dots are sized by potential.
+    pub size_by_potential: bool,
+    /// The projection of the last frame (for tests and tools that need screen positions).
+    pub last_screen: Option<Screen>,
+}
+
+impl Default for MapView {
+    fn default() -> Self {
+        let mut memory = MapMemory::default();
+        memory.center_at(LonLat::new(5.3, 52.2).into());
+        let _ = memory.set_zoom(7.0);
+        MapView {
+            memory,
+            territory_shapes: HashMap::new(),
+            land_shapes: HashMap::new(),
+            hovered_account: None,
+            pointer: None,
+            mercator_accounts: None,
+            aggregate: None,
+            aggregate_stale: false,
+            recount: None,
+            visible_accounts: 0,
+            aggregated: false,
+            size_by_potential: false,
+            last_screen: None,
+        }
+    }
+}
+
+impl MapView {
+    /// Forgets everything derived from the document (after it or its scenario changed).
+    pub fn invalidate(&mut self) {
+        self.territory_shapes.clear();
+        self.mercator_accounts = None;
+        self.aggregate = None;
+        self.recount = None;
+    }
+
+    /// Forgets the territory drawings and recounts owners (after an edit, undo or redo).
+    pub fn plan_edited(&mut self) {
+        self.territory_shapes.clear();
+        self.owners_changed();
+    }
+
+    /// Marks what depends on account ownership as out of date (after territories were
+    /// edited); the aggregate keeps being drawn until its recount is ready.
+    pub fn owners_changed(&mut self) {
+        self.aggregate_stale = true;
+    }
+
+    /// Forgets the drawing of one territory (after its geometry changed).
+    pub fn territory_changed(&mut self, id: u32) {
+        self.territory_shapes.remove(&id);
+        self.owners_changed();
+    }
+
+    /// Centres and zooms so that a lon/lat box fills a screen rectangle.
+    pub fn fit(&mut self, bounds: LonLatBounds, size: Vec2) {
+        let m = MercatorRect::from(bounds);
+        let span = m
+            .width()
+            .max(1e-9)
+            .max(m.height() * f64::from(size.x) / f64::from(size.y).max(1.0));
+        let zoom = (f64::from(size.x) / (WORLD_PIXELS * span)).log2() - 0.15;
+        self.memory.center_at(bounds.centre().into());
+        let _ = self.memory.set_zoom(zoom.clamp(2.0, 18.0));
+    }
+
+    /// Draws everything for one frame; `basemap` is `None` when tiles are drawn instead.
+    pub fn paint(
+        &mut self,
+        ui: &egui::Ui,
+        projector: &Projector,
+        doc: &PlanView<'_>,
+        basemap: Option<&Basemap>,
+        selection: Selection,
+    ) {
+        let screen = Screen::new(projector);
+        self.last_screen = Some(screen);
+        let painter = ui.painter().with_clip_rect(screen.rect);
+        if let Some(basemap) = basemap {
+            painter.rect_filled(screen.rect, 0.0, WATER);
+            self.paint_land(&painter, &screen, basemap, projector.zoom());
+        }
+        if let Some(scenario) = doc.scenario {
+            self.paint_territories(&painter, &screen, scenario, selection.territory);
+        }
+        self.pointer = ui
+            .ctx()
+            .pointer_hover_pos()
+            .filter(|p| screen.rect.contains(*p))
+            .map(|p| screen.to_lon_lat(p));
+        self.paint_accounts(ui, &painter, &screen, doc, projector.zoom());
+        if let Some(row) = selection.account {
+            overlays::paint_selected_account(&painter, &screen, doc, row);
+        }
+        overlays::paint_rings(&painter, &screen, doc);
+        overlays::paint_reps(&painter, &screen, doc);
+        if let Some(basemap) = basemap {
+            overlays::paint_places(&painter, &screen, basemap, projector.zoom());
+        }
+        self.paint_territory_labels(&painter, &screen, doc, selection.territory);
+    }
+}
