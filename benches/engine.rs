@@ -10,7 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use geo::MultiPolygon;
 use tessera::engine::assign::{RuleFilter, ZoneSet};
 use tessera::engine::index::AccountGrid;
-use tessera::engine::live::LivePlan;
+use tessera::engine::live::LiveAssignment;
 use tessera::model::Project;
 
 fn big_project() -> Project {
@@ -56,7 +56,7 @@ fn assignment(c: &mut Criterion) {
         })
     });
     group.bench_function("full_plan_with_metrics", |b| {
-        b.iter(|| black_box(LivePlan::new(&project, scenario, Arc::clone(&grid))))
+        b.iter(|| black_box(LiveAssignment::new(&project, scenario, Arc::clone(&grid))))
     });
     group.finish();
 }
@@ -68,7 +68,7 @@ fn incremental(c: &mut Criterion) {
         project.accounts.lons(),
         project.accounts.lats(),
     ));
-    let mut plan = LivePlan::new(&project, scenario, grid);
+    let mut plan = LiveAssignment::new(&project, scenario, grid);
     // Drag one vertex of a territory in the middle back and forth by about 2 km.
     let t = 45;
     let original = scenario.territories[t].geometry.clone();
@@ -94,7 +94,7 @@ fn incremental(c: &mut Criterion) {
         repless.accounts.lons(),
         repless.accounts.lats(),
     ));
-    let mut plan = LivePlan::new(&repless, &repless.scenarios[0], grid);
+    let mut plan = LiveAssignment::new(&repless, &repless.scenarios[0], grid);
     group.bench_function("move_one_vertex_territory_without_rep", |b| {
         let mut flip = false;
         b.iter(|| {
@@ -111,7 +111,7 @@ fn incremental(c: &mut Criterion) {
 /// one of whose borders moved.
 fn compare(c: &mut Criterion) {
     use tessera::engine::compare::{Comparison, Side, compare_scenarios};
-    use tessera::engine::report::PlanReport;
+    use tessera::engine::report::ScenarioReport;
     let mut project = big_project();
     let a = project.scenarios[0].id;
     let (dup, b) =
@@ -146,12 +146,12 @@ fn compare(c: &mut Criterion) {
         project.scenario(b).expect("b"),
     );
     let (pa, pb) = (
-        LivePlan::new(&project, sa, Arc::clone(&grid)),
-        LivePlan::new(&project, sb, Arc::clone(&grid)),
+        LiveAssignment::new(&project, sa, Arc::clone(&grid)),
+        LiveAssignment::new(&project, sb, Arc::clone(&grid)),
     );
     let (ra, rb) = (
-        PlanReport::from_plan(&project, sa, &pa),
-        PlanReport::from_plan(&project, sb, &pb),
+        ScenarioReport::from_plan(&project, sa, &pa),
+        ScenarioReport::from_plan(&project, sb, &pb),
     );
     let side = |scenario, plan, report| Side {
         scenario,

@@ -295,14 +295,14 @@ fn account(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::report::PlanReport;
+    use crate::engine::report::ScenarioReport;
 
     #[test]
     fn demo_reproduces_the_worked_example() {
         let project = project().expect("the embedded demo builds");
         assert_eq!(project, super::project().expect("twice"), "deterministic");
         let scenario = project.active().expect("a scenario");
-        let report = PlanReport::compute(&project, scenario);
+        let report = ScenarioReport::compute(&project, scenario);
         assert_eq!(report.gaps, 0);
         assert_eq!(report.overlaps, 0);
         let names: Vec<&str> = report.territories.iter().map(|t| t.name.as_str()).collect();

@@ -138,7 +138,7 @@ fn the_sources_follow_the_architecture() {
 #[test]
 fn the_scan_sees_code_only() {
     let text = r##"
-use crate::engine::live::LivePlan;
+use crate::engine::live::LiveAssignment;
 use crate::{io::export, model};
 // crate::store in a comment
 /// [`crate::store::ProjectFile`] in a doc comment

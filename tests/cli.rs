@@ -216,8 +216,10 @@ fn route_through_a_project_matches_the_engine_and_names_reps() {
         path.to_str().expect("utf-8"),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let report =
-        tessera::engine::report::PlanReport::compute(&project, project.active().expect("scenario"));
+    let report = tessera::engine::report::ScenarioReport::compute(
+        &project,
+        project.active().expect("scenario"),
+    );
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
     assert_eq!(
         reader.headers().expect("header").iter().collect::<Vec<_>>(),
@@ -358,7 +360,7 @@ fn territories_imported_as_a_new_scenario_compare_against_the_plan() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
-    let report = tessera::engine::report::PlanReport::compute(&project, current);
+    let report = tessera::engine::report::ScenarioReport::compute(&project, current);
     let assigned = project.accounts.len() - report.gaps;
     assert_eq!(json["disruption"]["moved"], assigned);
     assert_eq!(json["territories"].as_array().map(Vec::len), Some(4));

@@ -6,7 +6,7 @@ use geo::{Coord, Intersects, Point};
 use tessera::edit;
 use tessera::engine::balance::BalanceMetric;
 use tessera::engine::compare::{Comparison, compare_scenarios};
-use tessera::engine::report::PlanReport;
+use tessera::engine::report::ScenarioReport;
 use tessera::model::{Project, Scenario, ScenarioId};
 
 /// The demo with a duplicate ("Draft") whose border between two territories moved and whose
@@ -129,8 +129,8 @@ fn disruption_lists_every_moved_account_and_nothing_else() {
 fn deltas_are_the_difference_of_the_two_reports() {
     let (p, a, b) = demo_and_draft();
     let c = compare(&p, a, b);
-    let ra = PlanReport::compute(&p, p.scenario(a).expect("a"));
-    let rb = PlanReport::compute(&p, p.scenario(b).expect("b"));
+    let ra = ScenarioReport::compute(&p, p.scenario(a).expect("a"));
+    let rb = ScenarioReport::compute(&p, p.scenario(b).expect("b"));
     assert_eq!(c.territories.len(), ra.territories.len());
     let mut changed = 0;
     for (row, (ta, tb)) in c
@@ -158,7 +158,7 @@ fn deltas_are_the_difference_of_the_two_reports() {
     // Per rep: the sums over the rep's territories.
     for row in &c.reps {
         let rep = p.reps.iter().find(|r| r.name == row.name).expect("rep");
-        let sum = |s: &Scenario, r: &PlanReport| -> f64 {
+        let sum = |s: &Scenario, r: &ScenarioReport| -> f64 {
             s.territories
                 .iter()
                 .zip(&r.territories)

@@ -216,7 +216,7 @@ proptest! {
             }
             prop_assert!(on_disk(&path) == *doc.project(), "the file holds the model after {:?}", step);
             // The live plan agrees with a plan computed from scratch.
-            let fresh = tessera::engine::report::PlanReport::compute(
+            let fresh = tessera::engine::report::ScenarioReport::compute(
                 doc.project(), &doc.project().scenarios[doc.scenario_index()]);
             prop_assert_eq!(fresh.gaps, doc.report().gaps);
             prop_assert_eq!(fresh.overlaps, doc.report().overlaps);

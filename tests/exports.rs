@@ -98,7 +98,7 @@ fn csv_export_has_every_account_with_its_territory_and_rep() {
     let mut reader = csv::Reader::from_path(dir.path().join("a.csv")).expect("csv");
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     assert_eq!(rows.len(), project.accounts.len());
-    let report = tessera::engine::report::PlanReport::compute(&project, &project.scenarios[0]);
+    let report = tessera::engine::report::ScenarioReport::compute(&project, &project.scenarios[0]);
     for t in &report.territories {
         let count = rows.iter().filter(|r| &r[2] == t.name.as_str()).count() as u64;
         assert_eq!(count, t.metrics.accounts, "{}", t.name);
@@ -184,7 +184,7 @@ fn territories_import_adds_them_to_the_scenario_in_one_edit() {
         ]
     );
     // Now every account lies in two territories.
-    let report = tessera::engine::report::PlanReport::compute(&project, &project.scenarios[0]);
+    let report = tessera::engine::report::ScenarioReport::compute(&project, &project.scenarios[0]);
     assert_eq!(report.overlaps, project.accounts.len());
     // A file in another CRS is refused and the project is left as it was.
     let before = std::fs::read(dir.path().join("demo.tessera")).expect("read");

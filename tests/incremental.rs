@@ -5,7 +5,7 @@ use std::sync::Arc;
 use geo::{Coord, MultiPolygon};
 use proptest::prelude::*;
 use tessera::engine::index::AccountGrid;
-use tessera::engine::live::LivePlan;
+use tessera::engine::live::LiveAssignment;
 use tessera::engine::metrics::Tally;
 use tessera::model::{Project, SegmentRule};
 
@@ -116,13 +116,13 @@ proptest! {
     fn incremental_updates_equal_a_full_recompute(sequence in edits()) {
         let mut project = project();
         let grid = Arc::new(AccountGrid::new(project.accounts.lons(), project.accounts.lats()));
-        let mut live = LivePlan::new(&project, &project.scenarios[0], Arc::clone(&grid));
+        let mut live = LiveAssignment::new(&project, &project.scenarios[0], Arc::clone(&grid));
         for edit in &sequence {
             let t = edit.territory;
             let new = apply(&project.scenarios[0].territories[t].geometry, edit);
             live.set_geometry(&project.accounts, t, &new);
             project.scenarios[0].territories[t].geometry = new;
-            let full = LivePlan::new(&project, &project.scenarios[0], Arc::clone(&grid));
+            let full = LiveAssignment::new(&project, &project.scenarios[0], Arc::clone(&grid));
             prop_assert_eq!(live.owners_by_position(), full.owners_by_position());
             prop_assert_eq!(live.gaps(), full.gaps());
             prop_assert_eq!(live.overlaps(), full.overlaps());
@@ -144,7 +144,7 @@ fn moving_a_vertex_outward_moves_accounts_and_creates_overlap() {
         project.accounts.lons(),
         project.accounts.lats(),
     ));
-    let mut live = LivePlan::new(&project, &project.scenarios[0], grid);
+    let mut live = LiveAssignment::new(&project, &project.scenarios[0], grid);
     assert_eq!(
         (live.gaps(), live.overlaps()),
         (0, 0),

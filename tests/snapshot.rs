@@ -99,7 +99,7 @@ fn compare_harness() -> Harness<'static, TesseraApp> {
     // Move the Noord/Oost border: the first shared vertex whose move gives Oost accounts.
     let draft = harness.state().session().current().expect("draft").clone();
     let accounts_of_oost = |s: &tessera::model::Scenario| {
-        tessera::engine::report::PlanReport::compute(&project, s).territories[1]
+        tessera::engine::report::ScenarioReport::compute(&project, s).territories[1]
             .metrics
             .accounts
     };

@@ -4,52 +4,14 @@
 
 mod common;
 
-use egui::{Pos2, Vec2};
-use egui_kittest::Harness;
+use common::{H, button, click, command, drag, screen_point, territory_count};
+use egui::Vec2;
 use egui_kittest::kittest::Queryable;
 use geo::{Area, Coord, Intersects};
 use tessera::app::{Command, LonLat, TesseraApp, Tool};
 
-type H = Harness<'static, TesseraApp>;
-
 fn harness() -> H {
     common::demo_window(common::WINDOW, 4)
-}
-
-fn command(h: &mut H, c: Command) {
-    h.state_mut().apply(c, Vec2::new(700.0, 700.0));
-    h.run_steps(2);
-}
-
-fn button(h: &H, pos: Pos2, pressed: bool) {
-    h.event(egui::Event::PointerButton {
-        pos,
-        button: egui::PointerButton::Primary,
-        pressed,
-        modifiers: egui::Modifiers::NONE,
-    });
-}
-
-fn click(h: &mut H, pos: Pos2) {
-    h.hover_at(pos);
-    h.run_steps(1);
-    button(h, pos, true);
-    button(h, pos, false);
-    h.run_steps(2);
-}
-
-fn screen_point(h: &H, c: Coord<f64>) -> Pos2 {
-    let screen = h.state().map().last_screen.expect("drawn");
-    screen.to_screen(c.into())
-}
-
-fn territory_count(h: &H) -> usize {
-    h.state()
-        .session()
-        .current()
-        .expect("scenario")
-        .territories
-        .len()
 }
 
 /// A vertex of the Noord/Oost border (no other territory's) that is on screen, away from the map's buttons.
@@ -157,7 +119,7 @@ fn dragging_a_shared_vertex_moves_both_territories_live_and_undo_restores_them()
     );
     // The live metrics (updated incrementally through every frame of the drag) match a fresh
     // computation: counts exactly, sums to rounding.
-    let fresh = tessera::engine::report::PlanReport::compute(app.session().project(), s);
+    let fresh = tessera::engine::report::ScenarioReport::compute(app.session().project(), s);
     for (a, b) in fresh
         .territories
         .iter()
@@ -349,161 +311,6 @@ fn a_vertex_can_be_removed_with_a_right_click() {
 }
 
 #[test]
-fn renaming_and_reassigning_a_territory_in_properties_is_undoable() {
-    let mut h = harness();
-    command(&mut h, Command::PickTerritory(Some(0)));
-    assert!(
-        h.query_by_label("Delete territory").is_some(),
-        "the panel shows"
-    );
-    // Type a new name and press Enter.
-    // The name field is the only text field shown.
-    let text_input = egui::accesskit::Role::TextInput;
-    h.get_by_role(text_input).focus();
-    h.run_steps(1);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_role(text_input).type_text("Noord-Holland");
-    h.run_steps(1);
-    h.key_press(egui::Key::Enter);
-    h.run_steps(3);
-    let name = |h: &H| {
-        h.state().session().current().expect("s").territories[0]
-            .name
-            .clone()
-    };
-    assert_eq!(name(&h), "Noord-Holland");
-    assert_eq!(
-        h.state().session().history().next_undo(),
-        Some("Changed name of Noord")
-    );
-    // Give Noord no rep: its travel is then measured from its centroid.
-    let travel_before = h.state().session().report().territories[0]
-        .metrics
-        .travel_hours;
-    h.get_by_value("Sanne de Vries").click();
-    h.run_steps(2);
-    h.get_by_label("(none)").click();
-    h.run_steps(3);
-    let app = h.state();
-    assert_eq!(app.session().current().expect("s").territories[0].rep, None);
-    assert_ne!(
-        app.session().report().territories[0].metrics.travel_hours,
-        travel_before
-    );
-    command(&mut h, Command::Undo);
-    command(&mut h, Command::Undo);
-    assert_eq!(name(&h), "Noord");
-    assert!(
-        h.state().session().current().expect("s").territories[0]
-            .rep
-            .is_some()
-    );
-}
-
-#[test]
-fn deleting_a_rep_leaves_its_territory_without_rep_and_undo_brings_both_back() {
-    let mut h = harness();
-    let before = h.state().session().project().clone();
-    let rep = before.reps[1].id;
-    let edit = tessera::edit::delete_rep(&before, rep).expect("edit");
-    command(&mut h, Command::Edit(edit));
-    let app = h.state();
-    assert_eq!(app.session().project().reps.len(), 3);
-    assert_eq!(app.session().current().expect("s").territories[1].rep, None);
-    assert_eq!(app.session().report().territories[1].rep, None);
-    command(&mut h, Command::Undo);
-    assert_eq!(*h.state().session().project(), before);
-}
-
-#[test]
-fn the_validation_panel_resolves_an_overlap_by_geometry_and_assigns_a_gap() {
-    let mut h = harness();
-    // A territory drawn over Utrecht that keeps the overlap.
-    let project = h.state().session().project().clone();
-    let ring = [
-        Coord { x: 5.0, y: 52.0 },
-        Coord { x: 5.3, y: 52.0 },
-        Coord { x: 5.3, y: 52.2 },
-        Coord { x: 5.0, y: 52.2 },
-    ];
-    let edit =
-        tessera::edit::add_territory(&project, &project.scenarios[0], &ring, false).expect("draw");
-    command(&mut h, Command::Edit(edit));
-    let overlaps = h.state().session().report().overlaps;
-    assert!(overlaps > 0);
-    assert!(
-        h.query_by_label_contains("in two or more territories")
-            .is_some()
-    );
-    // Keep the first listed overlap in the new territory: the territory there gives up the
-    // area it shares with the new one (one answer per territory it covers).
-    for _ in 0..3 {
-        if h.state().session().report().overlaps == 0 {
-            break;
-        }
-        h.get_all_by_role_and_label(egui::accesskit::Role::Button, "Territory")
-            .next()
-            .expect("a keep-in button")
-            .click();
-        h.run_steps(3);
-    }
-    let app = h.state();
-    assert_eq!(
-        app.session().report().overlaps,
-        0,
-        "the overlap is resolved by geometry"
-    );
-    assert!(
-        app.session().history().undo_len() >= 2,
-        "drawing and resolution"
-    );
-    assert!(
-        app.session().current().expect("s").overrides.is_empty(),
-        "not by override"
-    );
-    // A gap: delete Noord, then assign its first listed account to the nearest territory.
-    let s = app.session().current().expect("s").clone();
-    command(
-        &mut h,
-        Command::Edit(tessera::edit::delete_territory(&s, 0).expect("delete")),
-    );
-    let gaps = h.state().session().report().gaps;
-    assert!(gaps > 0);
-    let label = {
-        let app = h.state();
-        let a = &app.session().project().accounts;
-        let row = (0..a.len())
-            .find(|&r| app.session().plan().is_gap(r))
-            .expect("a gap");
-        let s = app.session().current().expect("s");
-        let t = tessera::edit::nearest_territory(s, a.lons()[row], a.lats()[row]).expect("near");
-        format!("to {}", s.territories[t].name)
-    };
-    h.get_all_by_label(&label)
-        .next()
-        .expect("an assign button")
-        .click();
-    h.run_steps(3);
-    let app = h.state();
-    assert_eq!(app.session().report().gaps, gaps - 1);
-    assert_eq!(app.session().current().expect("s").overrides.len(), 1);
-}
-
-/// Presses at `from`, moves to `to` in steps, releases there.
-fn drag(h: &mut H, from: Pos2, to: Pos2, steps: usize) {
-    h.hover_at(from);
-    h.run_steps(2);
-    h.drag_at(from);
-    h.run_steps(1);
-    for k in 1..=steps {
-        h.hover_at(from + (to - from) * (k as f32 / steps as f32));
-        h.run_steps(1);
-    }
-    button(h, to, false);
-    h.run_steps(2);
-}
-
-#[test]
 fn lassoed_accounts_become_key_accounts_of_a_territory() {
     let mut h = harness();
     command(&mut h, Command::SetTool(Tool::Lasso));
@@ -514,7 +321,7 @@ fn lassoed_accounts_become_key_accounts_of_a_territory() {
         let screen = app.map().last_screen.expect("drawn");
         let row = (0..a.len())
             .find(|&r| {
-                app.session().plan().owner(r) == Some(1)
+                app.session().assignment().owner(r) == Some(1)
                     && screen
                         .rect
                         .shrink(80.0)
@@ -551,7 +358,7 @@ fn lassoed_accounts_become_key_accounts_of_a_territory() {
     let s = app.session().current().expect("s");
     assert_eq!(s.overrides.len(), circled.len());
     assert_eq!(
-        app.session().plan().owner(row),
+        app.session().assignment().owner(row),
         Some(0),
         "the Oost account now belongs to Noord"
     );
@@ -564,7 +371,7 @@ fn lassoed_accounts_become_key_accounts_of_a_territory() {
             .overrides
             .is_empty()
     );
-    assert_eq!(h.state().session().plan().owner(row), Some(1));
+    assert_eq!(h.state().session().assignment().owner(row), Some(1));
 }
 
 #[test]
@@ -622,36 +429,4 @@ fn ctrl_drag_moves_a_whole_territory_and_a_rep_marker_drag_moves_a_home() {
     assert_ne!(travel(app), 0.0);
     command(&mut h, Command::Undo);
     assert_eq!(*h.state().session().project(), before);
-}
-
-#[test]
-fn find_holes_lists_a_hole_and_zooms_to_it() {
-    use geo::BooleanOps;
-    let mut h = harness();
-    let s = h.state().session().current().expect("s").clone();
-    let square = geo::MultiPolygon(vec![geo::Polygon::new(
-        geo::LineString::from(vec![
-            (6.0, 52.2),
-            (6.1, 52.2),
-            (6.1, 52.3),
-            (6.0, 52.3),
-            (6.0, 52.2),
-        ]),
-        vec![],
-    )]);
-    let cut = vec![(1, s.territories[1].geometry.difference(&square))];
-    command(
-        &mut h,
-        Command::Edit(tessera::edit::areas_edit(&s, "Cut", &cut)),
-    );
-    h.get_by_label("Find holes").click();
-    h.run_steps(2);
-    assert!(h.query_by_label("1 holes:").is_some());
-    h.get_by_label_contains("hole of").click();
-    h.run_steps(2);
-    let centre = h.state().map().memory.detached().expect("moved");
-    assert!((centre.x() - 6.05).abs() < 0.01 && (centre.y() - 52.25).abs() < 0.01);
-    // An edit makes the list stale: it goes until asked again.
-    command(&mut h, Command::Undo);
-    assert!(h.state().holes().is_none());
 }

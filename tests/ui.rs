@@ -239,7 +239,10 @@ fn clicking_an_account_selects_it_and_its_territory() {
     harness.run_steps(2);
     let app = harness.state();
     assert_eq!(app.selected_account(), Some(row));
-    assert_eq!(app.selected_territory(), app.session().plan().owner(row));
+    assert_eq!(
+        app.selected_territory(),
+        app.session().assignment().owner(row)
+    );
     assert!(
         app.selected_territory().is_some(),
         "demo accounts all have a territory"

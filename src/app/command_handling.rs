@@ -60,7 +60,7 @@ impl TesseraApp {
             Command::SelectAccount(row) => {
                 self.selected_account = row;
                 if let Some(row) = row {
-                    self.selected = self.session.plan().owner(row);
+                    self.selected = self.session.assignment().owner(row);
                 }
             }
             Command::PickTerritory(t) => {

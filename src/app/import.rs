@@ -17,7 +17,7 @@ use super::Command;
 use super::job::{Job, Poll};
 use crate::geocode::Gazetteer;
 use crate::io::accounts::{
-    ImportPlan, Mapping, Role, Table, plan_with_progress, read_accounts_file_with_progress,
+    ImportPreview, Mapping, Role, Table, plan_with_progress, read_accounts_file_with_progress,
 };
 use crate::model::Accounts;
 use crate::session::{BackgroundWrite, Session};
@@ -26,7 +26,7 @@ use crate::session::{BackgroundWrite, Session};
 const PREVIEW_ROWS: usize = 8;
 
 /// A plan and the gazetteer it loaded (kept for the next plan).
-type Planned = (Result<ImportPlan, String>, Option<Arc<Gazetteer>>);
+type Planned = (Result<ImportPreview, String>, Option<Arc<Gazetteer>>);
 
 /// What the dialog is waiting for.
 enum Stage {
@@ -48,7 +48,7 @@ pub struct ImportDialog {
     /// The column roles, as the planner sets them.
     pub mapping: Mapping,
     /// What the import would do with this mapping (or why it cannot).
-    pub plan: Result<ImportPlan, String>,
+    pub plan: Result<ImportPreview, String>,
     /// The gazetteer, loaded when a column is mapped to city.
     gazetteer: Option<Arc<Gazetteer>>,
     /// The project's accounts as the plan saw them, with the document's account version.
@@ -366,7 +366,7 @@ fn preview(ui: &mut egui::Ui, table: &Table, mapping: &mut Mapping) -> bool {
 }
 
 /// What the plan would do, or why there is none.
-fn summary(ui: &mut egui::Ui, plan: &Result<ImportPlan, String>) {
+fn summary(ui: &mut egui::Ui, plan: &Result<ImportPreview, String>) {
     match plan {
         Ok(p) => {
             ui.label(RichText::new(p.summary()).strong());

@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 pub use command::Command;
 pub use compare::{CompareView, MoveColumn};
 pub use import::ImportDialog;
-pub use map::{LonLat, MapView, PlanView, Screen};
+pub use map::{LonLat, MapView, ScenarioView, Screen};
 pub use panels::value_text;
 pub use preferences::{PREFERENCES_KEY, Preferences};
 pub use tiles::{OsmLayer, TileHealth};
@@ -245,11 +245,11 @@ impl TesseraApp {
 }
 
 /// The scenario a session shows, with its plan, for the map.
-pub fn plan_view(session: &Session) -> PlanView<'_> {
-    PlanView {
+pub fn plan_view(session: &Session) -> ScenarioView<'_> {
+    ScenarioView {
         project: session.project(),
         scenario: session.current(),
-        plan: session.plan(),
+        assignment: session.assignment(),
         highlight: &[],
     }
 }

@@ -354,7 +354,7 @@ pub fn validation(
     };
     if gaps > 0 {
         ui.label(format!("{} accounts in no territory", whole(gaps as f64)));
-        let listed = rows(&|r| doc.plan().is_gap(r));
+        let listed = rows(&|r| doc.assignment().is_gap(r));
         let ids: Vec<_> = listed.iter().map(|&r| accounts.ids()[r]).collect();
         for (&row, _) in listed.iter().zip(&ids) {
             ui.horizontal(|ui| {
@@ -383,7 +383,7 @@ pub fn validation(
             "{} accounts in two or more territories",
             whole(overlaps as f64)
         ));
-        for row in rows(&|r| doc.plan().is_overlap(r)) {
+        for row in rows(&|r| doc.assignment().is_overlap(r)) {
             let (lon, lat) = (accounts.lons()[row], accounts.lats()[row]);
             ui.horizontal_wrapped(|ui| {
                 if ui.link(accounts.name(row)).clicked() {
@@ -410,7 +410,7 @@ pub fn validation(
 pub fn account_details(ui: &mut egui::Ui, doc: &Session, row: usize) {
     let a = &doc.project().accounts;
     let territory = doc
-        .plan()
+        .assignment()
         .owner(row)
         .and_then(|t| doc.current().and_then(|s| s.territories.get(t)));
     let rep = territory

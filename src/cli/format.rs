@@ -6,11 +6,11 @@ use anyhow::Result;
 
 use super::Format;
 use crate::engine::balance::BalanceMetric;
-use crate::engine::report::PlanReport;
+use crate::engine::report::ScenarioReport;
 use crate::numbers::whole;
 
 /// The report in the chosen format.
-pub fn report(report: &PlanReport, format: Format) -> Result<String> {
+pub fn report(report: &ScenarioReport, format: Format) -> Result<String> {
     Ok(match format {
         Format::Json => serde_json::to_string_pretty(report)? + "\n",
         Format::Csv => csv(report)?,
@@ -44,7 +44,7 @@ const COLUMNS: [&str; 19] = [
     "coverage",
 ];
 
-fn csv(report: &PlanReport) -> Result<String> {
+fn csv(report: &ScenarioReport) -> Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(COLUMNS)?;
     for t in &report.territories {
@@ -75,7 +75,7 @@ fn csv(report: &PlanReport) -> Result<String> {
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
 
-fn table(report: &PlanReport) -> String {
+fn table(report: &ScenarioReport) -> String {
     let header = [
         "Territory",
         "Rep",

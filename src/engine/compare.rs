@@ -12,20 +12,20 @@ use serde::Serialize;
 
 use super::balance::{BalanceMetric, MetricBalance};
 use super::index::AccountGrid;
-use super::live::LivePlan;
+use super::live::LiveAssignment;
 use super::metrics::TerritoryMetrics;
-use super::report::PlanReport;
+use super::report::ScenarioReport;
 use crate::model::{AccountId, Project, RepId, Scenario};
 
-/// One plan of a comparison: the scenario, its live plan and its report.
+/// One plan of a comparison: the scenario, its live assignment and its report.
 #[derive(Clone, Copy)]
 pub struct Side<'a> {
     /// The scenario.
     pub scenario: &'a Scenario,
     /// Its assignment.
-    pub plan: &'a LivePlan,
+    pub plan: &'a LiveAssignment,
     /// Its metrics and balance.
-    pub report: &'a PlanReport,
+    pub report: &'a ScenarioReport,
 }
 
 /// One metric of one row in A and in B.
@@ -102,7 +102,7 @@ pub struct PlanSummary {
 
 impl PlanSummary {
     /// The summary of one plan's report.
-    pub fn of(report: &PlanReport) -> PlanSummary {
+    pub fn of(report: &ScenarioReport) -> PlanSummary {
         let values = |m: BalanceMetric| -> Vec<f64> {
             report
                 .territories
@@ -260,8 +260,8 @@ impl Comparison {
 /// the two maps while the planner pans.
 #[derive(Debug)]
 pub struct ComparedPlans {
-    /// The live plans of A and B.
-    pub plans: [LivePlan; 2],
+    /// The live assignments of A and B.
+    pub plans: [LiveAssignment; 2],
     /// A against B.
     pub comparison: Comparison,
 }
@@ -285,12 +285,12 @@ pub fn compare_plans(
     grid: Arc<AccountGrid>,
 ) -> ComparedPlans {
     let plans = [
-        LivePlan::new(project, a, Arc::clone(&grid)),
-        LivePlan::new(project, b, grid),
+        LiveAssignment::new(project, a, Arc::clone(&grid)),
+        LiveAssignment::new(project, b, grid),
     ];
     let (ra, rb) = (
-        PlanReport::from_plan(project, a, &plans[0]),
-        PlanReport::from_plan(project, b, &plans[1]),
+        ScenarioReport::from_plan(project, a, &plans[0]),
+        ScenarioReport::from_plan(project, b, &plans[1]),
     );
     let comparison = Comparison::new(
         project,
@@ -352,8 +352,8 @@ fn deltas(
         .collect()
 }
 
-fn territory_deltas(a: &PlanReport, b: &PlanReport) -> Vec<RowDelta> {
-    let rows = |r: &PlanReport| -> Vec<(String, TerritoryMetrics)> {
+fn territory_deltas(a: &ScenarioReport, b: &ScenarioReport) -> Vec<RowDelta> {
+    let rows = |r: &ScenarioReport| -> Vec<(String, TerritoryMetrics)> {
         r.territories
             .iter()
             .map(|t| (t.name.clone(), t.metrics.clone()))

@@ -1,7 +1,7 @@
 //! The live state of one scenario: who owns each account and every territory's tally, kept
 //! up to date through geometry edits without recomputing everything.
 //!
-//! [`LivePlan::new`] does the full computation (parallel). [`LivePlan::set_geometry`] applies
+//! [`LiveAssignment::new`] does the full computation (parallel). [`LiveAssignment::set_geometry`] applies
 //! one territory's new shape: it re-tests only the accounts in the union of the old and new
 //! bounding boxes and moves each account that changes owner from one tally to the other.
 //! Property tests check that any sequence of such updates equals a fresh full computation.
@@ -47,7 +47,7 @@ struct TerritoryState {
 /// Per-account state is kept in the account grid's position order (see [`AccountGrid`]), so
 /// that re-testing a box reads contiguous memory; the public accessors take account rows.
 #[derive(Debug, Clone)]
-pub struct LivePlan {
+pub struct LiveAssignment {
     settings: Settings,
     zones: ZoneSet,
     territories: Vec<TerritoryState>,
@@ -77,10 +77,10 @@ fn travel_base(
     }
 }
 
-impl LivePlan {
+impl LiveAssignment {
     /// Full computation for one scenario of a project. `grid` is the project's account grid,
     /// shared between plans (build it once with [`AccountGrid::new`]).
-    pub fn new(project: &Project, scenario: &Scenario, grid: Arc<AccountGrid>) -> LivePlan {
+    pub fn new(project: &Project, scenario: &Scenario, grid: Arc<AccountGrid>) -> LiveAssignment {
         let accounts = &project.accounts;
         let geometries: Vec<&MultiPolygon<f64>> =
             scenario.territories.iter().map(|t| &t.geometry).collect();
@@ -128,7 +128,7 @@ impl LivePlan {
         let visits = (0..grid.len())
             .map(|p| accounts.visits_per_year(grid.row(p)))
             .collect();
-        let mut plan = LivePlan {
+        let mut plan = LiveAssignment {
             settings: project.settings.clone(),
             zones,
             territories,

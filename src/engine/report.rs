@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::balance::{BalanceMetric, MetricBalance};
 use super::index::AccountGrid;
-use super::live::LivePlan;
+use super::live::LiveAssignment;
 use super::metrics::TerritoryMetrics;
 use crate::model::{Project, Scenario};
 
@@ -24,7 +24,7 @@ pub struct TerritoryReport {
 
 /// The report of one scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PlanReport {
+pub struct ScenarioReport {
     /// Scenario name.
     pub scenario: String,
     /// Accounts in the project.
@@ -41,9 +41,13 @@ pub struct PlanReport {
     pub balance: Vec<MetricBalance>,
 }
 
-impl PlanReport {
-    /// Builds the report from a live plan of `scenario`.
-    pub fn from_plan(project: &Project, scenario: &Scenario, plan: &LivePlan) -> PlanReport {
+impl ScenarioReport {
+    /// Builds the report from a live assignment of `scenario`.
+    pub fn from_plan(
+        project: &Project,
+        scenario: &Scenario,
+        plan: &LiveAssignment,
+    ) -> ScenarioReport {
         let metrics = plan.metrics(scenario);
         let tolerance = project.settings.balance_tolerance;
         let balance = BalanceMetric::ALL
@@ -60,7 +64,7 @@ impl PlanReport {
                 metrics,
             })
             .collect();
-        PlanReport {
+        ScenarioReport {
             scenario: scenario.name.clone(),
             accounts: project.accounts.len(),
             territories,
@@ -72,12 +76,12 @@ impl PlanReport {
     }
 
     /// Computes the report of a scenario from scratch.
-    pub fn compute(project: &Project, scenario: &Scenario) -> PlanReport {
+    pub fn compute(project: &Project, scenario: &Scenario) -> ScenarioReport {
         let grid = Arc::new(AccountGrid::new(
             project.accounts.lons(),
             project.accounts.lats(),
         ));
-        let plan = LivePlan::new(project, scenario, grid);
+        let plan = LiveAssignment::new(project, scenario, grid);
         Self::from_plan(project, scenario, &plan)
     }
 

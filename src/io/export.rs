@@ -7,8 +7,8 @@ use std::path::Path;
 use geo::orient::{Direction, Orient};
 use serde_json::{Map, Value, json};
 
-use crate::engine::live::LivePlan;
-use crate::engine::report::PlanReport;
+use crate::engine::live::LiveAssignment;
+use crate::engine::report::ScenarioReport;
 use crate::model::{Project, Scenario};
 
 /// Why an export failed (nothing is left at the destination).
@@ -60,7 +60,11 @@ pub fn write_replacing(
 /// The scenario's territories as a GeoJSON FeatureCollection: WGS84 lon/lat, outer rings
 /// counter-clockwise (RFC 7946), properties `name`, `rep`, `colour` and every metric of
 /// `report` (which must be the scenario's).
-pub fn territories_geojson(project: &Project, scenario: &Scenario, report: &PlanReport) -> Value {
+pub fn territories_geojson(
+    project: &Project,
+    scenario: &Scenario,
+    report: &ScenarioReport,
+) -> Value {
     let features: Vec<Value> = scenario
         .territories
         .iter()
@@ -92,7 +96,7 @@ pub fn write_territories_geojson(
     path: &Path,
     project: &Project,
     scenario: &Scenario,
-    report: &PlanReport,
+    report: &ScenarioReport,
 ) -> Result<(), ExportError> {
     let text = territories_geojson(project, scenario, report).to_string();
     write_replacing(path, |partial| {
@@ -109,7 +113,7 @@ pub fn write_assignments_csv(
     path: &Path,
     project: &Project,
     scenario: &Scenario,
-    plan: &LivePlan,
+    plan: &LiveAssignment,
 ) -> Result<(), ExportError> {
     let io = |e: std::io::Error| ExportError::Io {
         path: path.display().to_string(),

@@ -16,8 +16,8 @@ use geo::orient::{Direction, Orient};
 use geo::{BoundingRect, MultiPolygon};
 
 use super::export::{ExportError, write_replacing};
-use crate::engine::live::LivePlan;
-use crate::engine::report::PlanReport;
+use crate::engine::live::LiveAssignment;
+use crate::engine::report::ScenarioReport;
 use crate::model::{Project, Scenario};
 use crate::store::StoreError;
 use crate::store::geopackage::{ColumnType, Feature, GeometryType, Layer, WGS84};
@@ -59,8 +59,8 @@ pub fn write_geopackage(
     path: &Path,
     project: &Project,
     scenario: &Scenario,
-    report: &PlanReport,
-    plan: &LivePlan,
+    report: &ScenarioReport,
+    plan: &LiveAssignment,
 ) -> Result<(), ExportError> {
     write_replacing(path, |partial| {
         let layers = vec![
@@ -81,7 +81,7 @@ pub fn write_geopackage(
 }
 
 /// The territories as multipolygons with `report`'s metrics (which must be the scenario's).
-fn territories<'a>(scenario: &'a Scenario, report: &'a PlanReport) -> Layer<'a> {
+fn territories<'a>(scenario: &'a Scenario, report: &'a ScenarioReport) -> Layer<'a> {
     let lines = || scenario.territories.iter().zip(&report.territories);
     let bounds = lines()
         .filter_map(|(t, _)| t.geometry.bounding_rect())
@@ -121,7 +121,11 @@ fn territories<'a>(scenario: &'a Scenario, report: &'a PlanReport) -> Layer<'a> 
 
 /// Every account as a point with the territory (of `plan`) and rep it belongs to. The rows
 /// are made one at a time as the store inserts them: a project can hold a million accounts.
-fn accounts<'a>(project: &'a Project, scenario: &'a Scenario, plan: &'a LivePlan) -> Layer<'a> {
+fn accounts<'a>(
+    project: &'a Project,
+    scenario: &'a Scenario,
+    plan: &'a LiveAssignment,
+) -> Layer<'a> {
     let accounts = &project.accounts;
     let bounds = accounts
         .lons()

@@ -1,4 +1,4 @@
-//! The headless session: an open project, its file, the scenario shown, its live plan and
+//! The headless session: an open project, its file, the scenario shown, its live assignment and
 //! report, and the undo history. No egui here: the window and the command line both work
 //! through a [`Session`].
 //!
@@ -20,8 +20,8 @@ pub use background::{BackgroundWrite, LentFile};
 pub use history::History;
 
 use crate::engine::index::AccountGrid;
-use crate::engine::live::LivePlan;
-use crate::engine::report::PlanReport;
+use crate::engine::live::LiveAssignment;
+use crate::engine::report::ScenarioReport;
 use crate::model::{
     Change, ChangeError, Edit, Project, RepId, Scenario, ScenarioId, Settings, TerritoryId,
 };
@@ -85,13 +85,13 @@ pub struct Effects {
 }
 
 /// A project as the window and the command line hold it: the data, its file (none for the
-/// demo until saved), the scenario shown, its live plan and its report, and the history.
+/// demo until saved), the scenario shown, its live assignment and its report, and the history.
 pub struct Session {
     project: Project,
     file: Option<ProjectFile>,
     scenario: usize,
-    plan: LivePlan,
-    report: PlanReport,
+    plan: LiveAssignment,
+    report: ScenarioReport,
     history: History,
     accounts_version: u64,
     revision: u64,
@@ -191,12 +191,12 @@ impl Session {
     }
 
     /// Live assignment and tallies of the scenario shown.
-    pub fn plan(&self) -> &LivePlan {
+    pub fn assignment(&self) -> &LiveAssignment {
         &self.plan
     }
 
     /// Metrics, gaps, overlaps and balance of the scenario shown.
-    pub fn report(&self) -> &PlanReport {
+    pub fn report(&self) -> &ScenarioReport {
         &self.report
     }
 
@@ -419,19 +419,19 @@ impl Session {
         }
     }
 
-    /// Rebuilds the report from the live plan (owners and tallies unchanged).
+    /// Rebuilds the report from the live assignment (owners and tallies unchanged).
     fn refresh_report(&mut self) {
         if let Some(scenario) = self.project.scenarios.get(self.scenario) {
-            self.report = PlanReport::from_plan(&self.project, scenario, &self.plan);
+            self.report = ScenarioReport::from_plan(&self.project, scenario, &self.plan);
         }
     }
 
-    /// Recomputes the live plan and report of the scenario shown from scratch.
+    /// Recomputes the live assignment and report of the scenario shown from scratch.
     fn recompute(&mut self, grid: Arc<AccountGrid>) {
         (self.plan, self.report) = compute(&self.project, self.scenario, grid);
     }
 
-    /// Moves accounts between the live plan's territories after one area changed.
+    /// Moves accounts between the live assignment's territories after one area changed.
     fn update_geometry(&mut self, territory: TerritoryId, geometry: &geo::MultiPolygon<f64>) {
         if let Some(t) = self
             .current()
@@ -470,8 +470,12 @@ impl Session {
     }
 }
 
-/// The live plan and report of scenario `scenario` (an empty plan without scenarios).
-fn compute(project: &Project, scenario: usize, grid: Arc<AccountGrid>) -> (LivePlan, PlanReport) {
+/// The live assignment and report of scenario `scenario` (an empty plan without scenarios).
+fn compute(
+    project: &Project,
+    scenario: usize,
+    grid: Arc<AccountGrid>,
+) -> (LiveAssignment, ScenarioReport) {
     let empty = Scenario {
         id: ScenarioId(0),
         name: "(no scenario)".into(),
@@ -481,8 +485,8 @@ fn compute(project: &Project, scenario: usize, grid: Arc<AccountGrid>) -> (LiveP
         overrides: Default::default(),
     };
     let s = project.scenarios.get(scenario).unwrap_or(&empty);
-    let plan = LivePlan::new(project, s, grid);
-    let report = PlanReport::from_plan(project, s, &plan);
+    let plan = LiveAssignment::new(project, s, grid);
+    let report = ScenarioReport::from_plan(project, s, &plan);
     (plan, report)
 }
 

@@ -4,9 +4,10 @@
 //! Each test binary uses part of it, so unused items are expected per binary.
 #![allow(dead_code)]
 
-use egui::Vec2;
+use egui::{Pos2, Vec2};
 use egui_kittest::Harness;
 use geo::Coord;
+use tessera::app::Command;
 use tessera::app::TesseraApp;
 use tessera::model::{Change, Edit, Project};
 use tessera::session::Session;
@@ -75,4 +76,62 @@ pub fn scripted(project: &Project, scenario: usize, k: usize) -> Option<Edit> {
     };
     check(s, &areas).ok()?;
     Some(areas_edit(s, "Moved", &areas))
+}
+
+/// The window harness the tool tests drive.
+pub type H = Harness<'static, TesseraApp>;
+
+/// Carries out a command as the window would after a frame, then lets two frames pass.
+pub fn command(h: &mut H, c: Command) {
+    h.state_mut().apply(c, Vec2::new(700.0, 700.0));
+    h.run_steps(2);
+}
+
+/// Presses (or releases) the primary pointer button at `pos`.
+pub fn button(h: &H, pos: Pos2, pressed: bool) {
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    });
+}
+
+/// A click at `pos` after hovering there, as a planner's mouse does it.
+pub fn click(h: &mut H, pos: Pos2) {
+    h.hover_at(pos);
+    h.run_steps(1);
+    button(h, pos, true);
+    button(h, pos, false);
+    h.run_steps(2);
+}
+
+/// Where a lon/lat coordinate is on the map, as last drawn.
+pub fn screen_point(h: &H, c: Coord<f64>) -> Pos2 {
+    let screen = h.state().map().last_screen.expect("drawn");
+    screen.to_screen(c.into())
+}
+
+/// How many territories the scenario shown has.
+pub fn territory_count(h: &H) -> usize {
+    h.state()
+        .session()
+        .current()
+        .expect("scenario")
+        .territories
+        .len()
+}
+
+/// Presses at `from`, moves to `to` in steps, releases there.
+pub fn drag(h: &mut H, from: Pos2, to: Pos2, steps: usize) {
+    h.hover_at(from);
+    h.run_steps(2);
+    h.drag_at(from);
+    h.run_steps(1);
+    for k in 1..=steps {
+        h.hover_at(from + (to - from) * (k as f32 / steps as f32));
+        h.run_steps(1);
+    }
+    button(h, to, false);
+    h.run_steps(2);
 }

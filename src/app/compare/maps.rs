@@ -4,7 +4,7 @@
 use egui::Color32;
 
 use super::CompareView;
-use crate::app::map::{MapView, PlanView, Selection, paint_scale_bar};
+use crate::app::map::{MapView, ScenarioView, Selection, paint_scale_bar};
 use crate::basemap::Basemap;
 use crate::model::{Project, ScenarioId};
 
@@ -40,10 +40,10 @@ impl CompareView {
                 top + egui::vec2(k as f32 * (width + GAP), 0.0),
                 egui::vec2(width, map_height),
             );
-            let view = PlanView {
+            let view = ScenarioView {
                 project,
                 scenario: scenarios[k],
-                plan: &computed.compared.plans[k],
+                assignment: &computed.compared.plans[k],
                 highlight: &computed.moved_rows,
             };
             let title = format!(

@@ -138,7 +138,7 @@ impl CompareView {
                 self.computed = None;
                 return;
             };
-            let compared = compare_plans(project, sa, sb, doc.plan().shared_grid());
+            let compared = compare_plans(project, sa, sb, doc.assignment().shared_grid());
             for map in &mut self.maps {
                 map.invalidate();
             }

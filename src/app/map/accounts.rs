@@ -6,7 +6,7 @@ use std::sync::{Arc, mpsc};
 use egui::{Color32, Mesh, Pos2, Rect, Shape, Vec2, epaint::Vertex};
 
 use super::projection::{LonLat, LonLatBounds, Mercator, MercatorRect, Screen, WORLD_PIXELS};
-use super::{MapView, PlanView, colour};
+use super::{MapView, ScenarioView, colour};
 use crate::engine::assign::NO_TERRITORY;
 use crate::engine::index::AccountGrid;
 
@@ -282,12 +282,12 @@ impl MapView {
         ui: &egui::Ui,
         painter: &egui::Painter,
         screen: &Screen,
-        doc: &PlanView<'_>,
+        doc: &ScenarioView<'_>,
         zoom: f64,
     ) {
-        let plan = &doc.plan;
-        let grid = plan.grid();
-        let owners = plan.owners_by_position();
+        let assignment = &doc.assignment;
+        let grid = assignment.grid();
+        let owners = assignment.owners_by_position();
         let territory_colours: Vec<Color32> = doc
             .scenario
             .map(|s| {
@@ -320,7 +320,7 @@ impl MapView {
             let current = self.aggregate.as_ref();
             if current.is_none_or(|g| !g.serves(zoom, view_mercator)) || self.aggregate_stale {
                 let job = AggregateJob {
-                    grid: doc.plan.shared_grid(),
+                    grid: doc.assignment.shared_grid(),
                     accounts: Arc::clone(&accounts),
                     owners: owners.to_vec(),
                     zoom,
@@ -368,9 +368,9 @@ impl MapView {
             } else {
                 1.0
             };
-            if plan.is_gap(row) {
+            if assignment.is_gap(row) {
                 dots.add(s, scale, GAP, Color32::WHITE);
-            } else if plan.is_overlap(row) {
+            } else if assignment.is_overlap(row) {
                 dots.add(s, scale, owner_colour(owners[p]), Color32::RED);
             } else {
                 dots.add(s, scale, owner_colour(owners[p]), Color32::WHITE);

@@ -17,7 +17,7 @@ use egui::{Color32, Vec2};
 use walkers::{MapMemory, Projector};
 
 use crate::basemap::Basemap;
-use crate::engine::live::LivePlan;
+use crate::engine::live::LiveAssignment;
 use crate::model::Colour;
 use crate::model::{Project, Scenario};
 use accounts::{Aggregate, MercatorAccounts};
@@ -44,15 +44,15 @@ pub struct Selection {
     pub account: Option<usize>,
 }
 
-/// What a map draws: one scenario of a project with its live plan.
+/// What a map draws: one scenario of a project with its live assignment (which territory owns each account).
 #[derive(Clone, Copy)]
-pub struct PlanView<'a> {
+pub struct ScenarioView<'a> {
     /// The project (accounts and reps).
     pub project: &'a Project,
     /// The scenario drawn, if there is one.
     pub scenario: Option<&'a Scenario>,
     /// Its assignment.
-    pub plan: &'a LivePlan,
+    pub assignment: &'a LiveAssignment,
     /// Account rows to ring (the accounts that change hands in the compare view).
     pub highlight: &'a [usize],
 }
@@ -154,7 +154,7 @@ impl MapView {
         &mut self,
         ui: &egui::Ui,
         projector: &Projector,
-        doc: &PlanView<'_>,
+        doc: &ScenarioView<'_>,
         basemap: Option<&Basemap>,
         selection: Selection,
     ) {

@@ -5,7 +5,7 @@ use egui::{Color32, Rect, Shape, Stroke, Vec2};
 use walkers::Projector;
 
 use super::projection::{LonLat, Screen, WORLD_PIXELS};
-use super::{MapView, PlanView, colour};
+use super::{MapView, ScenarioView, colour};
 use crate::basemap::Basemap;
 
 /// Rings drawn at most (more would hide the map).
@@ -14,7 +14,7 @@ const MAX_RINGS: usize = 20_000;
 const RING: Color32 = Color32::from_rgb(230, 90, 0);
 
 /// The lon/lat of an account row, if the row exists.
-fn account_at(doc: &PlanView<'_>, row: usize) -> Option<LonLat> {
+fn account_at(doc: &ScenarioView<'_>, row: usize) -> Option<LonLat> {
     let a = &doc.project.accounts;
     Some(LonLat::new(*a.lons().get(row)?, *a.lats().get(row)?))
 }
@@ -23,7 +23,7 @@ fn account_at(doc: &PlanView<'_>, row: usize) -> Option<LonLat> {
 pub(super) fn paint_selected_account(
     painter: &egui::Painter,
     screen: &Screen,
-    doc: &PlanView<'_>,
+    doc: &ScenarioView<'_>,
     row: usize,
 ) {
     if let Some(at) = account_at(doc, row) {
@@ -34,7 +34,7 @@ pub(super) fn paint_selected_account(
 }
 
 /// Rings on the highlighted accounts that are on screen, under the labels.
-pub(super) fn paint_rings(painter: &egui::Painter, screen: &Screen, doc: &PlanView<'_>) {
+pub(super) fn paint_rings(painter: &egui::Painter, screen: &Screen, doc: &ScenarioView<'_>) {
     let on_screen = doc
         .highlight
         .iter()
@@ -46,7 +46,7 @@ pub(super) fn paint_rings(painter: &egui::Painter, screen: &Screen, doc: &PlanVi
 }
 
 /// Each rep's home base: a house in the rep's colour.
-pub(super) fn paint_reps(painter: &egui::Painter, screen: &Screen, doc: &PlanView<'_>) {
+pub(super) fn paint_reps(painter: &egui::Painter, screen: &Screen, doc: &ScenarioView<'_>) {
     for rep in &doc.project.reps {
         let p = screen.to_screen(LonLat::new(rep.home_lon, rep.home_lat));
         // A house: a square with a roof, in the rep's colour.
@@ -115,7 +115,7 @@ impl MapView {
         &self,
         painter: &egui::Painter,
         screen: &Screen,
-        doc: &PlanView<'_>,
+        doc: &ScenarioView<'_>,
         selected: Option<usize>,
     ) {
         let Some(scenario) = doc.scenario else {

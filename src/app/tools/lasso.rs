@@ -49,7 +49,7 @@ fn accounts_inside(doc: &Session, outline: &[Coord<f64>]) -> Vec<crate::model::A
     let Some(b) = polygon.bounding_rect() else {
         return Vec::new();
     };
-    let grid = doc.plan().grid();
+    let grid = doc.assignment().grid();
     let ids = doc.project().accounts.ids();
     let mut inside = Vec::new();
     grid.for_each_in(LonLatBounds::from(b).into(), |p| {

@@ -1,7 +1,7 @@
 //! The editing tools on the map: Select, Draw, Reshape, Split and Lasso, their gestures,
 //! their overlays, and the live preview of a drag.
 //!
-//! A drag changes the territories in memory only (the live plan follows every frame); when
+//! A drag changes the territories in memory only (the live assignment follows every frame); when
 //! the button is released the gesture becomes one undoable edit, written to the file.
 //!
 //! This file holds what the tools share; each tool's gestures are in a file of its own
@@ -215,7 +215,7 @@ fn outcome(result: Result<crate::model::Edit, edit::Refusal>) -> Outcome {
     }
 }
 
-/// Shows areas in memory (live plan included) without writing them.
+/// Shows areas in memory (live assignment included) without writing them.
 fn preview(doc: &mut Session, map: &mut MapView, areas: &NewAreas) {
     for (t, area) in areas {
         let Some(id) = doc

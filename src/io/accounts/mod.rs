@@ -364,7 +364,7 @@ mod read;
 mod swapped;
 
 pub use numbers::{parse_decimal, parse_number};
-pub use plan::{ImportPlan, Skipped, changed_accounts, import_edit, plan, plan_with_progress};
+pub use plan::{ImportPreview, Skipped, changed_accounts, import_edit, plan, plan_with_progress};
 pub use points::{GEOMETRY_LAT, GEOMETRY_LON, is_geojson, read_points};
 pub use read::{
     decode, is_spreadsheet, read_accounts_file, read_accounts_file_with_progress, read_spreadsheet,

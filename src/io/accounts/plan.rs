@@ -35,7 +35,7 @@ impl std::fmt::Display for Skipped {
 
 /// What an import will do, shown to the planner before anything is written.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ImportPlan {
+pub struct ImportPreview {
     /// New accounts (ids not yet given).
     pub added: Vec<Account>,
     /// Existing accounts (by row in the project) with their new values.
@@ -48,7 +48,7 @@ pub struct ImportPlan {
     pub skipped: Vec<Skipped>,
 }
 
-impl ImportPlan {
+impl ImportPreview {
     /// One line for the planner: what will happen.
     pub fn summary(&self) -> String {
         format!(
@@ -73,7 +73,7 @@ pub fn plan(
     existing: &Accounts,
     gazetteer: Option<&Gazetteer>,
     file: &str,
-) -> Result<ImportPlan, AccountsError> {
+) -> Result<ImportPreview, AccountsError> {
     plan_with_progress(table, mapping, existing, gazetteer, file, &Progress::new())
 }
 
@@ -90,7 +90,7 @@ pub fn plan_with_progress(
     gazetteer: Option<&Gazetteer>,
     file: &str,
     progress: &Progress,
-) -> Result<ImportPlan, AccountsError> {
+) -> Result<ImportPreview, AccountsError> {
     let missing = |what| AccountsError::Missing {
         file: file.to_owned(),
         what,
@@ -155,7 +155,7 @@ pub fn plan_with_progress(
         progress.add(rows.len());
     }
     let mut seen: HashSet<&str> = HashSet::with_capacity(table.rows.len());
-    let mut out = ImportPlan::default();
+    let mut out = ImportPreview::default();
     for ((converted, row), &line) in converted.into_iter().zip(&table.rows).zip(&table.lines) {
         match converted {
             Err(s) => out.skipped.push(s),
@@ -210,7 +210,7 @@ pub fn plan_with_progress(
 
 /// The accounts a plan writes: the updated ones (with their ids) and the added ones (with
 /// the next free ids, after the existing accounts), in id order.
-pub fn changed_accounts(existing: &Accounts, plan: &ImportPlan) -> Accounts {
+pub fn changed_accounts(existing: &Accounts, plan: &ImportPreview) -> Accounts {
     let mut changed = Accounts::default();
     let mut updated: Vec<&Account> = plan.updated.iter().map(|(_, a)| a).collect();
     updated.sort_by_key(|a| a.id.0);
@@ -229,11 +229,11 @@ pub fn changed_accounts(existing: &Accounts, plan: &ImportPlan) -> Accounts {
 }
 
 /// The import as one undoable edit: added accounts get the next free ids.
-pub fn import_edit(existing: &Accounts, plan: &ImportPlan, file: &str) -> crate::model::Edit {
+pub fn import_edit(existing: &Accounts, plan: &ImportPreview, file: &str) -> crate::model::Edit {
     plan.clone().into_edit(existing, file)
 }
 
-impl ImportPlan {
+impl ImportPreview {
     /// Gives the added accounts the next free ids after `existing`'s, in file order.
     pub fn number_added(&mut self, existing: &Accounts) {
         let mut next = existing.ids().iter().map(|id| id.0).max().unwrap_or(0);
