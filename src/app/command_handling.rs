@@ -174,9 +174,6 @@ impl TesseraApp {
                 };
                 match self.session.import_territories(&path, target) {
                     Ok(import) => {
-                        if import.effects.scenario_shown {
-                            self.scenario_shown();
-                        }
                         self.after_change(&import.effects);
                         if !import.repaired.is_empty() {
                             self.notice = Some(format!(

@@ -3,6 +3,7 @@
 
 use egui::Vec2;
 
+use super::super::shortcuts::{self, Action};
 use super::super::tools::Tool;
 use super::super::{Command, LonLat, OsmLayer, TesseraApp, map, panels, plan_view};
 use crate::session::Session;
@@ -174,11 +175,11 @@ fn tile_notes(ui: &mut egui::Ui, offline: bool) {
 fn map_buttons(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
     let corner = ui.max_rect().right_top() + egui::vec2(-46.0, 10.0);
     let buttons = [
-        ("+", "Zoom in (+)", Command::Zoom(1.0)),
-        ("-", "Zoom out (-)", Command::Zoom(-1.0)),
-        ("Fit", "Zoom to fit (F)", Command::ZoomToFit),
+        ("+", "Zoom in", Action::ZoomIn, Command::Zoom(1.0)),
+        ("-", "Zoom out", Action::ZoomOut, Command::Zoom(-1.0)),
+        ("Fit", "Zoom to fit", Action::ZoomToFit, Command::ZoomToFit),
     ];
-    for (k, (label, tip, command)) in buttons.into_iter().enumerate() {
+    for (k, (label, tip, action, command)) in buttons.into_iter().enumerate() {
         let rect = egui::Rect::from_min_size(
             corner + egui::vec2(0.0, 34.0 * k as f32),
             egui::vec2(36.0, 30.0),
@@ -188,7 +189,7 @@ fn map_buttons(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
                 rect,
                 egui::Button::new(egui::RichText::new(label).size(18.0)),
             )
-            .on_hover_text(tip)
+            .on_hover_text(shortcuts::with_key(tip, action))
             .clicked()
         {
             commands.push(command);
