@@ -430,3 +430,87 @@ fn ctrl_drag_moves_a_whole_territory_and_a_rep_marker_drag_moves_a_home() {
     command(&mut h, Command::Undo);
     assert_eq!(*h.state().session().project(), before);
 }
+
+#[test]
+fn escape_during_a_rep_marker_drag_puts_the_home_back_and_makes_no_edit() {
+    let mut h = harness();
+    command(&mut h, Command::SetTool(Tool::Select));
+    let before = h.state().session().project().clone();
+    let rep = before.reps[3].clone();
+    let home = screen_point(
+        &h,
+        Coord {
+            x: rep.home_lon,
+            y: rep.home_lat,
+        },
+    );
+    // Press on the marker and pull it south: the marker follows (a preview).
+    h.hover_at(home);
+    h.run_steps(2);
+    h.drag_at(home);
+    h.run_steps(1);
+    for k in 1..=4 {
+        h.hover_at(home + Vec2::new(0.0, 10.0 * k as f32));
+        h.run_steps(1);
+    }
+    let moved = h
+        .state()
+        .session()
+        .project()
+        .rep(rep.id)
+        .expect("rep")
+        .home_lat;
+    assert!(
+        moved < rep.home_lat - 0.02,
+        "the marker follows the pointer"
+    );
+    // Esc drops the gesture; releasing afterwards makes no edit.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(1);
+    common::button(&h, home + Vec2::new(0.0, 40.0), false);
+    h.run_steps(2);
+    let history: Vec<String> = h
+        .state()
+        .session()
+        .history()
+        .undoable()
+        .map(|e| e.description.clone())
+        .collect();
+    assert!(history.is_empty(), "no edit: {history:?}");
+    assert_eq!(
+        h.state().session().project().reps,
+        before.reps,
+        "the home is back"
+    );
+}
+
+#[test]
+fn escape_during_a_border_drag_puts_both_territories_back_and_makes_no_edit() {
+    let mut h = harness();
+    command(&mut h, Command::PickTerritory(Some(1)));
+    command(&mut h, Command::SetTool(Tool::Reshape));
+    let before = h.state().session().project().clone();
+    let from = screen_point(&h, shared_vertex_on_screen(&h));
+    h.hover_at(from);
+    h.run_steps(2);
+    h.drag_at(from);
+    h.run_steps(1);
+    for k in 1..=4 {
+        h.hover_at(from + Vec2::new(8.0 * k as f32, 0.0));
+        h.run_steps(1);
+    }
+    assert_ne!(
+        *h.state().session().project(),
+        before,
+        "the border follows the pointer"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run_steps(1);
+    common::button(&h, from + Vec2::new(32.0, 0.0), false);
+    h.run_steps(2);
+    assert_eq!(h.state().session().history().undo_len(), 0, "no edit");
+    assert!(
+        *h.state().session().project() == before,
+        "both territories are as they were"
+    );
+}

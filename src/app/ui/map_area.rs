@@ -4,7 +4,7 @@
 use egui::Vec2;
 
 use super::super::shortcuts::{self, Action};
-use super::super::tools::Tool;
+use super::super::tools::{self, Tool};
 use super::super::{Command, LonLat, OsmLayer, TesseraApp, map, panels, plan_view};
 use crate::session::Session;
 
@@ -92,7 +92,12 @@ impl TesseraApp {
                     });
                 map.memory = memory;
                 let free = ui.input(|i| i.modifiers.alt);
+                // egui ends a drag when Esc is pressed, so the tools would see the gesture end
+                // and commit it; in that frame they are skipped and the Cancel command drops
+                // the gesture instead.
+                let escaped = ui.input(|i| i.key_pressed(egui::Key::Escape));
                 let outcome = match tool {
+                    _ if escaped => tools::Outcome::None,
                     Tool::Reshape => self.editing.reshape(
                         &inner.response,
                         &mut self.session,
