@@ -9,6 +9,7 @@ use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use tessera::io::accounts::{Mapping, plan, read_table};
+use tessera::session::Session;
 use tessera::store::ProjectFile;
 
 const ROWS: usize = 100_000;
@@ -51,21 +52,22 @@ fn import(c: &mut Criterion) {
                 path
             },
             |path| {
-                let (mut file, project) = ProjectFile::open(&path).expect("open");
+                // The path the command line and the window take: plan, then one edit applied
+                // and written in one transaction by the session.
+                let mut session = Session::open(&path).expect("open");
                 let table = read_table(csv.as_bytes(), "crm.csv").expect("read");
-                let mut planned = plan(
+                let planned = plan(
                     &table,
                     &mapping,
-                    &project.accounts,
+                    &session.project().accounts,
                     Some(&gazetteer),
                     "crm.csv",
                 )
                 .expect("plan");
                 assert_eq!(planned.added.len(), ROWS);
-                planned.number_added(&project.accounts);
-                file.import_accounts(&planned.added, planned.updated.iter().map(|(_, a)| a))
-                    .expect("write");
-                drop(file);
+                let edit = planned.into_edit(&session.project().accounts, "crm.csv");
+                session.apply(edit).expect("write");
+                drop(session);
                 let _ = std::fs::remove_file(&path);
             },
             BatchSize::PerIteration,

@@ -403,26 +403,6 @@ impl ProjectFile {
         })
     }
 
-    /// Writes an import in one transaction: `added` are new rows (ids above every existing
-    /// one, in order), `updated` replace the rows with their ids. Plain INSERTs for the new
-    /// rows (no conflict check per row), straight from the plan's rows, in a bulk write (see
-    /// `bulk`). `synchronous` stays FULL; on an error nothing is written.
-    pub fn import_accounts<'a>(
-        &mut self,
-        added: impl IntoIterator<Item = &'a Account>,
-        updated: impl IntoIterator<Item = &'a Account>,
-    ) -> StoreResult<()> {
-        self.bulk(|file| {
-            // Dropping the external-id index and building it again after the rows measured
-            // 0.3-0.4 s faster on a million rows, within the noise of this shared machine: the
-            // index stays (a failed rebuild would be one more way to fail).
-            file.change(|tx| {
-                insert_rows(tx, added, false)?;
-                insert_rows(tx, updated, true)
-            })
-        })
-    }
-
     /// Runs a large write with a page cache big enough that SQLite never spills half-built
     /// pages to the WAL mid-transaction (on a million rows the spilled pages, written again
     /// and again as they fill, were most of the write time), temporary data in memory, and a

@@ -3,8 +3,8 @@
 //! English number formats, and planning the import: which rows are added, which update an
 //! existing account with the same external id, and which are skipped, and why.
 //!
-//! Nothing here writes: [`crate::store::ProjectFile::import_accounts`] writes a plan in one
-//! transaction, after the planner has seen its report.
+//! Nothing here writes: the preview becomes one edit ([`ImportPreview::into_edit`]), which the
+//! session applies and writes in one transaction after the planner has seen its report.
 
 use std::collections::HashSet;
 

@@ -1,0 +1,227 @@
+//! Files in and out from the window, driven headless with egui_kittest: the accounts mapping
+//! dialog (preview, re-plan, undoable import, a large import in the background with Cancel)
+//! and the report of repaired territories.
+
+mod common;
+
+use egui::Vec2;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use tessera::app::{Command, TesseraApp};
+use tessera::session::Session;
+
+fn harness() -> Harness<'static, TesseraApp> {
+    common::demo_window(common::WINDOW, 4)
+}
+
+#[test]
+fn the_accounts_mapping_dialog_previews_replans_and_imports_undoably() {
+    let export =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/crm-export-nl.csv");
+    let mut harness = harness();
+    let size = Vec2::new(700.0, 700.0);
+    harness
+        .state_mut()
+        .apply(Command::ImportAccounts(export), size);
+    until_idle(&mut harness);
+    let shows =
+        |h: &Harness<'static, TesseraApp>, text: &str| h.query_by_label_contains(text).is_some();
+    assert!(shows(&harness, "5 added, 0 updated"), "the plan is shown");
+    assert!(shows(&harness, "line 5 (Plaats): no place named"));
+    // Take the name role off its column: the plan says what is missing.
+    harness.get_by_value("name").click();
+    harness.run_steps(2);
+    harness
+        .get_all_by_label("(keep as extra)")
+        .last()
+        .expect("the option")
+        .click();
+    // The plan is recomputed on another thread: wait for it (a busy machine takes longer).
+    harness.run_steps(1);
+    until_idle(&mut harness);
+    assert!(shows(&harness, "no name column"));
+    // And back.
+    harness
+        .get_all_by_value("(keep as extra)")
+        .next()
+        .expect("Naam's role (the first extra column)")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("name").click();
+    harness.run_steps(1);
+    until_idle(&mut harness);
+    assert!(shows(&harness, "5 added"));
+    harness.get_by_label("Import").click();
+    harness.run_steps(1);
+    until_idle(&mut harness);
+    let accounts = |h: &Harness<'static, TesseraApp>| h.state().session().project().accounts.len();
+    assert_eq!(accounts(&harness), 1017 + 5);
+    assert!(
+        harness.state().import_dialog().is_none(),
+        "the dialog closed"
+    );
+    assert_eq!(
+        harness.state().session().report().accounts,
+        1017 + 5,
+        "the plan includes them"
+    );
+    harness.state_mut().apply(Command::Undo, size);
+    assert_eq!(accounts(&harness), 1017);
+    harness.state_mut().apply(Command::Redo, size);
+    assert_eq!(accounts(&harness), 1017 + 5);
+    harness.run_steps(2);
+}
+
+#[test]
+fn a_repaired_territory_is_reported_in_the_window() {
+    let bow_tie = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/self-intersecting.geojson");
+    let mut harness = harness();
+    harness.state_mut().apply(
+        Command::ImportTerritories(bow_tie, false),
+        Vec2::new(700.0, 700.0),
+    );
+    harness.run_steps(2);
+    assert_eq!(harness.state().error(), None);
+    assert_eq!(
+        harness
+            .state()
+            .session()
+            .current()
+            .map(|s| s.territories.len()),
+        Some(5)
+    );
+    assert!(
+        harness
+            .query_by_label_contains("feature 1 (X): repaired invalid geometry")
+            .is_some(),
+        "the import report names the repaired feature"
+    );
+    harness.get_by_label("OK").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().notice(), None, "closed");
+}
+
+/// Runs frames until the import dialog waits for nothing (or is closed).
+fn until_idle(harness: &mut Harness<'static, TesseraApp>) {
+    for _ in 0..3000 {
+        harness.step();
+        if harness.state().import_dialog().is_none_or(|d| !d.is_busy()) {
+            harness.run_steps(1);
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the import did not finish within 15 s");
+}
+
+#[test]
+fn a_large_accounts_import_runs_in_the_background_and_cancel_changes_nothing() {
+    use tessera::store::ProjectFile;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rows = |n: usize, prefix: &str| {
+        let mut text = String::from("Klantnummer;Naam;Breedtegraad;Lengtegraad;Potentie\n");
+        for i in 0..n {
+            text += &format!(
+                "{prefix}-{i};Bedrijf {i};52,{:04};5,{:04};€ 1.000\n",
+                i % 9973,
+                (i * 7) % 9973
+            );
+        }
+        text
+    };
+    let (first, second) = (dir.path().join("crm.csv"), dir.path().join("crm-2.csv"));
+    std::fs::write(&first, rows(5000, "A")).expect("write");
+    std::fs::write(&second, rows(5000, "B")).expect("write");
+    let project = dir.path().join("p.tessera");
+    drop(ProjectFile::create(&project, &tessera::demo::project().expect("demo")).expect("create"));
+    let mut harness = common::window(
+        Session::open(&project).expect("open"),
+        Vec2::new(1400.0, 860.0),
+        2,
+    );
+    let size = Vec2::new(700.0, 700.0);
+
+    harness
+        .state_mut()
+        .apply(Command::ImportAccounts(first), size);
+    harness.run_steps(2);
+    // The first frames show the file being read, with a way out.
+    assert!(harness.query_by_label_contains("Reading crm.csv").is_some());
+    assert!(harness.query_by_label("Cancel").is_some());
+    until_idle(&mut harness);
+    assert!(
+        harness
+            .query_by_label_contains("5000 added, 0 updated")
+            .is_some(),
+        "the plan is shown"
+    );
+    harness.get_by_label("Import").click();
+    harness.run_steps(2);
+    // Writing: a spinner, no Cancel, and the document refuses edits until it is done.
+    assert!(
+        harness
+            .query_by_label_contains("Writing 5,000 accounts")
+            .is_some()
+    );
+    assert!(harness.query_by_label("Cancel").is_none());
+    assert!(harness.state().session().is_busy());
+    let copy = dir.path().join("copy.tessera");
+    harness
+        .state_mut()
+        .apply(Command::SaveAs(copy.clone()), size);
+    assert!(!copy.exists(), "Save As waits for the write");
+    assert!(
+        harness
+            .state()
+            .error()
+            .unwrap_or_default()
+            .contains("being written"),
+        "{:?}",
+        harness.state().error()
+    );
+    harness.state_mut().dismiss_error();
+    until_idle(&mut harness);
+    assert!(
+        harness.state().import_dialog().is_none(),
+        "the dialog closed"
+    );
+    assert!(!harness.state().session().is_busy());
+    assert_eq!(
+        harness.state().session().project().accounts.len(),
+        1017 + 5000
+    );
+    assert_eq!(harness.state().session().report().accounts, 1017 + 5000);
+    let (_, on_disk) = ProjectFile::open(&project).expect("reopen");
+    assert_eq!(on_disk.accounts.len(), 1017 + 5000, "written to the file");
+
+    // Cancel a second import while it is under way: nothing changes, in memory or on disk.
+    let files = |p: &std::path::Path| {
+        ["", "-wal"].map(|suffix| std::fs::read(format!("{}{suffix}", p.display())).ok())
+    };
+    let before = files(&project);
+    for cancel_after in [0, 1] {
+        harness
+            .state_mut()
+            .apply(Command::ImportAccounts(second.clone()), size);
+        harness.run_steps(2 + cancel_after);
+        harness.get_by_label("Cancel").click();
+        harness.run_steps(1);
+        assert!(harness.state().import_dialog().is_none(), "cancelled");
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().session().project().accounts.len(),
+        1017 + 5000
+    );
+    assert_eq!(
+        harness.state().session().history().undo_len(),
+        1,
+        "only the first import"
+    );
+    assert_eq!(files(&project), before, "the file is untouched");
+    // The first import undoes as one step.
+    harness.state_mut().apply(Command::Undo, size);
+    assert_eq!(harness.state().session().project().accounts.len(), 1017);
+}
