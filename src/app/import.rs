@@ -5,7 +5,7 @@
 //! Reading the file, planning and writing run on other threads (a million-row export takes
 //! seconds): the dialog shows a progress bar, and Cancel while reading or planning drops the
 //! job with nothing written. The write is one SQLite transaction that cannot be half done, so
-//! it is not offered a Cancel; the rest of the window waits for it (the document refuses
+//! it is not offered a Cancel; the rest of the window waits for it (the session refuses
 //! edits while its file is lent to the writer).
 
 use std::path::{Path, PathBuf};
@@ -51,7 +51,7 @@ pub struct ImportDialog {
     pub plan: Result<ImportPreview, String>,
     /// The gazetteer, loaded when a column is mapped to city.
     gazetteer: Option<Arc<Gazetteer>>,
-    /// The project's accounts as the plan saw them, with the document's account version.
+    /// The project's accounts as the plan saw them, with the session's account version.
     existing: Option<(u64, Arc<Accounts>)>,
     stage: Stage,
     /// Frames the current stage has been drawn (see [`ImportDialog::show`]).
@@ -129,7 +129,7 @@ impl ImportDialog {
         }));
     }
 
-    /// Starts writing the plan: the document lends its file to the writer until it is done.
+    /// Starts writing the plan: the session lends its file to the writer until it is done.
     fn start_writing(&mut self, doc: &mut Session) {
         let Some((version, existing)) = self.existing.clone() else {
             return;

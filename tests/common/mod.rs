@@ -1,5 +1,6 @@
-//! Test support shared by the integration tests: the window harness on the demo, and the
-//! fixed edit script that the crash test replays in a child process.
+//! Test support shared by the integration tests: the window harness on the demo, pointer
+//! gestures on the map, and the fixed edit script that the crash test replays in a child
+//! process.
 //!
 //! Each test binary uses part of it, so unused items are expected per binary.
 #![allow(dead_code)]
@@ -7,8 +8,7 @@
 use egui::{Pos2, Vec2};
 use egui_kittest::Harness;
 use geo::Coord;
-use tessera::app::Command;
-use tessera::app::TesseraApp;
+use tessera::app::{Command, TesseraApp};
 use tessera::model::{Change, Edit, Project};
 use tessera::session::Session;
 

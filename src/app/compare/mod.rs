@@ -50,7 +50,7 @@ impl Tab {
 
 /// Both plans computed for one state of the project.
 struct Computed {
-    /// (document revision, A, B) it was computed for.
+    /// (session revision, A, B) it was computed for.
     key: (u64, ScenarioId, ScenarioId),
     /// Both plans (for the maps) and their comparison.
     compared: ComparedPlans,

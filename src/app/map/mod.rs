@@ -69,7 +69,7 @@ pub struct MapView {
     pub hovered_account: Option<usize>,
     /// Pointer position in lon/lat.
     pub pointer: Option<LonLat>,
-    /// Accounts' Web Mercator coordinates in grid position order, computed once per document.
+    /// Accounts' Web Mercator coordinates in grid position order, computed once per session.
     mercator_accounts: Option<Arc<MercatorAccounts>>,
     /// Accounts per screen cell, while zoomed out.
     aggregate: Option<Aggregate>,
@@ -111,7 +111,7 @@ impl Default for MapView {
 }
 
 impl MapView {
-    /// Forgets everything derived from the document (after it or its scenario changed).
+    /// Forgets everything derived from the session (after it or its scenario changed).
     pub fn invalidate(&mut self) {
         self.territory_shapes.clear();
         self.mercator_accounts = None;
