@@ -410,13 +410,7 @@ fn ctrl_drag_moves_a_whole_territory_and_a_rep_marker_drag_moves_a_home() {
     // Select tool: drag Lucas Visser's home marker.
     command(&mut h, Command::SetTool(Tool::Select));
     let rep = before.reps[3].clone();
-    let home = screen_point(
-        &h,
-        Coord {
-            x: rep.home_lon,
-            y: rep.home_lat,
-        },
-    );
+    let home = home_on_screen(&h, &rep);
     drag(&mut h, home, home + Vec2::new(0.0, 40.0), 6);
     let app = h.state();
     let after = app.session().project().rep(rep.id).expect("rep");
@@ -437,13 +431,7 @@ fn escape_during_a_rep_marker_drag_puts_the_home_back_and_makes_no_edit() {
     command(&mut h, Command::SetTool(Tool::Select));
     let before = h.state().session().project().clone();
     let rep = before.reps[3].clone();
-    let home = screen_point(
-        &h,
-        Coord {
-            x: rep.home_lon,
-            y: rep.home_lat,
-        },
-    );
+    let home = home_on_screen(&h, &rep);
     // Press on the marker and pull it south: the marker follows (a preview).
     h.hover_at(home);
     h.run_steps(2);
@@ -513,4 +501,15 @@ fn escape_during_a_border_drag_puts_both_territories_back_and_makes_no_edit() {
         *h.state().session().project() == before,
         "both territories are as they were"
     );
+}
+
+/// Where a rep's home marker is on the map.
+fn home_on_screen(h: &H, rep: &tessera::model::Rep) -> egui::Pos2 {
+    screen_point(
+        h,
+        Coord {
+            x: rep.home_lon,
+            y: rep.home_lat,
+        },
+    )
 }
