@@ -385,3 +385,95 @@ fn territories_imported_as_a_new_scenario_compare_against_the_plan() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("no scenario named \"Nope\""));
 }
+
+#[test]
+fn outputs_never_overwrite_the_project_an_input_or_a_non_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = demo_file(dir.path());
+    let p = project.to_str().expect("utf-8");
+    // Another spelling of the project's path is the project too.
+    let dotted = dir.path().join(".").join("demo.tessera");
+    let d = dotted.to_str().expect("utf-8");
+    let accounts = dir.path().join("crm.csv");
+    std::fs::write(&accounts, "name,lat,lon\nA,52.1,5.1\nB,52.3,6.0\n").expect("write");
+    let a = accounts.to_str().expect("utf-8");
+    let target = dir.path().join("target.csv");
+    std::fs::write(&target, "keep").expect("write");
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let l = link.to_str().expect("utf-8");
+    let project_bytes = std::fs::read(&project).expect("read");
+    let accounts_bytes = std::fs::read(&accounts).expect("read");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["export", p, "--csv", p], "the project"),
+        (vec!["export", p, "--geojson", d], "the project"),
+        (vec!["export", p, "--gpkg", p], "the project"),
+        (vec!["export", p, "--csv", l], "symbolic link"),
+        (
+            vec![
+                "compare",
+                p,
+                "--a",
+                "Current plan",
+                "--b",
+                "Current plan",
+                "--moves",
+                p,
+            ],
+            "the project",
+        ),
+        (
+            vec!["route", "--accounts", a, "--project", p, "--out", p],
+            "the project",
+        ),
+        (
+            vec!["route", "--accounts", a, "--project", p, "--out", a],
+            "the accounts file",
+        ),
+        (
+            vec!["import", p, "--accounts", a, "--save-mapping", p],
+            "the project",
+        ),
+        (
+            vec!["import", p, "--accounts", a, "--save-mapping", a],
+            "the accounts file",
+        ),
+    ];
+    for (args, why) in cases {
+        let out = tessera(&args);
+        let stderr = text(&out.stderr);
+        assert!(!out.status.success(), "{args:?} must fail");
+        assert!(stderr.contains(why), "{args:?}: {stderr}");
+        assert_eq!(
+            std::fs::read(&project).expect("read"),
+            project_bytes,
+            "{args:?}"
+        );
+        assert_eq!(
+            std::fs::read(&accounts).expect("read"),
+            accounts_bytes,
+            "{args:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "keep");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink(),
+            "{args:?} left the link a link"
+        );
+    }
+    // Two outputs of one export on the same file are refused too.
+    let both = dir.path().join("both.out");
+    let b = both.to_str().expect("utf-8");
+    let out = tessera(&["export", p, "--csv", b, "--geojson", b]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("another output"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!both.exists());
+    // The project still opens and reports.
+    assert!(tessera(&["report", p]).status.success());
+}

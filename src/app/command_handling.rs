@@ -19,6 +19,13 @@ impl TesseraApp {
             self.error = Some(SessionError::Busy.to_string());
             return;
         }
+        // Files the window writes outside the session: never over the project or a non-file.
+        if let Command::SavePage(path) | Command::ExportMoves(path) = &command
+            && let Err(e) = self.session.check_output(path, &[])
+        {
+            self.error = Some(e.to_string());
+            return;
+        }
         match command {
             Command::New(path) => match Session::create(&path) {
                 Ok(session) => {

@@ -407,8 +407,11 @@ fn save_mapping(mapping: &Mapping, commands: &mut Vec<Command>) {
         .add_filter("Mapping", &["ron"])
         .save_file()
     {
-        let written = ron::ser::to_string_pretty(mapping, Default::default())
+        let written = crate::io::output::check_output(&out, &[])
             .map_err(|e| e.to_string())
+            .and_then(|()| {
+                ron::ser::to_string_pretty(mapping, Default::default()).map_err(|e| e.to_string())
+            })
             .and_then(|text| std::fs::write(&out, text).map_err(|e| e.to_string()));
         if let Err(e) = written {
             commands.push(Command::ShowError(format!(

@@ -15,6 +15,9 @@ use crate::session::Session;
 /// Runs `tessera compare`.
 pub fn run(path: &Path, a: &str, b: &str, format: Format, moves: Option<&Path>) -> Result<()> {
     let session = Session::open(path)?;
+    if let Some(out) = moves {
+        session.check_output(out, &[])?;
+    }
     let comparison = session.compare(a, b)?;
     let project = session.project();
     print!("{}", formatted(&comparison, format)?);

@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::io::output::check_output;
 use crate::io::route::{RoutingTable, route_csv};
 use crate::io::territories::read_territories;
 use crate::model::Project;
@@ -261,8 +262,22 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             if geojson.is_none() && csv.is_none() && gpkg.is_none() {
                 bail!("say what to export: --geojson FILE, --csv FILE and/or --gpkg FILE");
             }
+            let outputs: Vec<&Path> = [&geojson, &csv, &gpkg]
+                .into_iter()
+                .filter_map(|o| o.as_deref())
+                .collect();
+            for (k, out) in outputs.iter().enumerate() {
+                let others: Vec<(&Path, &str)> = outputs[k + 1..]
+                    .iter()
+                    .map(|o| (*o, "another output of this command"))
+                    .collect();
+                check_output(out, &others)?;
+            }
             let mut session = Session::open(&path)?;
             session.show_scenario_named(scenario.as_deref())?;
+            for out in &outputs {
+                session.check_output(out, &[])?;
+            }
             let (territories, accounts) = (
                 session.current().map_or(0, |s| s.territories.len()),
                 session.project().accounts.len(),
@@ -364,6 +379,7 @@ fn import_accounts(
     let name = file.display().to_string();
     let table = read_accounts_file(file)?;
     let read = started.elapsed();
+    let mapping_file = mapping;
     let mapping = match mapping {
         Some(m) => {
             let text = std::fs::read_to_string(m)
@@ -383,6 +399,12 @@ fn import_accounts(
         None => Mapping::guess(&table.headers),
     };
     if let Some(out) = save_mapping {
+        let mut inputs = vec![
+            (path, "the project"),
+            (file, "the accounts file this command reads"),
+        ];
+        inputs.extend(mapping_file.map(|m| (m, "the mapping this command reads")));
+        check_output(out, &inputs)?;
         let text = ron::ser::to_string_pretty(&mapping, Default::default())?;
         std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
     }
@@ -446,6 +468,12 @@ fn route(
     out: Option<&Path>,
     timings: bool,
 ) -> Result<()> {
+    if let Some(out) = out {
+        let mut inputs = vec![(accounts, "the accounts file this command reads")];
+        inputs.extend(territories.map(|t| (t, "the territories file this command reads")));
+        inputs.extend(project.map(|p| (p, "the project")));
+        check_output(out, &inputs)?;
+    }
     let started = Instant::now();
     let table = match (territories, project) {
         (Some(file), _) => {

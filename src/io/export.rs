@@ -30,14 +30,20 @@ pub enum ExportError {
         /// SQLite's words.
         reason: String,
     },
+    /// The destination may not take an output (the project, an input, not a regular file).
+    #[error(transparent)]
+    Output(#[from] super::output::OutputError),
 }
 
 /// Writes a file through `PATH.partial`, renamed over `path` only when `write` succeeded, so
-/// a failed export never leaves a half-written file (or destroys the previous one).
+/// a failed export never leaves a half-written file (or destroys the previous one). A path
+/// that is not a regular file (a device, a folder, a symbolic link) is refused first: the
+/// rename would replace it with a plain file.
 pub fn write_replacing(
     path: &Path,
     write: impl FnOnce(&Path) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {
+    super::output::check_output(path, &[])?;
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = std::path::PathBuf::from(partial);

@@ -134,9 +134,10 @@ impl Session {
         })
     }
 
-    /// Writes the scenario shown for other programs.
+    /// Writes the scenario shown for other programs; never over the project's own file.
     pub fn export(&self, kind: ExportKind, path: &Path) -> Result<(), SessionError> {
         let s = self.current().ok_or(SessionError::NoScenario)?;
+        self.check_output(path, &[])?;
         let (project, report, plan) = (&self.project, &self.report, &self.plan);
         match kind {
             ExportKind::GeoJson => {
@@ -162,5 +163,18 @@ impl Session {
                 })
         };
         Ok(compare_scenarios(&self.project, find(a)?, find(b)?))
+    }
+}
+
+impl Session {
+    /// Checks that `out` may take an output: not the project's file, not one of `inputs`
+    /// (each with what it is), and a regular file if it exists.
+    pub fn check_output(&self, out: &Path, inputs: &[(&Path, &str)]) -> Result<(), SessionError> {
+        let project = self.path();
+        let mut protected: Vec<(&Path, &str)> = inputs.to_vec();
+        if let Some(p) = &project {
+            protected.push((p.as_path(), "the project"));
+        }
+        crate::io::output::check_output(out, &protected).map_err(|e| SessionError::Export(e.into()))
     }
 }
