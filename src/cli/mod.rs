@@ -452,11 +452,14 @@ fn import_accounts(
     Ok(())
 }
 
+/// Writes a new project file; with `force` it replaces a file there, but only once the new
+/// one is complete (the old file stays whole if writing fails).
 fn write_new(path: &Path, project: &Project, force: bool) -> Result<()> {
-    if force && path.exists() {
-        std::fs::remove_file(path).with_context(|| format!("cannot replace {}", path.display()))?;
+    if force {
+        ProjectFile::create_replacing(path, project)?;
+    } else {
+        ProjectFile::create(path, project)?;
     }
-    ProjectFile::create(path, project)?;
     Ok(())
 }
 

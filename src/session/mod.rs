@@ -135,8 +135,8 @@ impl Session {
             scenarios: vec![scenario],
             ..Project::default()
         };
-        remove_existing(path)?;
-        let file = ProjectFile::create(path, &project)?;
+        ProjectFile::create_replacing(path, &project)?;
+        let (file, _) = ProjectFile::open(path)?;
         Ok(Session::new(project, Some(file)))
     }
 
@@ -461,8 +461,8 @@ impl Session {
         let copy = match &self.file {
             Some(file) => file.save_as(path, true)?,
             None => {
-                remove_existing(path)?;
-                ProjectFile::create(path, &self.project)?
+                ProjectFile::create_replacing(path, &self.project)?;
+                ProjectFile::open(path)?.0
             }
         };
         self.file = Some(copy);
@@ -488,15 +488,4 @@ fn compute(
     let plan = LiveAssignment::new(project, s, grid);
     let report = ScenarioReport::from_plan(project, s, &plan);
     (plan, report)
-}
-
-/// Removes the file a save dialog chose to replace (the dialog has asked the user already).
-fn remove_existing(path: &Path) -> Result<(), StoreError> {
-    if path.exists() {
-        std::fs::remove_file(path).map_err(|source| StoreError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-    }
-    Ok(())
 }

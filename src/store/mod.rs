@@ -116,6 +116,40 @@ impl ProjectFile {
         result
     }
 
+    /// Creates a project file at `path`, replacing a file there only once the new one is
+    /// complete: it is written beside it (`PATH.new`), closed, and renamed over it, so a full
+    /// disk or a crash leaves the old file as it was. The old file's WAL sidecars go just
+    /// before the rename (they belong to the file being replaced).
+    pub fn create_replacing(path: &Path, project: &Project) -> StoreResult<()> {
+        let io = |source| StoreError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let mut fresh = path.as_os_str().to_owned();
+        fresh.push(".new");
+        let fresh = PathBuf::from(fresh);
+        // A leftover from an earlier attempt that did not finish.
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = fresh.as_os_str().to_owned();
+            p.push(suffix);
+            let p = PathBuf::from(p);
+            if p.exists() {
+                std::fs::remove_file(&p).map_err(io)?;
+            }
+        }
+        // Closing the new file checkpoints its WAL into it: the file alone is complete.
+        drop(Self::create(&fresh, project)?);
+        for suffix in ["-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let p = PathBuf::from(p);
+            if p.exists() {
+                std::fs::remove_file(&p).map_err(io)?;
+            }
+        }
+        std::fs::rename(&fresh, path).map_err(io)
+    }
+
     fn create_inner(path: &Path, project: &Project) -> StoreResult<ProjectFile> {
         let sql = sql_error(path);
         let conn = Connection::open_with_flags(

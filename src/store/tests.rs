@@ -281,3 +281,26 @@ fn a_bulk_import_is_written_whole_and_the_file_stays_in_wal_mode() {
     let (_, read) = ProjectFile::open(&path).expect("opens");
     assert_eq!(read.accounts.len(), before + rows.len());
 }
+
+#[test]
+fn replacing_a_project_keeps_the_old_file_until_the_new_one_is_complete() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.tessera");
+    let old = crate::synth::project(300, 4, 1);
+    drop(ProjectFile::create(&path, &old).expect("create"));
+    let new = demo();
+    // Something in the way of the new file (here a folder where it is written): the
+    // replacement fails and the old file is untouched.
+    let blocker = dir.path().join("p.tessera.new");
+    std::fs::create_dir(&blocker).expect("dir");
+    let before = hash_file(&path);
+    assert!(ProjectFile::create_replacing(&path, &new).is_err());
+    assert_eq!(hash_file(&path), before, "the old file is whole");
+    assert_eq!(ProjectFile::open(&path).expect("opens").1, old);
+    // Without it, the new project replaces the old one, with no file left beside it.
+    std::fs::remove_dir(&blocker).expect("rmdir");
+    ProjectFile::create_replacing(&path, &new).expect("replace");
+    assert_eq!(ProjectFile::open(&path).expect("opens").1, new);
+    assert!(!blocker.exists());
+    assert!(sidecars_absent(&blocker));
+}
