@@ -355,14 +355,14 @@ fn the_map_view_is_restored_for_the_last_project() {
 
 #[test]
 fn file_export_and_territory_import_work_from_the_window_and_undo() {
-    use tessera::session::ExportKind as Export;
+    use tessera::session::ExportKind;
     let dir = tempfile::tempdir().expect("tempdir");
     let mut harness = harness();
     let size = Vec2::new(700.0, 700.0);
     for (kind, name) in [
-        (Export::GeoJson, "t.geojson"),
-        (Export::Csv, "a.csv"),
-        (Export::GeoPackage, "d.gpkg"),
+        (ExportKind::GeoJson, "t.geojson"),
+        (ExportKind::Csv, "a.csv"),
+        (ExportKind::GeoPackage, "d.gpkg"),
     ] {
         harness
             .state_mut()

@@ -245,7 +245,7 @@ impl TesseraApp {
 }
 
 /// The scenario a session shows, with its plan, for the map.
-pub fn plan_view(session: &Session) -> ScenarioView<'_> {
+pub fn scenario_view(session: &Session) -> ScenarioView<'_> {
     ScenarioView {
         project: session.project(),
         scenario: session.current(),

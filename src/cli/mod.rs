@@ -275,6 +275,8 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             }
             let mut session = Session::open(&path)?;
             session.show_scenario_named(scenario.as_deref())?;
+            // Every output is checked before the first is written, so a refused one leaves
+            // none written (each export checks its own again).
             for out in &outputs {
                 session.check_output(out, &[])?;
             }
@@ -375,11 +377,20 @@ fn import_accounts(
     timings: bool,
 ) -> Result<()> {
     use crate::io::accounts::{Mapping, plan, read_accounts_file};
+    // The mapping is never saved over the project or a file this command reads; refused
+    // before anything is read or written.
+    if let Some(out) = save_mapping {
+        let mut inputs = vec![
+            (path, "the project"),
+            (file, "the accounts file this command reads"),
+        ];
+        inputs.extend(mapping.map(|m| (m, "the mapping this command reads")));
+        check_output(out, &inputs)?;
+    }
     let started = Instant::now();
     let name = file.display().to_string();
     let table = read_accounts_file(file)?;
     let read = started.elapsed();
-    let mapping_file = mapping;
     let mapping = match mapping {
         Some(m) => {
             let text = std::fs::read_to_string(m)
@@ -399,12 +410,6 @@ fn import_accounts(
         None => Mapping::guess(&table.headers),
     };
     if let Some(out) = save_mapping {
-        let mut inputs = vec![
-            (path, "the project"),
-            (file, "the accounts file this command reads"),
-        ];
-        inputs.extend(mapping_file.map(|m| (m, "the mapping this command reads")));
-        check_output(out, &inputs)?;
         let text = ron::ser::to_string_pretty(&mapping, Default::default())?;
         std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
     }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{Effects, Session, SessionError};
-use crate::engine::compare::{Comparison, compare_scenarios};
+use crate::engine::compare::{Comparison, compare_plans};
 
 /// Which scenario imported territories go to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +80,7 @@ impl Session {
             .filter_map(|(k, a)| a.repair_note(k + 1))
             .collect();
         let count = areas.len();
+        let shown = self.current().map(|s| s.id);
         let new_name = match target {
             TerritoryTarget::Shown => None,
             TerritoryTarget::Named(name) => match self.project.scenario_by_name(&name) {
@@ -100,7 +101,6 @@ impl Session {
                 ))
             }
         };
-        let shown = self.current().map(|s| s.id);
         let (edit, scenario) = match &new_name {
             Some(name) => {
                 let (edit, id) = crate::edit::scenarios::import_as_new_scenario(
@@ -138,14 +138,16 @@ impl Session {
     pub fn export(&self, kind: ExportKind, path: &Path) -> Result<(), SessionError> {
         let s = self.current().ok_or(SessionError::NoScenario)?;
         self.check_output(path, &[])?;
-        let (project, report, plan) = (&self.project, &self.report, &self.plan);
+        let (project, report, assignment) = (&self.project, &self.report, &self.assignment);
         match kind {
             ExportKind::GeoJson => {
                 crate::io::export::write_territories_geojson(path, project, s, report)
             }
-            ExportKind::Csv => crate::io::export::write_assignments_csv(path, project, s, plan),
+            ExportKind::Csv => {
+                crate::io::export::write_assignments_csv(path, project, s, assignment)
+            }
             ExportKind::GeoPackage => {
-                crate::io::geopackage::write_geopackage(path, project, s, report, plan)
+                crate::io::geopackage::write_geopackage(path, project, s, report, assignment)
             }
         }
         .map_err(SessionError::from)
@@ -162,11 +164,11 @@ impl Session {
                     known: self.scenario_names(),
                 })
         };
-        Ok(compare_scenarios(&self.project, find(a)?, find(b)?))
+        // The session's account grid serves both plans: no second grid of every account.
+        let grid = self.assignment.shared_grid();
+        Ok(compare_plans(&self.project, find(a)?, find(b)?, grid).comparison)
     }
-}
 
-impl Session {
     /// Checks that `out` may take an output: not the project's file, not one of `inputs`
     /// (each with what it is), and a regular file if it exists.
     pub fn check_output(&self, out: &Path, inputs: &[(&Path, &str)]) -> Result<(), SessionError> {

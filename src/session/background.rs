@@ -79,7 +79,7 @@ impl Session {
     }
 
     /// Takes the file back from a background write. When the edit was committed, the
-    /// session takes the accounts after it, recomputes the plan and makes the edit undoable,
+    /// session takes the accounts after it, recomputes the assignment and makes the edit undoable,
     /// and says what changed; when it failed, the project is as it was and the error is
     /// returned. `None` means the worker died with the file: its transaction never
     /// committed, so the session opens its file again.

@@ -19,7 +19,6 @@ pub const MAX_BYTES: usize = 256 * 1024 * 1024;
 pub struct History {
     undo: VecDeque<(Edit, usize)>,
     redo: Vec<(Edit, usize)>,
-    bytes: usize,
     max_edits: usize,
     max_bytes: usize,
 }
@@ -36,7 +35,6 @@ impl History {
         History {
             undo: VecDeque::new(),
             redo: Vec::new(),
-            bytes: 0,
             max_edits: max_edits.max(1),
             max_bytes,
         }
@@ -46,35 +44,30 @@ impl History {
     pub fn record(&mut self, edit: Edit) {
         self.redo.clear();
         self.push_undo(edit);
-        self.recount();
     }
 
     /// Takes the edit to undo next (the caller gives it back with [`History::undone`] or
     /// [`History::restore_undo`]).
     pub(super) fn take_undo(&mut self) -> Option<Edit> {
         let (edit, _) = self.undo.pop_back()?;
-        self.recount();
         Some(edit)
     }
 
     /// Puts back an edit whose undo failed.
     pub(super) fn restore_undo(&mut self, edit: Edit) {
         self.push_undo(edit);
-        self.recount();
     }
 
     /// Files an undone edit for redo.
     pub(super) fn undone(&mut self, edit: Edit) {
         let bytes = edit.approx_bytes();
         self.redo.push((edit, bytes));
-        self.recount();
     }
 
     /// Takes the edit to redo next (given back with [`History::redone`] or
     /// [`History::restore_redo`]).
     pub(super) fn take_redo(&mut self) -> Option<Edit> {
         let (edit, _) = self.redo.pop()?;
-        self.recount();
         Some(edit)
     }
 
@@ -86,7 +79,6 @@ impl History {
     /// Files a redone edit for undo again (what is left to redo stays).
     pub(super) fn redone(&mut self, edit: Edit) {
         self.push_undo(edit);
-        self.recount();
     }
 
     /// The description of the edit Undo would undo.
@@ -119,31 +111,22 @@ impl History {
         self.redo.len()
     }
 
-    /// The estimated bytes the history holds.
+    /// The estimated bytes the edits that can be undone hold.
     pub fn bytes(&self) -> usize {
-        self.bytes
+        self.undo.iter().map(|(_, b)| b).sum()
     }
 
     fn push_undo(&mut self, edit: Edit) {
         let bytes = edit.approx_bytes();
         self.undo.push_back((edit, bytes));
-        self.bytes += bytes;
         // Forget the oldest undo steps until within both bounds; the newest always stays.
-        while self.undo.len() > 1
-            && (self.undo.len() > self.max_edits || self.total() > self.max_bytes)
-        {
+        let redo: usize = self.redo.iter().map(|(_, b)| b).sum();
+        let mut total = self.bytes() + redo;
+        while self.undo.len() > 1 && (self.undo.len() > self.max_edits || total > self.max_bytes) {
             if let Some((_, b)) = self.undo.pop_front() {
-                self.bytes -= b;
+                total -= b;
             }
         }
-    }
-
-    fn total(&self) -> usize {
-        self.bytes + self.redo.iter().map(|(_, b)| b).sum::<usize>()
-    }
-
-    fn recount(&mut self) {
-        self.bytes = self.undo.iter().map(|(_, b)| b).sum();
     }
 }
 

@@ -90,7 +90,7 @@ pub struct Session {
     project: Project,
     file: Option<ProjectFile>,
     scenario: usize,
-    plan: LiveAssignment,
+    assignment: LiveAssignment,
     report: ScenarioReport,
     history: History,
     accounts_version: u64,
@@ -160,12 +160,12 @@ impl Session {
             project.accounts.lons(),
             project.accounts.lats(),
         ));
-        let (plan, report) = compute(&project, scenario, grid);
+        let (assignment, report) = compute(&project, scenario, grid);
         Session {
             project,
             file,
             scenario,
-            plan,
+            assignment,
             report,
             history: History::default(),
             accounts_version: 0,
@@ -192,7 +192,7 @@ impl Session {
 
     /// Live assignment and tallies of the scenario shown.
     pub fn assignment(&self) -> &LiveAssignment {
-        &self.plan
+        &self.assignment
     }
 
     /// Metrics, gaps, overlaps and balance of the scenario shown.
@@ -244,7 +244,7 @@ impl Session {
     pub fn show_scenario_at(&mut self, index: usize) {
         if index < self.project.scenarios.len() && index != self.scenario {
             self.scenario = index;
-            self.recompute(self.plan.shared_grid());
+            self.recompute(self.assignment.shared_grid());
         }
     }
 
@@ -383,7 +383,7 @@ impl Session {
                     self.project.accounts.lats(),
                 ))
             } else {
-                self.plan.shared_grid()
+                self.assignment.shared_grid()
             };
             self.recompute(grid);
         }
@@ -422,13 +422,13 @@ impl Session {
     /// Rebuilds the report from the live assignment (owners and tallies unchanged).
     fn refresh_report(&mut self) {
         if let Some(scenario) = self.project.scenarios.get(self.scenario) {
-            self.report = ScenarioReport::from_plan(&self.project, scenario, &self.plan);
+            self.report = ScenarioReport::from_plan(&self.project, scenario, &self.assignment);
         }
     }
 
     /// Recomputes the live assignment and report of the scenario shown from scratch.
     fn recompute(&mut self, grid: Arc<AccountGrid>) {
-        (self.plan, self.report) = compute(&self.project, self.scenario, grid);
+        (self.assignment, self.report) = compute(&self.project, self.scenario, grid);
     }
 
     /// Moves accounts between the live assignment's territories after one area changed.
@@ -437,7 +437,8 @@ impl Session {
             .current()
             .and_then(|s| s.territories.iter().position(|x| x.id == territory))
         {
-            self.plan.set_geometry(&self.project.accounts, t, geometry);
+            self.assignment
+                .set_geometry(&self.project.accounts, t, geometry);
         }
     }
 

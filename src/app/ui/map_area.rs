@@ -5,7 +5,7 @@ use egui::Vec2;
 
 use super::super::shortcuts::{self, Action};
 use super::super::tools::{self, Tool};
-use super::super::{Command, LonLat, OsmLayer, TesseraApp, map, panels, plan_view};
+use super::super::{Command, LonLat, OsmLayer, TesseraApp, map, panels, scenario_view};
 use crate::session::Session;
 
 impl TesseraApp {
@@ -38,7 +38,7 @@ impl TesseraApp {
                     .osm
                     .as_ref()
                     .is_some_and(|o| o.health.offline(std::time::Instant::now()));
-                let view = plan_view(&self.session);
+                let view = scenario_view(&self.session);
                 let session = &self.session;
                 let selection = map::Selection {
                     territory: self.selected,
