@@ -5,6 +5,7 @@
 //! file), [`io`] (files in and out), [`demo`] and [`synth`] (built-in projects) and [`cli`]
 //! (the headless commands). See `ARCHITECTURE.md` for the rules between them.
 
+#[cfg(feature = "window")]
 pub mod app;
 pub mod basemap;
 pub mod cli;

@@ -8,5 +8,19 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    tessera::cli::main(tessera::app::run)
+    tessera::cli::main(launcher())
+}
+
+#[cfg(feature = "window")]
+fn launcher() -> tessera::cli::WindowLauncher {
+    tessera::app::run
+}
+
+/// A build without the `window` feature (headless) runs every command but cannot open the
+/// window, and says so.
+#[cfg(not(feature = "window"))]
+fn launcher() -> tessera::cli::WindowLauncher {
+    |_, _| {
+        Err("this build of Tessera has no window (built without the `window` feature); use its commands, see `tessera --help`".to_owned())
+    }
 }

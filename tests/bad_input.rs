@@ -7,7 +7,7 @@ use std::process::Command;
 const BAD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bad");
 
 /// Each file and words its message must contain.
-const EXPECTED: [(&str, &str); 28] = [
+const EXPECTED: &[(&str, &str)] = &[
     ("truncated.csv", "does not close"),
     ("binary.csv", "not a text (CSV) file"),
     ("empty.csv", "no data rows"),
@@ -47,6 +47,11 @@ const EXPECTED: [(&str, &str); 28] = [
         "feature 2 (Regio Noord): geometry is a Polygon",
     ),
     ("accounts-crs-rd-new.geojson", "28992"),
+    // Files named *.tessera are project files, opened by `report`.
+    (
+        "fuzz-position-with-one-number.tessera",
+        "territories row id 1, column geometry: position 125 has fewer than 2 numbers",
+    ),
 ];
 
 #[test]
@@ -76,8 +81,12 @@ fn every_bad_file_is_refused_clearly_and_changes_nothing() {
             .success()
     );
     let before = std::fs::read(&project).expect("read");
-    for (name, words) in EXPECTED {
+    for &(name, words) in EXPECTED {
         let file = Path::new(BAD).join(name);
+        if name.ends_with(".tessera") {
+            refused_project(&file, name, words);
+            continue;
+        }
         let kind =
             if name.ends_with(".csv") || name.ends_with(".xlsx") || name.starts_with("accounts-") {
                 "--accounts"
@@ -111,4 +120,30 @@ fn every_bad_file_is_refused_clearly_and_changes_nothing() {
             "{name}: project unchanged"
         );
     }
+}
+
+/// A damaged or hostile project file: `report` (a reading command) refuses it naming the
+/// file and the damage, and leaves it byte-identical (copied first: the corpus stays as is).
+fn refused_project(file: &Path, name: &str, words: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let copy = dir.path().join(name);
+    std::fs::copy(file, &copy).expect("copy");
+    let before = std::fs::read(&copy).expect("read");
+    let out = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(["report", &copy.display().to_string()])
+        .output()
+        .expect("run tessera");
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{name}: a refusal: {message}");
+    assert!(message.contains(name), "{name}: names the file: {message}");
+    assert!(
+        message.contains(words),
+        "{name}: expected {words:?} in: {message}"
+    );
+    assert!(!message.contains("panicked"), "{name}: {message}");
+    assert_eq!(
+        std::fs::read(&copy).expect("read"),
+        before,
+        "{name}: unchanged"
+    );
 }

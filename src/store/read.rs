@@ -279,6 +279,7 @@ fn read_scenarios(conn: &Connection) -> Result<Vec<Scenario>, ReadError> {
 /// Parses a stored GeoJSON geometry (Polygon or MultiPolygon).
 pub fn geometry_from_text(text: &str) -> Result<MultiPolygon<f64>, String> {
     let geometry: geojson::Geometry = text.parse().map_err(|e: geojson::Error| e.to_string())?;
+    check_positions(&geometry.value)?;
     match &geometry.value {
         geojson::GeometryValue::Polygon { .. } => geo::Polygon::<f64>::try_from(&geometry.value)
             .map(|p| MultiPolygon(vec![p]))
@@ -287,5 +288,25 @@ pub fn geometry_from_text(text: &str) -> Result<MultiPolygon<f64>, String> {
             MultiPolygon::<f64>::try_from(&geometry.value).map_err(|e| e.to_string())
         }
         other => Err(format!("a {} is not a territory shape", other.type_name())),
+    }
+}
+
+/// Refuses positions with fewer than two numbers: geojson's conversion to geo indexes the
+/// second number without checking (a damaged or tampered file would panic there).
+fn check_positions(value: &geojson::GeometryValue) -> Result<(), String> {
+    let rings: Vec<&Vec<geojson::Position>> = match value {
+        geojson::GeometryValue::Polygon { coordinates } => coordinates.iter().collect(),
+        geojson::GeometryValue::MultiPolygon { coordinates } => {
+            coordinates.iter().flatten().collect()
+        }
+        _ => Vec::new(),
+    };
+    match rings
+        .iter()
+        .flat_map(|r| r.iter())
+        .position(|p| p.len() < 2)
+    {
+        Some(k) => Err(format!("position {} has fewer than 2 numbers", k + 1)),
+        None => Ok(()),
     }
 }

@@ -246,6 +246,29 @@ fn damaged_rows_are_named() {
     );
 }
 
+/// Found by fuzzing (`fuzz/run`, target project_open): geojson's conversion indexed the
+/// second number of a one-number position and panicked.
+#[test]
+fn a_position_with_one_number_is_damage_not_a_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bad.tessera");
+    drop(ProjectFile::create(&path, &demo()).expect("create"));
+    {
+        let conn = Connection::open(&path).expect("open");
+        conn.execute(
+            r#"UPDATE territories SET geometry = '{"type":"Polygon","coordinates":[[[4,52],[5],[5,53],[4,52]]]}' WHERE id = 3"#,
+            [],
+        )
+        .expect("break");
+    }
+    let message = ProjectFile::open(&path).expect_err("damaged").to_string();
+    assert!(
+        message.contains("territories row id 3, column geometry")
+            && message.contains("position 2 has fewer than 2 numbers"),
+        "{message}"
+    );
+}
+
 #[test]
 fn a_bulk_import_is_written_whole_and_the_file_stays_in_wal_mode() {
     let dir = tempfile::tempdir().expect("tempdir");
