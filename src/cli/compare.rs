@@ -47,47 +47,56 @@ pub fn formatted(c: &Comparison, format: Format) -> Result<String> {
 /// Long format: one line per row and metric, then the plan summary and the rep flows.
 fn csv(c: &Comparison) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    write_record(&mut w, [
-        "kind",
-        "name",
-        "metric",
-        "a",
-        "b",
-        "difference",
-        "percent",
-        "a_out_of_tolerance",
-        "b_out_of_tolerance",
-    ])?;
+    write_record(
+        &mut w,
+        [
+            "kind",
+            "name",
+            "metric",
+            "a",
+            "b",
+            "difference",
+            "percent",
+            "a_out_of_tolerance",
+            "b_out_of_tolerance",
+        ],
+    )?;
     let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
     for (kind, rows) in [("territory", &c.territories), ("rep", &c.reps)] {
         for row in rows {
             for (m, d) in BalanceMetric::ALL.iter().zip(&row.metrics) {
-                write_record(&mut w, [
-                    kind,
-                    &row.name,
-                    m.label(),
-                    &opt(d.a),
-                    &opt(d.b),
-                    &opt(d.difference()),
-                    &opt(d.percent()),
-                    &d.out_a.to_string(),
-                    &d.out_b.to_string(),
-                ])?;
+                write_record(
+                    &mut w,
+                    [
+                        kind,
+                        &row.name,
+                        m.label(),
+                        &opt(d.a),
+                        &opt(d.b),
+                        &opt(d.difference()),
+                        &opt(d.percent()),
+                        &d.out_a.to_string(),
+                        &d.out_b.to_string(),
+                    ],
+                )?;
             }
         }
     }
     for (label, a, b) in summary_lines(&c.summary) {
-        write_record(&mut w, [
-            "plan",
-            "",
-            label,
-            &a.to_string(),
-            &b.to_string(),
-            &(b - a).to_string(),
-            "",
-            "",
-            "",
-        ])?;
+        write_record(
+            &mut w,
+            [
+                "plan",
+                "",
+                label,
+                &a.to_string(),
+                &b.to_string(),
+                &(b - a).to_string(),
+                "",
+                "",
+                "",
+            ],
+        )?;
     }
     for f in &c.disruption.reps {
         for (label, v) in [
@@ -96,17 +105,20 @@ fn csv(c: &Comparison) -> Result<String> {
             ("net", f.net() as f64),
             ("net_potential", f.net_potential),
         ] {
-            write_record(&mut w, [
-                "changes_hands",
-                &f.name,
-                label,
-                "",
-                "",
-                &v.to_string(),
-                "",
-                "",
-                "",
-            ])?;
+            write_record(
+                &mut w,
+                [
+                    "changes_hands",
+                    &f.name,
+                    label,
+                    "",
+                    "",
+                    &v.to_string(),
+                    "",
+                    "",
+                    "",
+                ],
+            )?;
         }
     }
     Ok(String::from_utf8(w.into_inner()?)?)
@@ -164,7 +176,12 @@ fn rows_table(out: &mut String, title: &str, rows: &[RowDelta]) {
         let _ = writeln!(
             out,
             "{title}: {}\n  {:<14}{:>18}{:>18}{:>18}{:>10}",
-            shown(&row.name), "metric", "A", "B", "B - A", "%"
+            shown(&row.name),
+            "metric",
+            "A",
+            "B",
+            "B - A",
+            "%"
         );
         for (&m, d) in BalanceMetric::ALL.iter().zip(&row.metrics) {
             let (diff, pct) = d.texts(m);

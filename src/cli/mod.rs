@@ -397,7 +397,9 @@ fn import_accounts(
     let interrupt = interrupt::Interrupt::watch();
     // Ctrl-C while reading or planning stops the job at its next check.
     let stopped = |e: AccountsError| match e {
-        AccountsError::Cancelled { .. } => anyhow::Error::new(interrupt::Interrupted(NOTHING.into())),
+        AccountsError::Cancelled { .. } => {
+            anyhow::Error::new(interrupt::Interrupted(NOTHING.into()))
+        }
         e => e.into(),
     };
     // The mapping is never saved over the project or a file this command reads; refused
@@ -554,7 +556,10 @@ fn route(
     stats.index = index;
     note!(
         "routed {} of {} rows ({} outside every territory, {} with unusable coordinates)",
-        stats.routed, stats.rows, stats.outside, stats.bad
+        stats.routed,
+        stats.rows,
+        stats.outside,
+        stats.bad
     );
     if timings {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;

@@ -94,11 +94,13 @@ where
     writer.write_byte_record(&row)
 }
 
-/// Undoes [`defuse`] on a cell read back: `'` followed by a character that [`defuse`]
-/// guards is the apostrophe Tessera (or a careful CRM) added; the text after it is the value.
+/// Undoes [`defuse`] on a cell read back: an apostrophe before a cell that [`defuse`] would
+/// guard is the one Tessera (or a careful CRM) added; the text after it is the value. Other
+/// cells, `'-12.5` among them, are left as they are.
 pub fn restore(cell: &str) -> &str {
-    match cell.as_bytes() {
-        [b'\'', b, ..] if is_trigger(*b) => &cell[1..],
+    match cell.strip_prefix('\'') {
+        // Exactly the cells `defuse` writes: the rest is one it would have guarded.
+        Some(rest) if matches!(defuse(rest), Cow::Owned(_)) => rest,
         _ => cell,
     }
 }
@@ -139,8 +141,13 @@ mod tests {
             assert_eq!(defuse(plain), plain, "{plain:?}");
         }
         assert_eq!(defuse_bytes(b"=1\xff").as_ref(), b"'=1\xff");
-        assert_eq!(restore("'plain"), "'plain", "an apostrophe before text stays");
+        assert_eq!(
+            restore("'plain"),
+            "'plain",
+            "an apostrophe before text stays"
+        );
         assert_eq!(defuse("'=1"), "''=1");
         assert_eq!(restore(&defuse("'=1")), "'=1");
+        assert_eq!(restore("'-12.5"), "'-12.5", "defuse never writes this");
     }
 }

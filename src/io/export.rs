@@ -141,11 +141,11 @@ pub fn write_assignments_csv(
             write_record(
                 &mut out,
                 [
-                accounts.external_id(row),
-                accounts.name(row),
-                territory.map_or("", |t| t.name.as_str()),
-                rep,
-            ],
+                    accounts.external_id(row),
+                    accounts.name(row),
+                    territory.map_or("", |t| t.name.as_str()),
+                    rep,
+                ],
             )
             .map_err(csv_error)?;
         }
@@ -179,15 +179,15 @@ pub fn write_moves_csv(
         write_record(
             &mut out,
             [
-            "external_id",
-            "name",
-            "from_territory",
-            "to_territory",
-            "from_rep",
-            "to_rep",
-            "potential",
-            "revenue",
-        ],
+                "external_id",
+                "name",
+                "from_territory",
+                "to_territory",
+                "from_rep",
+                "to_rep",
+                "potential",
+                "revenue",
+            ],
         )
         .map_err(csv_error)?;
         let accounts = &project.accounts;
@@ -195,15 +195,15 @@ pub fn write_moves_csv(
             write_record(
                 &mut out,
                 [
-                accounts.external_id(m.row),
-                accounts.name(m.row),
-                m.from.as_deref().unwrap_or(""),
-                m.to.as_deref().unwrap_or(""),
-                &rep_name(m.from_rep),
-                &rep_name(m.to_rep),
-                &m.potential.to_string(),
-                &m.revenue.to_string(),
-            ],
+                    accounts.external_id(m.row),
+                    accounts.name(m.row),
+                    m.from.as_deref().unwrap_or(""),
+                    m.to.as_deref().unwrap_or(""),
+                    &rep_name(m.from_rep),
+                    &rep_name(m.to_rep),
+                    &m.potential.to_string(),
+                    &m.revenue.to_string(),
+                ],
             )
             .map_err(csv_error)?;
         }

@@ -367,11 +367,11 @@ mod swapped;
 pub use numbers::{parse_decimal, parse_number};
 pub use plan::{ImportPreview, Skipped, changed_accounts, import_edit, plan, plan_with_progress};
 pub use points::{GEOMETRY_LAT, GEOMETRY_LON, is_geojson, read_points};
-pub use spreadsheet::{SheetLimits, check_archive, read_spreadsheet_within};
 pub use read::{
     decode, is_spreadsheet, read_accounts_file, read_accounts_file_with_progress, read_spreadsheet,
     read_table,
 };
+pub use spreadsheet::{SheetLimits, check_archive, read_spreadsheet_within};
 
 #[cfg(test)]
 mod tests {
