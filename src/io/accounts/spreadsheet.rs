@@ -78,7 +78,7 @@ fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -405,7 +405,7 @@ pub fn read_spreadsheet_within(
         let mut read = 0usize;
         while let Some(cell) = reader.next_cell().map_err(|e| not(e.to_string()))? {
             read += 1;
-            if read % 65_536 == 0 && progress.is_cancelled() {
+            if read.is_multiple_of(65_536) && progress.is_cancelled() {
                 return Err(AccountsError::Cancelled {
                     file: file.to_owned(),
                 });
