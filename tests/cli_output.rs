@@ -94,7 +94,8 @@ fn a_territory_name_of_70000_characters_imported_from_a_file_reports() {
     let dir = tempfile::tempdir().expect("tempdir");
     let demo = dir.path().join("demo.tessera");
     assert!(tessera(&["demo", s(&demo)]).status.success());
-    let file = bad("long-territory-name.geojson");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/hostile/long-territory-name.geojson");
     let out = tessera(&[
         "import",
         s(&demo),

@@ -256,7 +256,8 @@ fn the_bad_file_of_formula_cells_routes_defused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let demo = dir.path().join("demo.tessera");
     ok(tessera(&["demo", s(&demo)]));
-    let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad/formula-injection.csv");
+    let bad =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hostile/formula-injection.csv");
     let out = ok(tessera(&[
         "route",
         "--accounts",

@@ -1,5 +1,5 @@
 //! Memory bombs: tiny spreadsheets that describe enormous sheets (made by
-//! `tests/data/bad/make_xlsx_bombs.py`). Each is refused with a message naming the limit,
+//! `tests/data/make_xlsx_bombs.py`). Each is refused with a message naming the limit,
 //! before it is read. The command runs under a 1.5 GB address-space limit (`ulimit -v`), so a
 //! broken guard fails the test at once (an allocation failure) instead of swapping the
 //! machine; the limits themselves are checked on a real file with small limits.

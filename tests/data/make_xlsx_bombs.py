@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the hostile .xlsx files of tests/data/bad (run from that folder).
+"""Writes the hostile .xlsx files of tests/data/bad (run from tests/data/bad: `python3 ../make_xlsx_bombs.py`).
 
 Each is a tiny, valid zip that describes a huge sheet; `tests/spreadsheet_bombs.rs` checks
 that Tessera refuses each with a message naming the limit, without reading it whole.
