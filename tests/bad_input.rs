@@ -37,6 +37,18 @@ const EXPECTED: &[(&str, &str)] = &[
     ("out-of-range-number.geojson", "not a GeoJSON file"),
     ("latitude-beyond-90.geojson", "feature 1"),
     ("zip-of-text.xlsx", "cannot read this spreadsheet"),
+    // Memory bombs (tests/data/make_xlsx_bombs.py; tests/spreadsheet_bombs.rs).
+    ("xlsx-cell-at-xfd1048576.xlsx", "Tessera reads at most"),
+    (
+        "xlsx-undeclared-cell-at-xfd1048576.xlsx",
+        "Tessera reads at most 500 columns",
+    ),
+    ("xlsx-shared-strings-4e9.xlsx", "different texts"),
+    ("xlsx-huge-cell.xlsx", "Tessera reads cells of at most"),
+    ("xlsx-rows-beyond-limit.xlsx", "rows"),
+    ("xlsx-part-declares-3gib.xlsx", "per part"),
+    // Terminal escapes in the header (tests/cli_output.rs): echoed escaped.
+    ("terminal-escapes.csv", "no name column"),
     (
         "swapped-lat-lon.csv",
         "latitude and longitude look swapped: column 'Breedtegraad' holds values like 5.1214",

@@ -9,8 +9,11 @@ use anyhow::Result;
 use super::Format;
 use crate::engine::balance::BalanceMetric;
 use crate::engine::compare::{Comparison, RowDelta, summary_lines};
+use crate::io::csv_cell::write_record;
 use crate::numbers::{summary_value, whole};
 use crate::session::Session;
+
+use super::terminal::{note, print_out, shown};
 
 /// Runs `tessera compare`.
 pub fn run(path: &Path, a: &str, b: &str, format: Format, moves: Option<&Path>) -> Result<()> {
@@ -20,10 +23,10 @@ pub fn run(path: &Path, a: &str, b: &str, format: Format, moves: Option<&Path>) 
     }
     let comparison = session.compare(a, b)?;
     let project = session.project();
-    print!("{}", formatted(&comparison, format)?);
+    print_out(&formatted(&comparison, format)?)?;
     if let Some(out) = moves {
         crate::io::export::write_moves_csv(out, project, &comparison.disruption.moves)?;
-        eprintln!(
+        note!(
             "wrote {} accounts that change hands to {}",
             comparison.disruption.moved,
             out.display()
@@ -44,47 +47,56 @@ pub fn formatted(c: &Comparison, format: Format) -> Result<String> {
 /// Long format: one line per row and metric, then the plan summary and the rep flows.
 fn csv(c: &Comparison) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "kind",
-        "name",
-        "metric",
-        "a",
-        "b",
-        "difference",
-        "percent",
-        "a_out_of_tolerance",
-        "b_out_of_tolerance",
-    ])?;
+    write_record(
+        &mut w,
+        [
+            "kind",
+            "name",
+            "metric",
+            "a",
+            "b",
+            "difference",
+            "percent",
+            "a_out_of_tolerance",
+            "b_out_of_tolerance",
+        ],
+    )?;
     let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
     for (kind, rows) in [("territory", &c.territories), ("rep", &c.reps)] {
         for row in rows {
             for (m, d) in BalanceMetric::ALL.iter().zip(&row.metrics) {
-                w.write_record([
-                    kind,
-                    &row.name,
-                    m.label(),
-                    &opt(d.a),
-                    &opt(d.b),
-                    &opt(d.difference()),
-                    &opt(d.percent()),
-                    &d.out_a.to_string(),
-                    &d.out_b.to_string(),
-                ])?;
+                write_record(
+                    &mut w,
+                    [
+                        kind,
+                        &row.name,
+                        m.label(),
+                        &opt(d.a),
+                        &opt(d.b),
+                        &opt(d.difference()),
+                        &opt(d.percent()),
+                        &d.out_a.to_string(),
+                        &d.out_b.to_string(),
+                    ],
+                )?;
             }
         }
     }
     for (label, a, b) in summary_lines(&c.summary) {
-        w.write_record([
-            "plan",
-            "",
-            label,
-            &a.to_string(),
-            &b.to_string(),
-            &(b - a).to_string(),
-            "",
-            "",
-            "",
-        ])?;
+        write_record(
+            &mut w,
+            [
+                "plan",
+                "",
+                label,
+                &a.to_string(),
+                &b.to_string(),
+                &(b - a).to_string(),
+                "",
+                "",
+                "",
+            ],
+        )?;
     }
     for f in &c.disruption.reps {
         for (label, v) in [
@@ -93,17 +105,20 @@ fn csv(c: &Comparison) -> Result<String> {
             ("net", f.net() as f64),
             ("net_potential", f.net_potential),
         ] {
-            w.write_record([
-                "changes_hands",
-                &f.name,
-                label,
-                "",
-                "",
-                &v.to_string(),
-                "",
-                "",
-                "",
-            ])?;
+            write_record(
+                &mut w,
+                [
+                    "changes_hands",
+                    &f.name,
+                    label,
+                    "",
+                    "",
+                    &v.to_string(),
+                    "",
+                    "",
+                    "",
+                ],
+            )?;
         }
     }
     Ok(String::from_utf8(w.into_inner()?)?)
@@ -111,7 +126,7 @@ fn csv(c: &Comparison) -> Result<String> {
 
 fn table(c: &Comparison) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "A: {}\nB: {}\n", c.a, c.b);
+    let _ = writeln!(out, "A: {}\nB: {}\n", shown(&c.a), shown(&c.b));
     let _ = writeln!(out, "* = outside the balance tolerance\n");
     for (title, rows) in [("Territory", &c.territories), ("Rep", &c.reps)] {
         rows_table(&mut out, title, rows);
@@ -139,7 +154,7 @@ fn table(c: &Comparison) -> String {
             let _ = writeln!(
                 out,
                 "  {:<24}{:>10}{:>10}{:>10}{:>20}",
-                f.name,
+                shown(&f.name),
                 whole(f.gained as f64),
                 whole(f.lost as f64),
                 format!("{:+}", f.net()),
@@ -161,7 +176,12 @@ fn rows_table(out: &mut String, title: &str, rows: &[RowDelta]) {
         let _ = writeln!(
             out,
             "{title}: {}\n  {:<14}{:>18}{:>18}{:>18}{:>10}",
-            row.name, "metric", "A", "B", "B - A", "%"
+            shown(&row.name),
+            "metric",
+            "A",
+            "B",
+            "B - A",
+            "%"
         );
         for (&m, d) in BalanceMetric::ALL.iter().zip(&row.metrics) {
             let (diff, pct) = d.texts(m);

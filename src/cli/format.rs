@@ -7,7 +7,10 @@ use anyhow::Result;
 use super::Format;
 use crate::engine::balance::BalanceMetric;
 use crate::engine::report::ScenarioReport;
+use crate::io::csv_cell::write_record;
 use crate::numbers::whole;
+
+use super::terminal::shown;
 
 /// The report in the chosen format.
 pub fn report(report: &ScenarioReport, format: Format) -> Result<String> {
@@ -46,31 +49,34 @@ const COLUMNS: [&str; 19] = [
 
 fn csv(report: &ScenarioReport) -> Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(COLUMNS)?;
+    write_record(&mut writer, COLUMNS)?;
     for t in &report.territories {
         let m = &t.metrics;
         let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-        writer.write_record([
-            t.name.clone(),
-            t.rep.clone().unwrap_or_default(),
-            m.accounts.to_string(),
-            m.prospects.to_string(),
-            m.customers.to_string(),
-            m.potential.to_string(),
-            m.revenue.to_string(),
-            m.pipeline.to_string(),
-            opt(m.win_rate),
-            m.workload_hours.to_string(),
-            opt(m.capacity_use),
-            m.mean_distance_km.to_string(),
-            m.max_distance_km.to_string(),
-            m.area_km2.to_string(),
-            m.polsby_popper.to_string(),
-            m.parts.to_string(),
-            m.required_deals.to_string(),
-            m.required_leads.to_string(),
-            opt(m.coverage),
-        ])?;
+        write_record(
+            &mut writer,
+            [
+                t.name.clone(),
+                t.rep.clone().unwrap_or_default(),
+                m.accounts.to_string(),
+                m.prospects.to_string(),
+                m.customers.to_string(),
+                m.potential.to_string(),
+                m.revenue.to_string(),
+                m.pipeline.to_string(),
+                opt(m.win_rate),
+                m.workload_hours.to_string(),
+                opt(m.capacity_use),
+                m.mean_distance_km.to_string(),
+                m.max_distance_km.to_string(),
+                m.area_km2.to_string(),
+                m.polsby_popper.to_string(),
+                m.parts.to_string(),
+                m.required_deals.to_string(),
+                m.required_leads.to_string(),
+                opt(m.coverage),
+            ],
+        )?;
     }
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
@@ -102,9 +108,11 @@ fn table(report: &ScenarioReport) -> String {
         .iter()
         .map(|t| {
             let m = &t.metrics;
+            // Names are echoed input: escaped and cut (a 65,536-character name also passed
+            // the formatter's width limit and panicked).
             vec![
-                t.name.clone(),
-                t.rep.clone().unwrap_or_else(|| "-".into()),
+                shown(&t.name),
+                t.rep.as_deref().map_or_else(|| "-".into(), shown),
                 whole(m.accounts as f64),
                 whole(m.prospects as f64),
                 whole(m.customers as f64),
@@ -137,7 +145,7 @@ fn table(report: &ScenarioReport) -> String {
     let _ = writeln!(
         out,
         "Scenario: {}   ({} accounts, {} territories)",
-        report.scenario,
+        shown(&report.scenario),
         whole(report.accounts as f64),
         report.territories.len()
     );
@@ -171,7 +179,7 @@ fn table(report: &ScenarioReport) -> String {
         "\nBalance (index, 100 = mean; * = outside +-{:.0} %):",
         report.tolerance * 100.0
     );
-    let names: Vec<&str> = report.territories.iter().map(|t| t.name.as_str()).collect();
+    let names: Vec<String> = report.territories.iter().map(|t| shown(&t.name)).collect();
     let _ = writeln!(
         out,
         "  {:<14}{:>10}  {}",

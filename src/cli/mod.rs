@@ -2,6 +2,8 @@
 
 mod compare;
 mod format;
+mod interrupt;
+mod terminal;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,6 +18,7 @@ use crate::io::territories::read_territories;
 use crate::model::Project;
 use crate::session::{ExportKind, Session, TerritoryTarget};
 use crate::store::ProjectFile;
+use terminal::{note, print_out, shown};
 
 /// Opens the window on a project (`None`: the last one, or the demo), optionally saving a
 /// screenshot and exiting; gives a line to print (a screenshot's frame times), or says why
@@ -37,6 +40,12 @@ pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 }
+
+/// The most accounts `synth` makes: about 1.6 GB in memory while it writes them.
+const MAX_SYNTH_ACCOUNTS: u64 = 10_000_000;
+
+/// The most territories `synth` makes (each has a rep and a tile of the grid).
+const MAX_SYNTH_TERRITORIES: u64 = 10_000;
 
 /// Output formats of `report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -177,11 +186,13 @@ enum Command {
     Synth {
         /// Where to write it.
         path: PathBuf,
-        /// Number of accounts.
-        #[arg(long, default_value_t = 1_000_000)]
+        /// Number of accounts (0 to 10,000,000).
+        #[arg(long, default_value_t = 1_000_000,
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_SYNTH_ACCOUNTS))]
         accounts: usize,
-        /// Number of territories (rounded to fill a grid).
-        #[arg(long, default_value_t = 100)]
+        /// Number of territories (rounded to fill a grid; 1 to 10,000).
+        #[arg(long, default_value_t = 100,
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_SYNTH_TERRITORIES))]
         territories: usize,
         /// Random seed.
         #[arg(long, default_value_t = 1)]
@@ -201,8 +212,12 @@ pub fn main(window: WindowLauncher) -> ExitCode {
     let cli = Cli::parse();
     match run(cli, window) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<interrupt::Interrupted>().is_some() => {
+            note!("{e:#}");
+            ExitCode::from(interrupt::EXIT_CODE)
+        }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            note!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -212,7 +227,7 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
     let open = |project, screenshot| match window(project, screenshot) {
         Ok(note) => {
             if let Some(note) = note {
-                eprintln!("{note}");
+                note!("{note}");
             }
             Ok(())
         }
@@ -224,7 +239,7 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
         Some(Command::Demo { path, force }) => {
             let project = crate::demo::project()?;
             write_new(&path, &project, force)?;
-            eprintln!("wrote the demo project to {}", path.display());
+            note!("wrote the demo project to {}", path.display());
             Ok(())
         }
         Some(Command::Report {
@@ -234,8 +249,7 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
         }) => {
             let mut session = Session::open(&path)?;
             session.show_scenario_named(scenario.as_deref())?;
-            print!("{}", format::report(session.report(), format)?);
-            Ok(())
+            print_out(&format::report(session.report(), format)?)
         }
         Some(Command::Route {
             accounts,
@@ -286,15 +300,15 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             );
             if let Some(out) = &geojson {
                 session.export(ExportKind::GeoJson, out)?;
-                eprintln!("wrote {territories} territories to {}", out.display());
+                note!("wrote {territories} territories to {}", out.display());
             }
             if let Some(out) = &csv {
                 session.export(ExportKind::Csv, out)?;
-                eprintln!("wrote {accounts} assignments to {}", out.display());
+                note!("wrote {accounts} assignments to {}", out.display());
             }
             if let Some(out) = &gpkg {
                 session.export(ExportKind::GeoPackage, out)?;
-                eprintln!(
+                note!(
                     "wrote {territories} territories and {accounts} accounts to {}",
                     out.display()
                 );
@@ -330,9 +344,9 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             };
             let import = session.import_territories(&territories, target)?;
             for note in &import.repaired {
-                eprintln!("  {}: {note}", territories.display());
+                note!("  {}: {note}", territories.display());
             }
-            eprintln!("{}", import.summary());
+            note!("{}", import.summary());
             Ok(())
         }
         Some(Command::Import { .. }) => {
@@ -355,7 +369,7 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             let started = Instant::now();
             let project = crate::synth::project(accounts, territories, seed);
             write_new(&path, &project, force)?;
-            eprintln!(
+            note!(
                 "wrote {} accounts and {} territories to {} in {:.1} s",
                 project.accounts.len(),
                 project.scenarios[0].territories.len(),
@@ -376,7 +390,18 @@ fn import_accounts(
     dry_run: bool,
     timings: bool,
 ) -> Result<()> {
-    use crate::io::accounts::{Mapping, plan, read_accounts_file};
+    use crate::io::accounts::{
+        AccountsError, Mapping, plan_with_progress, read_accounts_file_with_progress,
+    };
+    const NOTHING: &str = "nothing was imported";
+    let interrupt = interrupt::Interrupt::watch();
+    // Ctrl-C while reading or planning stops the job at its next check.
+    let stopped = |e: AccountsError| match e {
+        AccountsError::Cancelled { .. } => {
+            anyhow::Error::new(interrupt::Interrupted(NOTHING.into()))
+        }
+        e => e.into(),
+    };
     // The mapping is never saved over the project or a file this command reads; refused
     // before anything is read or written.
     if let Some(out) = save_mapping {
@@ -389,7 +414,7 @@ fn import_accounts(
     }
     let started = Instant::now();
     let name = file.display().to_string();
-    let table = read_accounts_file(file)?;
+    let table = read_accounts_file_with_progress(file, interrupt.progress()).map_err(stopped)?;
     let read = started.elapsed();
     let mapping = match mapping {
         Some(m) => {
@@ -414,7 +439,7 @@ fn import_accounts(
         std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
     }
     for (header, role) in table.headers.iter().zip(&mapping.roles) {
-        eprintln!("  column {header:?}: {role:?}");
+        note!("  column \"{}\": {role:?}", shown(header));
     }
     let mut session = Session::open(path)?;
     let gazetteer = if mapping.roles.contains(&crate::io::accounts::Role::City) {
@@ -423,29 +448,41 @@ fn import_accounts(
         None
     };
     let opened = started.elapsed();
-    let planned = plan(
+    interrupt.check(NOTHING)?;
+    let planned = plan_with_progress(
         &table,
         &mapping,
         &session.project().accounts,
         gazetteer.as_ref(),
         &name,
-    )?;
+        interrupt.progress(),
+    )
+    .map_err(stopped)?;
     drop(table);
     let planned_at = started.elapsed();
     for s in &planned.skipped {
-        eprintln!("  skipped {s}");
+        note!("  skipped {s}");
     }
-    eprintln!("{name}: {}", planned.summary());
+    note!("{name}: {}", planned.summary());
     if dry_run {
-        eprintln!("dry run: nothing imported");
+        note!("dry run: nothing imported");
         return Ok(());
     }
     let edit = planned.into_edit(&session.project().accounts, &name);
+    // The last point where Ctrl-C stops the import; from here the write is finished.
+    interrupt.check(NOTHING)?;
     session.apply(edit)?;
-    eprintln!("imported into {}", path.display());
+    if interrupt.requested() {
+        note!(
+            "imported into {}: Ctrl-C came while the import was being written; the write was completed, so the import is committed",
+            path.display()
+        );
+    } else {
+        note!("imported into {}", path.display());
+    }
     if timings {
         let s = |d: std::time::Duration| d.as_secs_f64();
-        eprintln!(
+        note!(
             "timings: read {:.2} s, open project {:.2} s, plan {:.2} s, write {:.2} s, total {:.2} s",
             s(read),
             s(opened - read),
@@ -506,24 +543,27 @@ fn route(
     let result = route_csv(accounts, out, &table, |message| {
         warnings += 1;
         if warnings <= SHOWN {
-            eprintln!("warning: {message}");
+            note!("warning: {message}");
         }
     });
     if warnings > SHOWN {
-        eprintln!(
+        note!(
             "warning: ... and {} more rows with unusable coordinates",
             warnings - SHOWN
         );
     }
     let mut stats = result?;
     stats.index = index;
-    eprintln!(
+    note!(
         "routed {} of {} rows ({} outside every territory, {} with unusable coordinates)",
-        stats.routed, stats.rows, stats.outside, stats.bad
+        stats.routed,
+        stats.rows,
+        stats.outside,
+        stats.bad
     );
     if timings {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-        eprintln!(
+        note!(
             "timings: read {:.1} ms, index {:.1} ms, assign {:.1} ms, write {:.1} ms, total {:.1} ms",
             ms(stats.read),
             ms(stats.index),

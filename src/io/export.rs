@@ -7,6 +7,7 @@ use std::path::Path;
 use geo::orient::{Direction, Orient};
 use serde_json::{Map, Value, json};
 
+use super::csv_cell::write_record;
 use crate::engine::live::LiveAssignment;
 use crate::engine::report::ScenarioReport;
 use crate::model::{Project, Scenario};
@@ -114,7 +115,7 @@ pub fn write_territories_geojson(
 }
 
 /// Writes every account's assignment as CSV: `external_id,name,territory,rep` (territory and
-/// rep empty for an account in no territory).
+/// rep empty for an account in no territory), every cell defused ([`super::csv_cell`]).
 pub fn write_assignments_csv(
     path: &Path,
     project: &Project,
@@ -129,8 +130,7 @@ pub fn write_assignments_csv(
         let file = std::fs::File::create(partial).map_err(io)?;
         let mut out = csv::Writer::from_writer(std::io::BufWriter::new(file));
         let csv_error = |e: csv::Error| io(std::io::Error::other(e.to_string()));
-        out.write_record(["external_id", "name", "territory", "rep"])
-            .map_err(csv_error)?;
+        write_record(&mut out, ["external_id", "name", "territory", "rep"]).map_err(csv_error)?;
         let accounts = &project.accounts;
         for row in 0..accounts.len() {
             let territory = plan.owner(row).and_then(|t| scenario.territories.get(t));
@@ -138,12 +138,15 @@ pub fn write_assignments_csv(
                 .and_then(|t| t.rep)
                 .and_then(|r| project.rep(r))
                 .map_or("", |r| r.name.as_str());
-            out.write_record([
-                accounts.external_id(row),
-                accounts.name(row),
-                territory.map_or("", |t| t.name.as_str()),
-                rep,
-            ])
+            write_record(
+                &mut out,
+                [
+                    accounts.external_id(row),
+                    accounts.name(row),
+                    territory.map_or("", |t| t.name.as_str()),
+                    rep,
+                ],
+            )
             .map_err(csv_error)?;
         }
         let mut inner = out
@@ -155,7 +158,7 @@ pub fn write_assignments_csv(
 
 /// Writes the accounts that change hands between two plans as CSV: `external_id, name,
 /// from_territory, to_territory, from_rep, to_rep, potential, revenue` (empty territory or
-/// rep: none).
+/// rep: none), every cell defused ([`super::csv_cell`]).
 pub fn write_moves_csv(
     path: &Path,
     project: &Project,
@@ -173,29 +176,35 @@ pub fn write_moves_csv(
         let file = std::fs::File::create(partial).map_err(io)?;
         let mut out = csv::Writer::from_writer(std::io::BufWriter::new(file));
         let csv_error = |e: csv::Error| io(std::io::Error::other(e.to_string()));
-        out.write_record([
-            "external_id",
-            "name",
-            "from_territory",
-            "to_territory",
-            "from_rep",
-            "to_rep",
-            "potential",
-            "revenue",
-        ])
+        write_record(
+            &mut out,
+            [
+                "external_id",
+                "name",
+                "from_territory",
+                "to_territory",
+                "from_rep",
+                "to_rep",
+                "potential",
+                "revenue",
+            ],
+        )
         .map_err(csv_error)?;
         let accounts = &project.accounts;
         for m in moves {
-            out.write_record([
-                accounts.external_id(m.row),
-                accounts.name(m.row),
-                m.from.as_deref().unwrap_or(""),
-                m.to.as_deref().unwrap_or(""),
-                &rep_name(m.from_rep),
-                &rep_name(m.to_rep),
-                &m.potential.to_string(),
-                &m.revenue.to_string(),
-            ])
+            write_record(
+                &mut out,
+                [
+                    accounts.external_id(m.row),
+                    accounts.name(m.row),
+                    m.from.as_deref().unwrap_or(""),
+                    m.to.as_deref().unwrap_or(""),
+                    &rep_name(m.from_rep),
+                    &rep_name(m.to_rep),
+                    &m.potential.to_string(),
+                    &m.revenue.to_string(),
+                ],
+            )
             .map_err(csv_error)?;
         }
         let mut inner = out

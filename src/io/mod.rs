@@ -2,6 +2,7 @@
 //! files, exports (GeoJSON, CSV assignments, GeoPackage), and the meeting page (PNG, PDF).
 
 pub mod accounts;
+pub mod csv_cell;
 pub mod export;
 pub mod geopackage;
 pub mod output;

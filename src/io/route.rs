@@ -5,7 +5,8 @@
 //! columns of those names if the file already has them. Rows whose coordinates are missing,
 //! not numbers or out of range are reported by line and column and get an empty territory.
 //! The output is written to a temporary file and renamed at the end, so a failed run never
-//! leaves half a file.
+//! leaves half a file. Every cell written, passed-through ones too, is defused against
+//! formula injection ([`super::csv_cell`]): the file goes on to a CRM or a spreadsheet.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
+use super::csv_cell::write_record;
 use crate::engine::assign::{RuleFilter, ZoneSet};
 use crate::model::{Project, Scenario, Vocabulary};
 
@@ -132,6 +134,9 @@ pub struct RouteStats {
     pub write: Duration,
 }
 
+/// Characters of the header line shown in a message about it.
+const HEADER_ECHO_CHARS: usize = 200;
+
 const LAT_NAMES: [&str; 3] = ["lat", "latitude", "breedtegraad"];
 const LON_NAMES: [&str; 5] = ["lon", "lng", "long", "longitude", "lengtegraad"];
 const INDUSTRY_NAMES: [&str; 3] = ["industry", "branche", "sector"];
@@ -204,12 +209,17 @@ pub fn route_csv(
         .byte_headers()
         .map_err(|e| input_error(e.to_string()))?
         .clone();
+    // The header is echoed in the message: cut, a header line can be megabytes long.
     let header_text = || {
-        header
+        let text = header
             .iter()
             .map(normalise_header)
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        match text.char_indices().nth(HEADER_ECHO_CHARS) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text,
+        }
     };
     let lat_col = find_column(&header, &LAT_NAMES).ok_or_else(|| {
         input_error(format!(
@@ -340,7 +350,7 @@ fn write_output(
         .flexible(true)
         .from_writer(std::io::BufWriter::with_capacity(1 << 20, sink));
     let result = (|| -> Result<(), csv::Error> {
-        writer.write_byte_record(&new_header)?;
+        write_record(&mut writer, &new_header)?;
         let mut row = csv::ByteRecord::new();
         for (record, &owner) in records.iter().zip(owners) {
             let territory = table.names.get(owner as usize).map_or("", String::as_str);
@@ -369,7 +379,7 @@ fn write_output(
             if rep_col == Some(None) {
                 row.push_field(rep.as_bytes());
             }
-            writer.write_byte_record(&row)?;
+            write_record(&mut writer, &row)?;
         }
         writer.flush()?;
         Ok(())

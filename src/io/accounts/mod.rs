@@ -361,6 +361,7 @@ mod numbers;
 mod plan;
 mod points;
 mod read;
+mod spreadsheet;
 mod swapped;
 
 pub use numbers::{parse_decimal, parse_number};
@@ -370,6 +371,7 @@ pub use read::{
     decode, is_spreadsheet, read_accounts_file, read_accounts_file_with_progress, read_spreadsheet,
     read_table,
 };
+pub use spreadsheet::{SheetLimits, check_archive, read_spreadsheet_within};
 
 #[cfg(test)]
 mod tests {

@@ -137,51 +137,10 @@ pub fn is_spreadsheet(path: &std::path::Path) -> bool {
 }
 
 /// Reads the first sheet of an Excel or OpenDocument spreadsheet: first row headers, then
-/// data; numbers as their shortest decimal text.
+/// data; numbers as their shortest decimal text. Refused before reading when it is larger
+/// than [`super::SheetLimits::DEFAULT`] (the spreadsheet module).
 pub fn read_spreadsheet(path: &std::path::Path, file: &str) -> Result<Table, AccountsError> {
-    use calamine::{Data, Reader, open_workbook_auto};
-    let not = |reason: String| AccountsError::NotSpreadsheet {
-        file: file.to_owned(),
-        reason,
-    };
-    let mut book = open_workbook_auto(path).map_err(|e| not(e.to_string()))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| not("it has no sheets".into()))?
-        .map_err(|e| not(e.to_string()))?;
-    let text = |d: &Data| match d {
-        Data::Empty | Data::Error(_) => String::new(),
-        Data::String(s) => s.trim().to_owned(),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
-        other => other.to_string(),
-    };
-    let mut rows = range.rows();
-    let headers: Vec<String> = rows
-        .next()
-        .map(|r| r.iter().map(text).collect())
-        .unwrap_or_default();
-    let mut table = Table {
-        headers,
-        rows: Vec::new(),
-        lines: Vec::new(),
-        unit: "line",
-    };
-    for (k, row) in rows.enumerate() {
-        let cells: Vec<String> = row.iter().map(text).collect();
-        if cells.iter().all(|c| c.is_empty()) {
-            continue;
-        }
-        table.rows.push(csv::StringRecord::from(cells));
-        table.lines.push(k as u64 + 2);
-    }
-    if table.rows.is_empty() {
-        return Err(AccountsError::Empty {
-            file: file.to_owned(),
-        });
-    }
-    Ok(table)
+    super::read_spreadsheet_within(path, file, &super::SheetLimits::DEFAULT, &Progress::new())
 }
 
 /// Reads an accounts file: a spreadsheet or GeoJSON points by its extension, else delimited
@@ -198,7 +157,7 @@ pub fn read_accounts_file_with_progress(
 ) -> Result<Table, AccountsError> {
     let file = path.display().to_string();
     if is_spreadsheet(path) {
-        return read_spreadsheet(path, &file);
+        return super::read_spreadsheet_within(path, &file, &super::SheetLimits::DEFAULT, progress);
     }
     if super::is_geojson(path) {
         let text = std::fs::read_to_string(path).map_err(|e| AccountsError::NotGeoJson {
@@ -211,7 +170,11 @@ pub fn read_accounts_file_with_progress(
         file: file.clone(),
         reason: e.to_string(),
     })?;
-    read_table_with_progress(&bytes, &file, progress)
+    let mut table = read_table_with_progress(&bytes, &file, progress)?;
+    // Cells Tessera's own CSV exports guarded against formula injection read back as they
+    // were (the apostrophe before `=`, `+`, `-`, `@` is dropped).
+    crate::io::csv_cell::restore_rows(&mut table.rows);
+    Ok(table)
 }
 
 #[cfg(test)]
