@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod export;
 pub mod geopackage;
+pub mod input;
 pub mod output;
 pub mod page;
 pub mod route;
