@@ -18,7 +18,30 @@ const EXPECTED: &[(&str, &str)] = &[
     ("infinite-numbers.csv", "is not a number"),
     ("latitude-beyond-90.csv", "out of range"),
     ("longitude-beyond-180.csv", "out of range"),
-    ("utf16-encoding.csv", "not a text (CSV) file"),
+    // A decimal comma in an unquoted number splits it in two: the row has too many fields.
+    (
+        "decimal-comma-unquoted.csv",
+        "line 2: 6 fields, the header has 4; a decimal comma in an unquoted number?",
+    ),
+    // Status values that are no known word stop the import until they are answered.
+    ("unknown-status.csv", "\"vip\" (2 rows)"),
+    (
+        "old-excel-renamed.xlsx",
+        "old Excel 97-2003 .xls file (or not a spreadsheet); save it as .xlsx or CSV",
+    ),
+    (
+        "long-name.csv",
+        "the name is 300 characters long (at most 200)",
+    ),
+    (
+        "long-name.geojson",
+        "the name is 300 characters long (at most 200)",
+    ),
+    // Refused by route too (tests/cli.rs), with its line.
+    (
+        "unclosed-quote-route.csv",
+        "line 3: a quoted field does not close",
+    ),
     ("no-name-column.csv", "no name column"),
     ("no-coordinate-columns.csv", "no place named"),
     ("not-json.geojson", "not a GeoJSON file"),

@@ -333,57 +333,174 @@ fn territories_imported_as_a_new_scenario_compare_against_the_plan() {
     let out = tessera(&["export", p, "--geojson", g]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 
-    // A scenario name the project does not have: a new scenario of the file's territories.
+    // A scenario name the project does not have: a new scenario of the file's territories,
+    // with the reps, colours and targets our export wrote.
     let out = tessera(&["import", p, "--territories", g, "--scenario", "Draft"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("new scenario Draft"));
+    assert!(text(&out.stderr).contains("4 with their rep"));
     let (_, project) = ProjectFile::open(&path).expect("opens");
     assert_eq!(project.scenarios.len(), 2);
     let draft = project.scenario_by_name("Draft").expect("draft");
     let current = project.scenario_by_name("Current plan").expect("plan");
     assert_eq!(draft.territories.len(), current.territories.len());
-    assert!(draft.territories.iter().all(|t| t.rep.is_none()));
+    for (d, c) in draft.territories.iter().zip(&current.territories) {
+        assert_eq!(
+            (
+                &d.name,
+                d.rep,
+                d.colour,
+                d.target,
+                d.average_deal,
+                d.conversion,
+                &d.rule
+            ),
+            (
+                &c.name,
+                c.rep,
+                c.colour,
+                c.target,
+                c.average_deal,
+                c.conversion,
+                &c.rule
+            )
+        );
+    }
 
-    // Same areas, but no reps in the draft: every assigned account changes rep.
-    let moves = dir.path().join("moves.csv");
+    // Export then import gives the same plan: nobody changes hands.
+    let compare = |b: &str, moves: &Path| {
+        let out = tessera(&[
+            "compare",
+            p,
+            "--a",
+            "Current plan",
+            "--b",
+            b,
+            "--format",
+            "json",
+            "--moves",
+            moves.to_str().expect("utf-8"),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+        let rows = csv::Reader::from_path(moves)
+            .expect("moves CSV")
+            .records()
+            .count();
+        (json, rows)
+    };
+    let (json, rows) = compare("Draft", &dir.path().join("moves.csv"));
+    assert_eq!(json["disruption"]["moved"], 0);
+    assert_eq!(rows, 0);
+
+    // A rep the project does not know is reported; that territory's accounts change hands.
+    let noord_rep = current.territories[0]
+        .rep
+        .and_then(|r| project.rep(r))
+        .map(|r| r.name.clone())
+        .expect("Noord has a rep");
+    let renamed = std::fs::read_to_string(&geojson)
+        .expect("read")
+        .replace(&noord_rep, "Nobody Known");
+    let other = dir.path().join("other.geojson");
+    std::fs::write(&other, renamed).expect("write");
     let out = tessera(&[
-        "compare",
+        "import",
         p,
-        "--a",
-        "Current plan",
-        "--b",
-        "Draft",
-        "--format",
-        "json",
-        "--moves",
-        moves.to_str().expect("utf-8"),
+        "--territories",
+        other.to_str().expect("utf-8"),
+        "--scenario",
+        "Other",
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert!(
+        text(&out.stderr).contains("the project has no rep named Nobody Known"),
+        "{}",
+        text(&out.stderr)
+    );
+    let (json, rows) = compare("Other", &dir.path().join("moves2.csv"));
     let report = tessera::engine::report::ScenarioReport::compute(&project, current);
-    let assigned = project.accounts.len() - report.gaps;
-    assert_eq!(json["disruption"]["moved"], assigned);
-    assert_eq!(json["territories"].as_array().map(Vec::len), Some(4));
-    let rows = csv::Reader::from_path(&moves)
-        .expect("moves CSV")
-        .records()
-        .count();
-    assert_eq!(rows, assigned);
-    // Every rep loses all their accounts to "(no rep)".
+    let noord = report.territories[0].metrics.accounts;
+    assert_eq!(json["disruption"]["moved"], noord);
+    assert_eq!(rows as u64, noord);
     let flows = json["disruption"]["reps"].as_array().expect("reps");
     let no_rep = flows
         .iter()
         .find(|f| f["name"] == "(no rep)")
         .expect("no-rep row");
-    assert_eq!(no_rep["gained"], assigned);
+    assert_eq!(no_rep["gained"], noord);
 
-    let out = tessera(&["compare", p, "--a", "Current plan", "--b", "Draft"]);
+    let out = tessera(&["compare", p, "--a", "Current plan", "--b", "Other"]);
     let table = text(&out.stdout);
     assert!(table.contains("Territory: Noord"), "{table}");
     assert!(table.contains("Changing hands:"), "{table}");
     let out = tessera(&["compare", p, "--a", "Current plan", "--b", "Nope"]);
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("no scenario named \"Nope\""));
+}
+
+#[test]
+fn a_pipe_is_refused_as_not_a_regular_file_without_waiting() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo_file(dir.path());
+    let p = path.to_str().expect("utf-8");
+    let fifo = dir.path().join("pipe.csv");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let f = fifo.to_str().expect("utf-8");
+    let fifo_geojson = dir.path().join("pipe.geojson");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo_geojson)
+            .status()
+            .expect("mkfifo")
+            .success()
+    );
+    let g = fifo_geojson.to_str().expect("utf-8");
+    for args in [
+        vec!["import", p, "--accounts", f],
+        vec!["import", p, "--territories", g],
+        vec!["route", "--accounts", f, "--project", p],
+        vec!["report", f],
+    ] {
+        let out = tessera(&args);
+        let message = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {message}");
+        assert!(
+            message.contains("not a regular file"),
+            "{args:?}: {message}"
+        );
+        assert!(!message.contains("directory"), "{args:?}: {message}");
+    }
+}
+
+#[test]
+fn route_refuses_an_unclosed_quote_with_its_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo_file(dir.path());
+    let p = path.to_str().expect("utf-8");
+    let input = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/bad/unclosed-quote-route.csv"
+    );
+    let out_file = dir.path().join("routed.csv");
+    let out = tessera(&[
+        "route",
+        "--accounts",
+        input,
+        "--project",
+        p,
+        "--out",
+        out_file.to_str().expect("utf-8"),
+    ]);
+    let message = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("line 3: a quoted field does not close"),
+        "{message}"
+    );
+    assert!(!message.contains("is empty"), "{message}");
+    assert!(!out_file.exists(), "nothing written");
 }
 
 #[test]

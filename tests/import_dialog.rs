@@ -225,3 +225,158 @@ fn a_large_accounts_import_runs_in_the_background_and_cancel_changes_nothing() {
     harness.state_mut().apply(Command::Undo, size);
     assert_eq!(harness.state().session().project().accounts.len(), 1017);
 }
+
+#[test]
+fn the_mapping_dialog_asks_for_unknown_statuses_defaults_and_name_matching() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("crm.csv");
+    // Two status values that are no known word, rows without potential or visits, and
+    // (after the first import) rows without an external id that the project already has.
+    std::fs::write(
+        &csv,
+        "naam;lat;lon;status;grootte;potentie\nA;52,09;5,12;VIP;MKB;\nB;52,37;4,89;;MKB;1000\nC;51,92;4,48;klant;;\n",
+    )
+    .expect("write");
+    let mut harness = harness();
+    let size = Vec2::new(900.0, 800.0);
+    harness
+        .state_mut()
+        .apply(Command::ImportAccounts(csv.clone()), size);
+    until_idle(&mut harness);
+    let shows =
+        |h: &Harness<'static, TesseraApp>, text: &str| h.query_by_label_contains(text).is_some();
+    assert!(shows(&harness, "Status values: what does each mean?"));
+    assert!(shows(&harness, "(empty) (1 rows), \"vip\" (1 rows)"));
+    assert!(shows(&harness, "2 rows have no potential"));
+    assert!(shows(&harness, "3 rows have no visits per year"));
+    let import_enabled = |h: &Harness<'static, TesseraApp>| {
+        use egui_kittest::kittest::NodeT;
+        !h.get_by_label("Import").accesskit_node().is_disabled()
+    };
+    assert!(!import_enabled(&harness), "waits for the status answers");
+    // Answer both values: customer for "vip", prospect for the empty one.
+    for (k, answer) in [(0, "prospect"), (0, "customer")] {
+        harness
+            .get_all_by_value("(choose)")
+            .nth(k)
+            .expect("an unanswered value")
+            .click();
+        harness.run_steps(2);
+        harness.get_by_label(answer).click();
+        harness.run_steps(1);
+        until_idle(&mut harness);
+    }
+    // Defaults: potential from the territory, 6 visits a year for size class MKB.
+    harness
+        .get_by_label_contains("Potential: the territory's average deal")
+        .click();
+    harness.run_steps(1);
+    until_idle(&mut harness);
+    harness
+        .get_by_label("Visits per year, size class MKB")
+        .click();
+    harness.run_steps(1);
+    until_idle(&mut harness);
+    assert!(shows(
+        &harness,
+        "2 rows without potential get their territory's average deal x conversion"
+    ));
+    assert!(shows(&harness, "2 rows without visits get the default"));
+    assert!(import_enabled(&harness));
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("mapping-dialog.png");
+        image.save(&out).expect("png");
+    }
+    let mapping = harness
+        .state()
+        .import_dialog()
+        .expect("open")
+        .mapping
+        .clone();
+    use tessera::model::AccountStatus;
+    assert_eq!(mapping.statuses.get("vip"), Some(&AccountStatus::Customer));
+    assert_eq!(mapping.statuses.get(""), Some(&AccountStatus::Prospect));
+    assert!(mapping.defaults.potential_from_territory);
+    assert_eq!(mapping.defaults.visits_by_size.get("MKB"), Some(&4.0));
+    harness.get_by_label("Import").click();
+    harness.run_steps(1);
+    until_idle(&mut harness);
+    let accounts = &harness.state().session().project().accounts;
+    let a = accounts.get(accounts.len() - 3);
+    assert_eq!(
+        (a.name.as_str(), a.status, a.potential, a.visits_per_year),
+        ("A", AccountStatus::Customer, 4000.0, 4.0)
+    );
+
+    // The same file again: the dialog warns and offers to match by name and place.
+    harness
+        .state_mut()
+        .apply(Command::ImportAccounts(csv), size);
+    until_idle(&mut harness);
+    for (k, answer) in [(0, "prospect"), (0, "customer")] {
+        harness
+            .get_all_by_value("(choose)")
+            .nth(k)
+            .expect("an unanswered value")
+            .click();
+        harness.run_steps(2);
+        harness.get_by_label(answer).click();
+        harness.run_steps(1);
+        until_idle(&mut harness);
+    }
+    assert!(shows(
+        &harness,
+        "3 rows without an external id have the name and place"
+    ));
+    harness
+        .get_by_label_contains("Match rows without an external id by name and place")
+        .click();
+    harness.run_steps(1);
+    until_idle(&mut harness);
+    assert!(shows(&harness, "3 matched by name and place"), "matched");
+    if let Ok(image) = harness.render() {
+        let out =
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("mapping-dialog-match.png");
+        image.save(&out).expect("png");
+    }
+}
+
+#[test]
+fn territory_import_offers_the_text_properties_and_guesses_the_name() {
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/qgis-regio.geojson");
+    let mut harness = harness();
+    let size = Vec2::new(700.0, 700.0);
+    harness
+        .state_mut()
+        .apply(Command::ChooseTerritoryNames(file, true), size);
+    harness.run_steps(3);
+    let dialog = harness.state().territory_names_dialog().expect("asks");
+    assert_eq!(dialog.keys, ["code", "regio"]);
+    assert_eq!(dialog.chosen, "regio", "guessed");
+    assert!(
+        harness
+            .query_by_label_contains("Noord, Oost, Zuid")
+            .is_some()
+    );
+    harness.get_by_value("regio").click();
+    harness.run_steps(2);
+    harness.get_by_label("code").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("N, O, Z").is_some());
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("territory-names.png");
+        image.save(&out).expect("png");
+    }
+    harness.get_by_label("Import").click();
+    harness.run_steps(2);
+    let session = harness.state().session();
+    let names: Vec<&str> = session
+        .current()
+        .expect("the new scenario")
+        .territories
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    assert_eq!(names, ["N", "O", "Z"]);
+}

@@ -219,7 +219,19 @@ fn geojson_points_import_with_their_properties_as_columns() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/crm-accounts.geojson"
     );
+    // One feature has no status: the import waits for its meaning.
     let out = tessera(&["import", &project_arg, "--accounts", points]);
+    let report = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(report.contains("(empty) (1 rows)"), "{report}");
+    let out = tessera(&[
+        "import",
+        &project_arg,
+        "--accounts",
+        points,
+        "--status",
+        "=prospect",
+    ]);
     let report = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{report}");
     for expected in [
@@ -338,4 +350,279 @@ fn a_self_intersecting_territory_is_repaired_and_reported() {
     assert!(x.geometry.is_valid());
     assert_eq!(x.geometry.0.len(), 2);
     assert!((x.geometry.unsigned_area() - 0.5).abs() < 1e-12);
+}
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+
+fn demo(dir: &std::path::Path) -> String {
+    let path = dir.join("p.tessera").display().to_string();
+    assert!(tessera(&["demo", &path]).status.success());
+    path
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_row_split_by_unquoted_decimal_commas_is_reported_not_misread() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = demo(dir.path());
+    let csv = dir.path().join("a.csv");
+    std::fs::write(
+        &csv,
+        "external_id,name,lat,lon\nD-0,Good,52.1,5.1\nD-1,Dutch,52,1,5,1\nD-2,Trailing,52.2,5.2,\n",
+    )
+    .expect("write");
+    let out = tessera(&["import", &project, "--accounts", &csv.display().to_string()]);
+    let message = stderr(&out);
+    assert!(out.status.success(), "{message}");
+    assert!(
+        message.contains(
+            "skipped line 3: 6 fields, the header has 4; a decimal comma in an unquoted number?"
+        ),
+        "{message}"
+    );
+    let (_, p) = ProjectFile::open(std::path::Path::new(&project)).expect("open");
+    let names: Vec<&str> = (0..p.accounts.len()).map(|i| p.accounts.name(i)).collect();
+    assert!(names.contains(&"Good"));
+    // A trailing empty field is no shift: that row imports.
+    assert!(names.contains(&"Trailing"));
+    assert!(!names.contains(&"Dutch"), "the split row is not imported");
+}
+
+#[test]
+fn unknown_status_values_stop_the_import_until_answered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = demo(dir.path());
+    let file = format!("{DATA}/bad/unknown-status.csv");
+    let before = std::fs::read(&project).expect("read");
+    let out = tessera(&["import", &project, "--accounts", &file]);
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("neither customer nor prospect: (empty) (1 rows), \"vip\" (2 rows)"),
+        "{message}"
+    );
+    assert!(message.contains("--status 'vip=customer'"), "{message}");
+    assert_eq!(std::fs::read(&project).expect("read"), before);
+
+    let out = tessera(&[
+        "import",
+        &project,
+        "--accounts",
+        &file,
+        "--status",
+        "VIP=customer",
+        "--status",
+        "=prospect",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (_, p) = ProjectFile::open(std::path::Path::new(&project)).expect("open");
+    let status = |name: &str| {
+        let i = (0..p.accounts.len())
+            .find(|&i| p.accounts.name(i) == name)
+            .expect("imported");
+        p.accounts.get(i).status
+    };
+    use tessera::model::AccountStatus::{Customer, Prospect};
+    assert_eq!(
+        [status("A"), status("B"), status("C"), status("D")],
+        [Customer, Prospect, Customer, Customer]
+    );
+}
+
+#[test]
+fn rows_without_potential_or_visits_are_counted_and_can_get_defaults() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = demo(dir.path());
+    let csv = dir.path().join("a.csv");
+    // Utrecht (in a demo region), twice without potential, once without visits.
+    std::fs::write(
+        &csv,
+        "naam;lat;lon;grootte;potentie;bezoeken\nA;52,09;5,12;MKB;;\nB;52,10;5,13;MKB;;4\nC;52,11;5,14;;5000;2\n",
+    )
+    .expect("write");
+    let c = csv.display().to_string();
+    let out = tessera(&["import", &project, "--accounts", &c, "--dry-run"]);
+    let message = stderr(&out);
+    assert!(out.status.success(), "{message}");
+    assert!(message.contains("2 rows have no potential"), "{message}");
+    assert!(
+        message.contains("1 rows have no visits per year"),
+        "{message}"
+    );
+
+    let out = tessera(&[
+        "import",
+        &project,
+        "--accounts",
+        &c,
+        "--potential-from-territory",
+        "--visits",
+        "MKB=6",
+    ]);
+    let message = stderr(&out);
+    assert!(out.status.success(), "{message}");
+    assert!(
+        message
+            .contains("2 rows without potential get their territory's average deal x conversion"),
+        "{message}"
+    );
+    assert!(!message.contains("no visits per year"), "{message}");
+    let (_, p) = ProjectFile::open(std::path::Path::new(&project)).expect("open");
+    let account = |name: &str| {
+        let i = (0..p.accounts.len())
+            .rev()
+            .find(|&i| p.accounts.name(i) == name)
+            .expect("imported");
+        p.accounts.get(i)
+    };
+    // The demo's territories: average deal EUR 40K at 10 % conversion.
+    let plan = p.active().expect("active plan");
+    let t = &plan.territories[0];
+    assert_eq!(account("A").potential, t.average_deal * t.conversion);
+    assert_eq!(account("A").potential, 4000.0);
+    assert_eq!(account("A").visits_per_year, 6.0);
+    assert_eq!(account("B").visits_per_year, 4.0);
+    assert_eq!(account("C").potential, 5000.0);
+}
+
+#[test]
+fn a_reimport_without_external_ids_warns_and_can_match_by_name_and_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = demo(dir.path());
+    let csv = dir.path().join("a.csv");
+    std::fs::write(
+        &csv,
+        "naam,lat,lon,status\nAlfa,52.09,5.12,klant\nBeta,52.37,4.89,prospect\nGamma,51.92,4.48,prospect\n",
+    )
+    .expect("write");
+    let c = csv.display().to_string();
+    let count = || {
+        ProjectFile::open(std::path::Path::new(&project))
+            .expect("open")
+            .1
+            .accounts
+            .len()
+    };
+    let first = count();
+    assert!(
+        tessera(&["import", &project, "--accounts", &c])
+            .status
+            .success()
+    );
+    assert_eq!(count(), first + 3);
+    let out = tessera(&["import", &project, "--accounts", &c, "--dry-run"]);
+    let message = stderr(&out);
+    assert!(
+        message.contains(
+            "3 rows without an external id have the name and place of an existing account"
+        ),
+        "{message}"
+    );
+    let out = tessera(&["import", &project, "--accounts", &c, "--match-by-name"]);
+    let message = stderr(&out);
+    assert!(out.status.success(), "{message}");
+    assert!(
+        message.contains("0 added, 0 updated, 3 unchanged"),
+        "{message}"
+    );
+    assert!(message.contains("3 matched by name and place"), "{message}");
+    assert_eq!(count(), first + 3, "no duplicates");
+    // A changed row updates its match.
+    std::fs::write(
+        &csv,
+        "naam,lat,lon,status\nalfa,52.0905,5.1204,prospect\nDelta,52.0,5.0,prospect\n",
+    )
+    .expect("write");
+    let out = tessera(&["import", &project, "--accounts", &c, "--match-by-name"]);
+    let message = stderr(&out);
+    assert!(message.contains("1 added, 1 updated"), "{message}");
+    assert_eq!(count(), first + 4);
+}
+
+#[test]
+fn utf16_text_and_bom_prefixed_geojson_are_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = demo(dir.path());
+    let out = tessera(&[
+        "import",
+        &project,
+        "--accounts",
+        &format!("{DATA}/utf16-with-bom.csv"),
+        "--status",
+        "=prospect",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (_, p) = ProjectFile::open(std::path::Path::new(&project)).expect("open");
+    let last = p.accounts.get(p.accounts.len() - 1);
+    assert_eq!(
+        (last.name.as_str(), last.lat, last.potential),
+        ("A", 52.1, 1000.0)
+    );
+    let out = tessera(&[
+        "import",
+        &project,
+        "--territories",
+        &format!("{DATA}/bom.geojson"),
+        "--scenario",
+        "Bom",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (_, p) = ProjectFile::open(std::path::Path::new(&project)).expect("open");
+    let bom = p.scenario_by_name("Bom").expect("scenario");
+    assert_eq!(bom.territories[0].name, "Vierkant");
+}
+
+#[test]
+fn territories_are_named_by_the_chosen_or_guessed_property() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = demo(dir.path());
+    let file = format!("{DATA}/qgis-regio.geojson");
+    let names = |scenario: &str| {
+        let (_, p) = ProjectFile::open(std::path::Path::new(&project)).expect("open");
+        p.scenario_by_name(scenario)
+            .expect("scenario")
+            .territories
+            .iter()
+            .map(|t| t.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let out = tessera(&[
+        "import",
+        &project,
+        "--territories",
+        &file,
+        "--scenario",
+        "Guess",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(names("Guess"), ["Noord", "Oost", "Zuid"]);
+    let out = tessera(&[
+        "import",
+        &project,
+        "--territories",
+        &file,
+        "--scenario",
+        "Codes",
+        "--name-property",
+        "code",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(names("Codes"), ["N", "O", "Z"]);
+    let out = tessera(&[
+        "import",
+        &project,
+        "--territories",
+        &file,
+        "--name-property",
+        "naam",
+    ]);
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("no feature has a property \"naam\"; text properties: code, regio"),
+        "{message}"
+    );
 }

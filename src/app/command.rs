@@ -66,6 +66,12 @@ pub enum Command {
     /// Add the territories of a GeoJSON file to the current scenario (false) or to a new
     /// scenario named after the file (true), as one edit.
     ImportTerritories(PathBuf, bool),
+    /// [`Command::ImportTerritories`] with territories named by this feature property
+    /// (`None`: guessed).
+    ImportTerritoriesNamed(PathBuf, bool, Option<String>),
+    /// Ask which feature property names the territories of a GeoJSON file, then import
+    /// them (to a new scenario when true).
+    ChooseTerritoryNames(PathBuf, bool),
     /// Open the mapping dialog for an accounts file.
     ImportAccounts(PathBuf),
     /// An accounts import was written: redraw what it changed.

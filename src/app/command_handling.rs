@@ -173,13 +173,29 @@ impl TesseraApp {
                 let zoom = self.map.memory.zoom().max(11.0);
                 let _ = self.map.memory.set_zoom(zoom);
             }
+            Command::ChooseTerritoryNames(path, as_new) => {
+                match super::TerritoryNamesDialog::open(&path, as_new) {
+                    Ok(Some(dialog)) => self.territory_names = Some(dialog),
+                    Ok(None) => self.apply(Command::ImportTerritories(path, as_new), map_size),
+                    Err(e) => self.error = Some(e),
+                }
+            }
             Command::ImportTerritories(path, as_new) => {
+                self.apply(
+                    Command::ImportTerritoriesNamed(path, as_new, None),
+                    map_size,
+                );
+            }
+            Command::ImportTerritoriesNamed(path, as_new, name_property) => {
                 let target = if as_new {
                     TerritoryTarget::NewFromFile
                 } else {
                     TerritoryTarget::Shown
                 };
-                match self.session.import_territories(&path, target) {
+                match self
+                    .session
+                    .import_territories(&path, target, name_property.as_deref())
+                {
                     Ok(import) => {
                         self.after_change(&import.effects);
                         if !import.repaired.is_empty() {
@@ -190,6 +206,18 @@ impl TesseraApp {
                                 import.repaired.len(),
                                 import.repaired.join("\n")
                             ));
+                        }
+                        if !import.unknown_reps.is_empty() {
+                            let note = format!(
+                                "Imported {} territories from {}; the project has no rep named {} (left without a rep)",
+                                import.count,
+                                path.display(),
+                                import.unknown_reps.join(", ")
+                            );
+                            self.notice = Some(match self.notice.take() {
+                                Some(before) => format!("{before}\n{note}"),
+                                None => note,
+                            });
                         }
                     }
                     Err(e) => self.error = Some(e.to_string()),

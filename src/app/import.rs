@@ -68,7 +68,7 @@ impl ImportDialog {
         ImportDialog {
             path: path.to_owned(),
             table: None,
-            mapping: Mapping { roles: Vec::new() },
+            mapping: Mapping::default(),
             plan: Err(String::new()),
             gazetteer: None,
             existing: None,
@@ -108,6 +108,12 @@ impl ImportDialog {
         };
         let (mapping, gazetteer, name) =
             (self.mapping.clone(), self.gazetteer.clone(), self.name());
+        // Potential defaults come from the territories of the plan shown.
+        let scenario = mapping
+            .defaults
+            .potential_from_territory
+            .then(|| doc.current().cloned())
+            .flatten();
         self.stage = Stage::Planning(Job::spawn(move |progress| {
             let gazetteer = match gazetteer {
                 None if mapping.roles.contains(&Role::City) => match Gazetteer::load() {
@@ -124,6 +130,12 @@ impl ImportDialog {
                 &name,
                 progress,
             )
+            .map(|mut plan| {
+                if let Some(scenario) = &scenario {
+                    plan.fill_potential(&existing, scenario);
+                }
+                plan
+            })
             .map_err(|e| e.to_string());
             (planned, gazetteer)
         }));
@@ -246,10 +258,9 @@ impl ImportDialog {
             if !writing {
                 ui.horizontal(|ui| {
                     let ready = matches!(self.stage, Stage::Idle)
-                        && self
-                            .plan
-                            .as_ref()
-                            .is_ok_and(|p| !p.added.is_empty() || !p.updated.is_empty());
+                        && self.plan.as_ref().is_ok_and(|p| {
+                            p.is_ready() && (!p.added.is_empty() || !p.updated.is_empty())
+                        });
                     import = ui.add_enabled(ready, egui::Button::new("Import")).clicked();
                     if ui
                         .add_enabled(self.table.is_some(), egui::Button::new("Save mapping…"))
@@ -261,7 +272,12 @@ impl ImportDialog {
                 });
             }
             match &self.stage {
-                Stage::Idle => summary(ui, &self.plan),
+                Stage::Idle => {
+                    summary(ui, &self.plan);
+                    if let Ok(plan) = &self.plan {
+                        changed |= answers(ui, plan, &mut self.mapping);
+                    }
+                }
                 Stage::Reading(job) => {
                     let (done, total) = job.progress().counts();
                     busy(
@@ -365,11 +381,126 @@ fn preview(ui: &mut egui::Ui, table: &Table, mapping: &mut Mapping) -> bool {
     changed
 }
 
+/// The planner's answers to what the file leaves open: a meaning for each status value that
+/// is no known word, defaults for rows without potential or visits, and matching rows
+/// without an external id by name and place. True when an answer changed.
+fn answers(ui: &mut egui::Ui, plan: &ImportPreview, mapping: &mut Mapping) -> bool {
+    use crate::model::AccountStatus;
+    let mut changed = false;
+    // Values answered earlier stay listed, so that an answer can be changed.
+    let mut values: Vec<String> = plan.unknown_statuses.keys().cloned().collect();
+    values.extend(
+        mapping
+            .statuses
+            .keys()
+            .filter(|v| !plan.unknown_statuses.contains_key(*v))
+            .cloned(),
+    );
+    if !values.is_empty() {
+        ui.separator();
+        ui.label(RichText::new("Status values: what does each mean?").strong());
+        egui::Grid::new("import-statuses").show(ui, |ui| {
+            for value in values {
+                ui.label(crate::io::accounts::status_label(&value));
+                if let Some(rows) = plan.unknown_statuses.get(&value) {
+                    ui.label(format!("{rows} rows"));
+                } else {
+                    ui.label("");
+                }
+                let current = mapping.statuses.get(&value).copied();
+                let text = current.map_or("(choose)", AccountStatus::as_str);
+                egui::ComboBox::from_id_salt(("status", &value))
+                    .selected_text(text)
+                    .show_ui(ui, |ui| {
+                        for status in [AccountStatus::Customer, AccountStatus::Prospect] {
+                            if ui
+                                .selectable_label(current == Some(status), status.as_str())
+                                .clicked()
+                            {
+                                mapping.statuses.insert(value.clone(), status);
+                                changed = true;
+                            }
+                        }
+                    });
+                ui.end_row();
+            }
+        });
+    }
+    let rows_without_visits: usize = plan.no_visits.values().sum();
+    let asks_defaults = !plan.no_potential.is_empty()
+        || plan.potential_filled > 0
+        || rows_without_visits > 0
+        || plan.visits_filled > 0;
+    if asks_defaults {
+        ui.separator();
+        ui.label(RichText::new("Rows without potential or visits").strong());
+        let text = format!(
+            "Potential: the territory's average deal × conversion ({} rows without potential)",
+            plan.no_potential.len() + plan.potential_filled
+        );
+        changed |= ui
+            .checkbox(&mut mapping.defaults.potential_from_territory, text)
+            .changed();
+        let mut sizes: Vec<String> = plan.no_visits.keys().cloned().collect();
+        sizes.extend(
+            mapping
+                .defaults
+                .visits_by_size
+                .keys()
+                .filter(|s| !plan.no_visits.contains_key(*s))
+                .cloned(),
+        );
+        egui::Grid::new("import-visits").show(ui, |ui| {
+            for size in sizes {
+                let label = if size.is_empty() {
+                    "no size class".to_owned()
+                } else {
+                    format!("size class {size}")
+                };
+                let rows = plan.no_visits.get(&size).copied().unwrap_or(0);
+                let mut on = mapping.defaults.visits_by_size.contains_key(&size);
+                if ui
+                    .checkbox(&mut on, format!("Visits per year, {label}"))
+                    .changed()
+                {
+                    if on {
+                        mapping.defaults.visits_by_size.insert(size.clone(), 4.0);
+                    } else {
+                        mapping.defaults.visits_by_size.remove(&size);
+                    }
+                    changed = true;
+                }
+                if let Some(visits) = mapping.defaults.visits_by_size.get_mut(&size) {
+                    let drag = ui.add(egui::DragValue::new(visits).range(0.0..=365.0).speed(0.25));
+                    // Plan again when the value is settled, not on every frame of a drag.
+                    changed |= drag.drag_stopped() || (drag.changed() && !drag.dragged());
+                } else {
+                    ui.label(format!("{rows} rows add no workload"));
+                }
+                ui.end_row();
+            }
+        });
+    }
+    if plan.same_name_and_place > 0 || plan.matched_by_name > 0 || mapping.match_by_name {
+        ui.separator();
+        changed |= ui
+            .checkbox(
+                &mut mapping.match_by_name,
+                "Match rows without an external id by name and place (update them instead of adding them again)",
+            )
+            .changed();
+    }
+    changed
+}
+
 /// What the plan would do, or why there is none.
 fn summary(ui: &mut egui::Ui, plan: &Result<ImportPreview, String>) {
     match plan {
         Ok(p) => {
             ui.label(RichText::new(p.summary()).strong());
+            for warning in p.warnings() {
+                ui.label(RichText::new(warning).color(egui::Color32::from_rgb(190, 110, 0)));
+            }
             for s in p.skipped.iter().take(10) {
                 ui.label(s.to_string());
             }

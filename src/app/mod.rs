@@ -16,6 +16,7 @@ mod properties;
 mod scenarios;
 mod screenshot;
 pub mod shortcuts;
+mod territory_import;
 mod tiles;
 mod tools;
 mod ui;
@@ -29,6 +30,7 @@ pub use import::ImportDialog;
 pub use map::{LonLat, MapView, ScenarioView, Screen};
 pub use panels::value_text;
 pub use preferences::{PREFERENCES_KEY, Preferences};
+pub use territory_import::TerritoryNamesDialog;
 pub use tiles::{OsmLayer, TileHealth};
 pub use tools::{Editing, Tool};
 
@@ -51,6 +53,8 @@ pub struct TesseraApp {
     properties: properties::Drafts,
     /// The accounts import dialog, while open.
     import: Option<ImportDialog>,
+    /// The territories import's choice of name property, while open.
+    territory_names: Option<TerritoryNamesDialog>,
     /// The side-by-side compare view, while open (it replaces the editing panels).
     compare: Option<CompareView>,
     /// A page of the plan and its balance being saved (File > Save page).
@@ -95,6 +99,7 @@ impl TesseraApp {
             editing: Editing::default(),
             properties: properties::Drafts::default(),
             import: None,
+            territory_names: None,
             rename: None,
             page: None,
             page_rect: egui::Rect::NOTHING,
@@ -191,6 +196,11 @@ impl TesseraApp {
     /// The accounts import dialog, while open.
     pub fn import_dialog(&self) -> Option<&ImportDialog> {
         self.import.as_ref()
+    }
+
+    /// The territories import's name-property dialog, while open.
+    pub fn territory_names_dialog(&self) -> Option<&TerritoryNamesDialog> {
+        self.territory_names.as_ref()
     }
 
     /// The compare view, while open.

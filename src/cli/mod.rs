@@ -158,10 +158,32 @@ enum Command {
         /// Print read, plan and write times of an accounts import to standard error.
         #[arg(long, requires = "accounts")]
         timings: bool,
+        /// What a status value means, as VALUE=customer or VALUE=prospect (repeatable;
+        /// `=prospect` for an empty status). Values that are neither a known word
+        /// (customer, klant, prospect, lead, ...) nor answered here or in the mapping stop
+        /// the import, listed with their row counts.
+        #[arg(long = "status", requires = "accounts", value_name = "VALUE=STATUS")]
+        statuses: Vec<String>,
+        /// Rows without an external id update the existing account with the same name at
+        /// the same place (within about 100 m) instead of adding it again.
+        #[arg(long, requires = "accounts")]
+        match_by_name: bool,
+        /// Rows without potential get the average deal x conversion of the territory (of
+        /// the active plan) they fall in.
+        #[arg(long, requires = "accounts")]
+        potential_from_territory: bool,
+        /// Visits per year for rows without visits, by size class, as SIZE=VISITS
+        /// (repeatable; `=VISITS` for rows without a size class).
+        #[arg(long = "visits", requires = "accounts", value_name = "SIZE=VISITS")]
+        visits: Vec<String>,
         /// Scenario to add the territories to (default: the active one); a name the project
         /// does not have yet makes a new scenario of the imported territories.
         #[arg(long)]
         scenario: Option<String>,
+        /// The feature property that names each territory (default: the first of name,
+        /// naam, regio, territory, gebied that the file has).
+        #[arg(long, requires = "territories", value_name = "PROPERTY")]
+        name_property: Option<String>,
     },
     /// Compares two scenarios: every territory's and rep's metrics in A and B with the
     /// difference, the plan-level balance, and who changes hands.
@@ -322,12 +344,22 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             save_mapping,
             dry_run,
             timings,
+            statuses,
+            match_by_name,
+            potential_from_territory,
+            visits,
             ..
         }) => import_accounts(
             &path,
             &accounts,
             mapping.as_deref(),
             save_mapping.as_deref(),
+            &Answers {
+                statuses,
+                match_by_name,
+                potential_from_territory,
+                visits,
+            },
             dry_run,
             timings,
         ),
@@ -335,6 +367,7 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             path,
             territories: Some(territories),
             scenario,
+            name_property,
             ..
         }) => {
             let mut session = Session::open(&path)?;
@@ -342,7 +375,8 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
                 Some(name) => TerritoryTarget::Named(name),
                 None => TerritoryTarget::Shown,
             };
-            let import = session.import_territories(&territories, target)?;
+            let import =
+                session.import_territories(&territories, target, name_property.as_deref())?;
             for note in &import.repaired {
                 note!("  {}: {note}", territories.display());
             }
@@ -381,12 +415,48 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
     }
 }
 
+/// The answers to what an accounts file leaves open, from the command line.
+struct Answers {
+    statuses: Vec<String>,
+    match_by_name: bool,
+    potential_from_territory: bool,
+    visits: Vec<String>,
+}
+
+impl Answers {
+    /// Adds the answers to the mapping (they win over the mapping file's).
+    fn apply(&self, mapping: &mut crate::io::accounts::Mapping) -> Result<()> {
+        for answer in &self.statuses {
+            let (value, status) =
+                crate::io::accounts::parse_status_answer(answer).ok_or_else(|| {
+                    anyhow!("--status {answer:?}: expected VALUE=customer or VALUE=prospect")
+                })?;
+            mapping.statuses.insert(value, status);
+        }
+        for answer in &self.visits {
+            let parsed = answer.rsplit_once('=').and_then(|(size, visits)| {
+                let v = crate::io::accounts::parse_decimal(visits.trim())?;
+                (v.is_finite() && (0.0..=10_000.0).contains(&v))
+                    .then(|| (size.trim().to_owned(), v as f32))
+            });
+            let (size, visits) = parsed.ok_or_else(|| {
+                anyhow!("--visits {answer:?}: expected SIZE=VISITS, visits from 0 to 10000")
+            })?;
+            mapping.defaults.visits_by_size.insert(size, visits);
+        }
+        mapping.match_by_name |= self.match_by_name;
+        mapping.defaults.potential_from_territory |= self.potential_from_territory;
+        Ok(())
+    }
+}
+
 /// `import --accounts`: reads, plans, reports, then writes in one transaction.
 fn import_accounts(
     path: &Path,
     file: &Path,
     mapping: Option<&Path>,
     save_mapping: Option<&Path>,
+    answers: &Answers,
     dry_run: bool,
     timings: bool,
 ) -> Result<()> {
@@ -416,7 +486,7 @@ fn import_accounts(
     let name = file.display().to_string();
     let table = read_accounts_file_with_progress(file, interrupt.progress()).map_err(stopped)?;
     let read = started.elapsed();
-    let mapping = match mapping {
+    let mut mapping = match mapping {
         Some(m) => {
             let text = std::fs::read_to_string(m)
                 .with_context(|| format!("cannot read the mapping {}", m.display()))?;
@@ -434,6 +504,7 @@ fn import_accounts(
         }
         None => Mapping::guess(&table.headers),
     };
+    answers.apply(&mut mapping)?;
     if let Some(out) = save_mapping {
         let text = ron::ser::to_string_pretty(&mapping, Default::default())?;
         std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
@@ -449,7 +520,7 @@ fn import_accounts(
     };
     let opened = started.elapsed();
     interrupt.check(NOTHING)?;
-    let planned = plan_with_progress(
+    let mut planned = plan_with_progress(
         &table,
         &mapping,
         &session.project().accounts,
@@ -459,11 +530,30 @@ fn import_accounts(
     )
     .map_err(stopped)?;
     drop(table);
+    if mapping.defaults.potential_from_territory
+        && let Some(scenario) = session.current()
+    {
+        planned.fill_potential(&session.project().accounts, scenario);
+    }
     let planned_at = started.elapsed();
     for s in &planned.skipped {
         note!("  skipped {s}");
     }
     note!("{name}: {}", planned.summary());
+    for warning in planned.warnings() {
+        note!("warning: {warning}");
+    }
+    if !planned.is_ready() {
+        let answers: Vec<String> = planned
+            .unknown_statuses
+            .keys()
+            .map(|v| format!("--status '{v}=customer'"))
+            .collect();
+        bail!(
+            "{name}: nothing imported: say what each status value means, e.g. {} (or =prospect), or map them in the mapping file",
+            answers.join(" ")
+        );
+    }
     if dry_run {
         note!("dry run: nothing imported");
         return Ok(());
@@ -522,8 +612,7 @@ fn route(
     let started = Instant::now();
     let table = match (territories, project) {
         (Some(file), _) => {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
+            let text = crate::io::input::read_text(file)?;
             let areas = read_territories(&text, &file.display().to_string())?;
             RoutingTable::from_areas(&areas)
         }

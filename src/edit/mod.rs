@@ -17,7 +17,7 @@ pub mod scenarios;
 mod shape;
 mod vertex;
 
-pub use import::import_territories;
+pub use import::{import_territories, rep_named};
 pub use properties::{
     balance_tolerance, delete_rep, new_rep, rep_properties, set_overrides, territory_properties,
 };

@@ -65,8 +65,9 @@ pub fn write_replacing(
 }
 
 /// The scenario's territories as a GeoJSON FeatureCollection: WGS84 lon/lat, outer rings
-/// counter-clockwise (RFC 7946), properties `name`, `rep`, `colour` and every metric of
-/// `report` (which must be the scenario's).
+/// counter-clockwise (RFC 7946), properties `name`, `rep`, `colour`, `average_deal`,
+/// `conversion`, the segment rule (`industries`, `size_classes`, when it has one) and every
+/// metric of `report` (which must be the scenario's, `target` among them).
 pub fn territories_geojson(
     project: &Project,
     scenario: &Scenario,
@@ -85,6 +86,14 @@ pub fn territories_geojson(
                 json!(t.rep.and_then(|r| project.rep(r)).map(|r| r.name.clone())),
             );
             properties.insert("colour".into(), json!(t.colour.to_hex()));
+            // What the import reads back (with `target` among the metrics), so that export
+            // then import gives the same plan.
+            properties.insert("average_deal".into(), json!(t.average_deal));
+            properties.insert("conversion".into(), json!(t.conversion));
+            if !t.rule.is_open() {
+                properties.insert("industries".into(), json!(t.rule.industries));
+                properties.insert("size_classes".into(), json!(t.rule.size_classes));
+            }
             if let Ok(Value::Object(metrics)) = serde_json::to_value(&line.metrics) {
                 properties.extend(metrics);
             }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod csv_cell;
 pub mod export;
 pub mod geopackage;
+pub mod input;
 pub mod output;
 pub mod page;
 pub mod route;

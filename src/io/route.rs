@@ -199,10 +199,11 @@ pub fn route_csv(
         reason,
     };
     let started = Instant::now();
-    let bytes = std::fs::read(input).map_err(|e| input_error(e.to_string()))?;
+    let bytes = crate::io::input::read_bytes(input).map_err(|e| input_error(e.to_string()))?;
     let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let reader_delimiter = sniff_delimiter(first_line);
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(first_line))
+        .delimiter(reader_delimiter)
         .flexible(true)
         .from_reader(bytes.as_slice());
     let header = reader
@@ -252,6 +253,19 @@ pub fn route_csv(
             Err(e) => return Err(input_error(e.to_string())),
         }
         let line = record.position().map_or(0, |p| p.line());
+        // A quote that never closes swallows the rest of the file into one field: the row
+        // comes out short with a delimiter or line break inside a field. Routing it would
+        // write a broken row (and drop every row after it), so nothing is written.
+        let delimiter = reader_delimiter;
+        if record.len() < header.len()
+            && record
+                .iter()
+                .any(|f| f.contains(&delimiter) || f.contains(&b'\n'))
+        {
+            return Err(input_error(format!(
+                "line {line}: a quoted field does not close (unbalanced quotes, or the file is cut off); nothing was written"
+            )));
+        }
         let coordinate = |col: usize, name: &str, limit: f64| {
             parse_coordinate(record.get(col).unwrap_or_default(), limit)
                 .map_err(|e| format!("{file} line {line}, column {name}: {e}"))

@@ -1,5 +1,8 @@
 //! Territories from GeoJSON: a FeatureCollection of Polygon and MultiPolygon features in
-//! WGS84 lon/lat (RFC 7946), each named by its `name` property.
+//! WGS84 lon/lat (RFC 7946), each named by a property the planner chooses (guessed: `name`,
+//! `naam`, `regio`, `territory`, `gebied`). The other properties Tessera's own export writes
+//! (`rep`, `colour`, `target`, `average_deal`, `conversion`, `industries`, `size_classes`)
+//! are read too, so that export then import gives the same plan.
 //!
 //! Everything is checked before anything is returned, and errors name the file, the feature
 //! (by number and name) and what is wrong with it. A ring that crosses itself (or parts that
@@ -15,6 +18,11 @@ use thiserror::Error;
 /// A territory read from a file; defined in `model` so that `edit` can take it without
 /// using `io`.
 pub use crate::model::NamedArea;
+use crate::model::{AreaProperties, Colour, MAX_NAME_CHARS, SegmentRule};
+
+/// Property names that name a territory, in the order they are tried (English, Dutch, and
+/// what QGIS layers of Dutch regions often use).
+pub const NAME_PROPERTIES: [&str; 5] = ["name", "naam", "regio", "territory", "gebied"];
 
 /// What can be wrong with a territories file.
 #[derive(Debug, Error, PartialEq)]
@@ -53,6 +61,16 @@ pub enum TerritoriesError {
         /// The file.
         file: String,
     },
+    /// The chosen name property is in no feature.
+    #[error("{file}: no feature has a property {property:?}; text properties: {known}")]
+    NoSuchProperty {
+        /// The file.
+        file: String,
+        /// The property asked for.
+        property: String,
+        /// The text properties the features have.
+        known: String,
+    },
     /// One feature is unusable.
     #[error("{file}: feature {number} ({name}): {reason}")]
     BadFeature {
@@ -67,8 +85,48 @@ pub enum TerritoriesError {
     },
 }
 
-/// Reads territories from GeoJSON text; `file` names the source in messages.
+/// Reads territories from GeoJSON text, named by the guessed name property; `file` names the
+/// source in messages.
 pub fn read_territories(text: &str, file: &str) -> Result<Vec<NamedArea>, TerritoriesError> {
+    read_territories_named(text, file, None)
+}
+
+/// The keys of the properties that hold text in some feature, in the order first met: the
+/// choices for the property that names each territory.
+pub fn text_properties(text: &str, file: &str) -> Result<Vec<String>, TerritoriesError> {
+    let collection = parse_collection(text, file)?;
+    Ok(text_keys(&collection))
+}
+
+fn text_keys(collection: &FeatureCollection) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for properties in collection
+        .features
+        .iter()
+        .filter_map(|f| f.properties.as_ref())
+    {
+        for (key, value) in properties {
+            if value.is_string() && !keys.contains(key) {
+                keys.push(key.clone());
+            }
+        }
+    }
+    keys
+}
+
+/// The property that most likely names the territories among `keys` (see
+/// [`NAME_PROPERTIES`]; case is ignored).
+pub fn guess_name_property(keys: &[String]) -> Option<String> {
+    NAME_PROPERTIES.iter().find_map(|wanted| {
+        keys.iter()
+            .find(|k| k.trim().eq_ignore_ascii_case(wanted))
+            .cloned()
+    })
+}
+
+fn parse_collection(text: &str, file: &str) -> Result<FeatureCollection, TerritoriesError> {
+    // Windows tools may start the file with a byte-order mark, which JSON does not allow.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let geojson: GeoJson =
         text.parse()
             .map_err(|e: geojson::Error| TerritoriesError::NotGeoJson {
@@ -96,18 +154,57 @@ pub fn read_territories(text: &str, file: &str) -> Result<Vec<NamedArea>, Territ
             file: file.to_owned(),
         });
     }
+    Ok(collection)
+}
+
+/// Reads territories from GeoJSON text, each named by its `name_property` (`None`: the
+/// guess from [`NAME_PROPERTIES`]); a feature without it is named by its id, else "feature
+/// N". A chosen property that no feature has is refused, naming the text properties there
+/// are.
+pub fn read_territories_named(
+    text: &str,
+    file: &str,
+    name_property: Option<&str>,
+) -> Result<Vec<NamedArea>, TerritoriesError> {
+    let collection = parse_collection(text, file)?;
+    let keys = text_keys(&collection);
+    let key = match name_property {
+        Some(wanted) => {
+            let present = collection
+                .features
+                .iter()
+                .filter_map(|f| f.properties.as_ref())
+                .any(|p| p.contains_key(wanted));
+            if !present {
+                return Err(TerritoriesError::NoSuchProperty {
+                    file: file.to_owned(),
+                    property: wanted.to_owned(),
+                    known: keys.join(", "),
+                });
+            }
+            Some(wanted.to_owned())
+        }
+        None => guess_name_property(&keys),
+    };
     collection
         .features
         .iter()
         .enumerate()
         .map(|(k, feature)| {
-            let name = feature_name(feature, k + 1);
+            let name = named_by(feature, key.as_deref(), k + 1);
             let bad = |reason: String| TerritoriesError::BadFeature {
                 file: file.to_owned(),
                 number: k + 1,
-                name: name.clone(),
+                name: name.chars().take(80).collect(),
                 reason,
             };
+            let length = name.chars().count();
+            if length > MAX_NAME_CHARS {
+                return Err(bad(format!(
+                    "the name is {length} characters long (at most {MAX_NAME_CHARS})"
+                )));
+            }
+            let properties = area_properties(feature).map_err(&bad)?;
             let geometry = feature
                 .geometry
                 .as_ref()
@@ -117,9 +214,77 @@ pub fn read_territories(text: &str, file: &str) -> Result<Vec<NamedArea>, Territ
                 name: name.clone(),
                 geometry,
                 repaired,
+                properties,
             })
         })
         .collect()
+}
+
+/// The territory fields a feature's properties give (see the module doc); a value of the
+/// wrong kind is refused rather than ignored.
+fn area_properties(feature: &geojson::Feature) -> Result<AreaProperties, String> {
+    use serde_json::Value;
+    let Some(p) = feature.properties.as_ref() else {
+        return Ok(AreaProperties::default());
+    };
+    let text = |key: &str| match p.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    };
+    let number = |key: &str, max: f64| -> Result<Option<f64>, String> {
+        match p.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(v) if v.is_finite() && (0.0..=max).contains(&v) => Ok(Some(v)),
+                _ => Err(format!(
+                    "property {key} is {n}, expected a number from 0 to {max}"
+                )),
+            },
+            Some(other) => Err(format!("property {key} is {other}, expected a number")),
+        }
+    };
+    let list = |key: &str| -> Vec<String> {
+        match p.get(key) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let colour = match text("colour").or_else(|| text("color")) {
+        None => None,
+        Some(hex) => Some(
+            Colour::from_hex(&hex)
+                .ok_or_else(|| format!("property colour is {hex:?}, expected #rrggbb"))?,
+        ),
+    };
+    let rule = SegmentRule {
+        industries: list("industries"),
+        size_classes: list("size_classes"),
+    };
+    Ok(AreaProperties {
+        rep: text("rep"),
+        colour,
+        target: number("target", 1e15)?,
+        average_deal: number("average_deal", 1e15)?,
+        conversion: number("conversion", 1.0)?,
+        rule: (!rule.is_open()).then_some(rule),
+    })
+}
+
+/// A feature's name: its `key` property (text or a number), else its id, else "feature N".
+fn named_by(feature: &geojson::Feature, key: Option<&str>, number: usize) -> String {
+    let property = key.and_then(|k| feature.properties.as_ref().and_then(|p| p.get(k)));
+    match property {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => match &feature.id {
+            Some(geojson::feature::Id::String(s)) => s.clone(),
+            Some(geojson::feature::Id::Number(n)) => n.to_string(),
+            None => format!("feature {number}"),
+        },
+    }
 }
 
 /// Refuses a legacy `crs` member unless it names WGS84 lon/lat.
@@ -154,16 +319,7 @@ pub(crate) fn foreign_crs(collection: &FeatureCollection) -> Option<String> {
 
 /// A feature's name: its `name` property, else its id, else "feature N".
 pub(crate) fn feature_name(feature: &geojson::Feature, number: usize) -> String {
-    let property = feature.properties.as_ref().and_then(|p| p.get("name"));
-    match property {
-        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => match &feature.id {
-            Some(geojson::feature::Id::String(s)) => s.clone(),
-            Some(geojson::feature::Id::Number(n)) => n.to_string(),
-            None => format!("feature {number}"),
-        },
-    }
+    named_by(feature, Some("name"), number)
 }
 
 /// The feature's shape, valid, and what was repaired if it was not valid as read.

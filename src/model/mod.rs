@@ -14,7 +14,7 @@ pub use accounts::{Account, AccountStatus, Accounts, Vocabulary};
 pub use change::{Change, ChangeError, Edit, next_rep_id, next_scenario_id, next_territory_id};
 pub use colour::Colour;
 pub use ids::{AccountId, RepId, ScenarioId, TerritoryId};
-pub use named_area::NamedArea;
+pub use named_area::{AreaProperties, MAX_NAME_CHARS, NamedArea};
 pub use project::Project;
 pub use scenario::{Rep, Scenario, SegmentRule, Territory};
 pub use settings::Settings;

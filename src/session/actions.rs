@@ -31,6 +31,11 @@ pub struct TerritoryImport {
     pub scenario: String,
     /// Whether that scenario was made by the import.
     pub new_scenario: bool,
+    /// Rep names the file gives that the project does not have (those territories have no
+    /// rep), each once.
+    pub unknown_reps: Vec<String>,
+    /// How many territories got their rep from the file.
+    pub reps: usize,
 }
 
 impl TerritoryImport {
@@ -41,11 +46,21 @@ impl TerritoryImport {
         } else {
             self.scenario.clone()
         };
-        format!(
+        let mut line = format!(
             "added {} territories to {to} ({} repaired)",
             self.count,
-            self.repaired.len()
-        )
+            self.repaired.len(),
+        );
+        if self.reps > 0 {
+            line.push_str(&format!("; {} with their rep", self.reps));
+        }
+        if !self.unknown_reps.is_empty() {
+            line.push_str(&format!(
+                "; the project has no rep named {} (left without a rep)",
+                self.unknown_reps.join(", ")
+            ));
+        }
+        line
     }
 }
 
@@ -62,18 +77,31 @@ pub enum ExportKind {
 
 impl Session {
     /// Adds the territories of a GeoJSON file to a scenario as one undoable edit, and shows
-    /// that scenario. Rings that cross themselves are repaired and reported; a file that
-    /// cannot be read or used changes nothing.
+    /// that scenario. Each territory is named by `name_property` (`None`: guessed, see
+    /// [`crate::io::territories::NAME_PROPERTIES`]) and takes the rep (by name), colour and
+    /// targets the file gives. Rings that cross themselves are repaired and reported; rep
+    /// names the project does not know are reported; a file that cannot be read or used
+    /// changes nothing.
     pub fn import_territories(
         &mut self,
         path: &Path,
         target: TerritoryTarget,
+        name_property: Option<&str>,
     ) -> Result<TerritoryImport, SessionError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| SessionError::Read(format!("cannot read {file}: {e}")))?;
-        let areas = crate::io::territories::read_territories(&text, &file)
+        let text =
+            crate::io::input::read_text(path).map_err(|e| SessionError::Read(e.to_string()))?;
+        let areas = crate::io::territories::read_territories_named(&text, &file, name_property)
             .map_err(|e| SessionError::Read(e.to_string()))?;
+        let mut unknown_reps: Vec<String> = Vec::new();
+        let mut reps = 0;
+        for rep in areas.iter().filter_map(|a| a.properties.rep.as_deref()) {
+            if crate::edit::rep_named(&self.project, rep).is_some() {
+                reps += 1;
+            } else if !unknown_reps.iter().any(|r| r == rep) {
+                unknown_reps.push(rep.to_owned());
+            }
+        }
         let repaired: Vec<String> = areas
             .iter()
             .enumerate()
@@ -131,6 +159,8 @@ impl Session {
             repaired,
             scenario: self.current().map_or(String::new(), |s| s.name.clone()),
             new_scenario: new_name.is_some(),
+            unknown_reps,
+            reps,
         })
     }
 

@@ -303,8 +303,13 @@ fn check_project(path: &Path, supported: i32) -> StoreResult<i32> {
             source,
         },
     })?;
-    if !meta.is_file() {
+    if meta.is_dir() {
         return Err(not_project("it is a directory, not a file"));
+    }
+    if !meta.is_file() {
+        return Err(not_project(
+            "it is not a regular file (a pipe, socket or device)",
+        ));
     }
     if meta.len() == 0 {
         return Err(not_project("the file is empty"));

@@ -27,7 +27,7 @@ impl TesseraApp {
                 if ui.button("Import territories (GeoJSON)…").clicked()
                     && let Some(p) = files::pick_file("GeoJSON", &["geojson", "json"], false)
                 {
-                    commands.push(Command::ImportTerritories(p, false));
+                    commands.push(Command::ChooseTerritoryNames(p, false));
                 }
                 if ui
                     .button("Import territories as a new scenario…")
@@ -35,7 +35,7 @@ impl TesseraApp {
                     .clicked()
                     && let Some(p) = files::pick_file("GeoJSON", &["geojson", "json"], false)
                 {
-                    commands.push(Command::ImportTerritories(p, true));
+                    commands.push(Command::ChooseTerritoryNames(p, true));
                 }
                 ui.menu_button("Export", |ui| {
                     for (label, kind, filter, ext) in [

@@ -105,6 +105,11 @@ impl TesseraApp {
         {
             self.import = None;
         }
+        if let Some(dialog) = &mut self.territory_names
+            && !dialog.show(ui.ctx(), &mut commands)
+        {
+            self.territory_names = None;
+        }
         self.lasso_question(ui.ctx(), &mut commands);
         if let Some(draft) = &mut self.rename
             && !scenarios::rename_window(ui.ctx(), draft, &self.session, &mut commands)

@@ -6,9 +6,11 @@
 //! Nothing here writes: the preview becomes one edit ([`ImportPreview::into_edit`]), which the
 //! session applies and writes in one transaction after the planner has seen its report.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
+
+use crate::model::AccountStatus;
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -204,11 +206,68 @@ impl Role {
     }
 }
 
-/// Which role each column plays; saved as RON to reuse for the next export of the same CRM.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Which role each column plays, and the planner's answers to what the file leaves open
+/// (status words, empty potential and visits, rows without an external id); saved as RON to
+/// reuse for the next export of the same CRM. Mappings saved before the answers existed
+/// still load (each answer defaults to "not given").
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Mapping {
     /// One role per column, in column order.
     pub roles: Vec<Role>,
+    /// What each status value the file uses means, for values that are not a known word
+    /// (see [`known_status`]); keys trimmed and lower case, "" for an empty status. A value
+    /// in neither stops the import until it is mapped.
+    #[serde(default)]
+    pub statuses: BTreeMap<String, AccountStatus>,
+    /// Values for rows without potential or visits.
+    #[serde(default)]
+    pub defaults: Defaults,
+    /// Rows without an external id update the existing account with the same name at the
+    /// same place (within about 100 m) instead of adding a second one.
+    #[serde(default)]
+    pub match_by_name: bool,
+}
+
+/// Values for what a row leaves empty, as the planner chose them: nothing is filled in
+/// unless chosen (the import report counts the rows left at zero).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Defaults {
+    /// Visits per year for a row without visits, by its size class ("" for rows without
+    /// one).
+    #[serde(default)]
+    pub visits_by_size: BTreeMap<String, f32>,
+    /// A row without potential gets the average deal x conversion of the territory of the
+    /// active plan it falls in (the product's rule: a territory's potential is its ICP
+    /// accounts x average deal x conversion, so one account is worth average deal x
+    /// conversion).
+    #[serde(default)]
+    pub potential_from_territory: bool,
+}
+
+/// The status a known word names (English and Dutch, case ignored): `None` for anything
+/// else, which the planner must map (an empty status included).
+pub fn known_status(text: &str) -> Option<AccountStatus> {
+    match text.trim().to_lowercase().as_str() {
+        "customer" | "klant" | "client" | "bestaande klant" | "existing customer" => {
+            Some(AccountStatus::Customer)
+        }
+        "prospect" | "lead" | "potentiële klant" | "potentiele klant" | "suspect" => {
+            Some(AccountStatus::Prospect)
+        }
+        _ => None,
+    }
+}
+
+/// Reads `VALUE=STATUS` (as `--status` gives it): the value as [`Mapping::statuses`] keys
+/// it, and `customer` or `prospect`.
+pub fn parse_status_answer(text: &str) -> Option<(String, AccountStatus)> {
+    let (value, status) = text.rsplit_once('=')?;
+    let status = match status.trim().to_lowercase().as_str() {
+        "customer" => AccountStatus::Customer,
+        "prospect" => AccountStatus::Prospect,
+        _ => return None,
+    };
+    Some((value.trim().to_lowercase(), status))
 }
 
 impl Mapping {
@@ -222,7 +281,10 @@ impl Mapping {
                 *role = Role::Extra;
             }
         }
-        Mapping { roles }
+        Mapping {
+            roles,
+            ..Mapping::default()
+        }
     }
 
     pub(crate) fn column(&self, role: Role) -> Option<usize> {
@@ -270,6 +332,9 @@ pub enum AccountsError {
         /// What gave it away.
         reason: String,
     },
+    /// The path cannot be read (a folder, a pipe, a device, no permission).
+    #[error("{0}")]
+    Input(String),
     /// A line cannot be parsed.
     #[error("{file}, line {line}: {reason}")]
     BadLine {
@@ -357,6 +422,7 @@ pub const FILE_EXTENSIONS: [&str; 9] = [
     "csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods", "geojson", "json",
 ];
 
+mod defaults;
 mod numbers;
 mod plan;
 mod points;
@@ -365,7 +431,10 @@ mod spreadsheet;
 mod swapped;
 
 pub use numbers::{parse_decimal, parse_number};
-pub use plan::{ImportPreview, Skipped, changed_accounts, import_edit, plan, plan_with_progress};
+pub use plan::{
+    ImportPreview, Skipped, Slot, changed_accounts, import_edit, plan, plan_with_progress,
+    status_label,
+};
 pub use points::{GEOMETRY_LAT, GEOMETRY_LON, is_geojson, read_points};
 pub use read::{
     decode, is_spreadsheet, read_accounts_file, read_accounts_file_with_progress, read_spreadsheet,

@@ -3,11 +3,12 @@
 
 // foldhash rather than std's SipHash: a million external ids are hashed twice per import,
 // and SipHash was 7 % of it (the ids come from the planner's own files, not an attacker).
-use foldhash::{HashMap, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::collections::BTreeMap;
 
-use super::{AccountsError, Mapping, Role, Table, parse_decimal, parse_number};
+use super::{AccountsError, Mapping, Role, Table, known_status, parse_decimal, parse_number};
 use crate::geocode::Gazetteer;
-use crate::model::{Account, AccountStatus, Accounts};
+use crate::model::{Account, AccountStatus, Accounts, MAX_NAME_CHARS};
 use crate::progress::Progress;
 
 /// A row that was not imported.
@@ -25,6 +26,9 @@ pub struct Skipped {
 
 impl std::fmt::Display for Skipped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.is_empty() {
+            return write!(f, "{} {}: {}", self.unit, self.line, self.reason);
+        }
         write!(
             f,
             "{} {} ({}): {}",
@@ -46,19 +50,108 @@ pub struct ImportPreview {
     pub no_longer_present: usize,
     /// Rows not imported, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Status values the mapping does not say the meaning of (trimmed, lower case; "" for
+    /// an empty status), with how many rows have each: the import waits for an answer.
+    pub unknown_statuses: BTreeMap<String, usize>,
+    /// Imported rows without potential (empty, or no potential column), where they are in
+    /// this plan; [`ImportPreview::fill_potential`] gives them one.
+    pub no_potential: Vec<Slot>,
+    /// Rows that got a potential from their territory.
+    pub potential_filled: usize,
+    /// Imported rows without visits and with no default for their size class, by size
+    /// class ("" for none): they add no workload.
+    pub no_visits: BTreeMap<String, usize>,
+    /// Rows that got the default visits of their size class.
+    pub visits_filled: usize,
+    /// Rows without an external id that updated the existing account of the same name at
+    /// the same place ([`Mapping::match_by_name`]).
+    pub matched_by_name: usize,
+    /// Rows without an external id added although an existing account has the same name at
+    /// the same place: likely a second import of the same file.
+    pub same_name_and_place: usize,
+}
+
+/// Where an imported account is in a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// `added[k]`.
+    Added(usize),
+    /// `updated[k]`.
+    Updated(usize),
 }
 
 impl ImportPreview {
     /// One line for the planner: what will happen.
     pub fn summary(&self) -> String {
-        format!(
+        let mut line = format!(
             "{} added, {} updated, {} unchanged, {} skipped; {} existing accounts are not in the file",
             self.added.len(),
             self.updated.len(),
             self.unchanged,
             self.skipped.len(),
             self.no_longer_present
-        )
+        );
+        if self.matched_by_name > 0 {
+            line.push_str(&format!(
+                "; {} matched by name and place",
+                self.matched_by_name
+            ));
+        }
+        line
+    }
+
+    /// Whether the plan may be imported: every status value has a meaning.
+    pub fn is_ready(&self) -> bool {
+        self.unknown_statuses.is_empty()
+    }
+
+    /// What the planner should know before importing, one line each: status values without
+    /// a meaning, rows left without potential or visits (and the defaults used), rows that
+    /// look like accounts the project already has.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.unknown_statuses.is_empty() {
+            let values: Vec<String> = self
+                .unknown_statuses
+                .iter()
+                .map(|(value, rows)| format!("{} ({rows} rows)", status_label(value)))
+                .collect();
+            out.push(format!(
+                "status values that are neither customer nor prospect: {}; say what each means",
+                values.join(", ")
+            ));
+        }
+        let left = self.no_potential.len();
+        if self.potential_filled > 0 {
+            out.push(format!(
+                "{} rows without potential get their territory's average deal x conversion",
+                self.potential_filled
+            ));
+        }
+        if left > 0 {
+            out.push(format!(
+                "{left} rows have no potential: they add no potential"
+            ));
+        }
+        if self.visits_filled > 0 {
+            out.push(format!(
+                "{} rows without visits get the default of their size class",
+                self.visits_filled
+            ));
+        }
+        let no_visits: usize = self.no_visits.values().sum();
+        if no_visits > 0 {
+            out.push(format!(
+                "{no_visits} rows have no visits per year: they add no workload"
+            ));
+        }
+        if self.same_name_and_place > 0 {
+            out.push(format!(
+                "{} rows without an external id have the name and place of an existing account: importing adds them a second time (match by name and place to update them instead)",
+                self.same_name_and_place
+            ));
+        }
+        out
     }
 }
 
@@ -135,7 +228,8 @@ pub fn plan_with_progress(
     // Rows become accounts on all cores; matching and duplicates are decided in file order.
     let columns = (name_col, &locate);
     progress.start(table.rows.len());
-    let mut converted: Vec<Result<Account, Skipped>> = Vec::with_capacity(table.rows.len());
+    let mut converted: Vec<Result<(Account, RowNotes), Skipped>> =
+        Vec::with_capacity(table.rows.len());
     for (rows, lines) in table.rows.chunks(CHUNK).zip(table.lines.chunks(CHUNK)) {
         if progress.is_cancelled() {
             return Err(AccountsError::Cancelled {
@@ -156,10 +250,14 @@ pub fn plan_with_progress(
     }
     let mut seen: HashSet<&str> = HashSet::with_capacity(table.rows.len());
     let mut out = ImportPreview::default();
+    // Existing accounts by name, built when the first row without an external id needs it;
+    // `taken`: existing accounts already matched by a row.
+    let mut by_name: Option<HashMap<String, Vec<usize>>> = None;
+    let mut taken: HashSet<usize> = HashSet::new();
     for ((converted, row), &line) in converted.into_iter().zip(&table.rows).zip(&table.lines) {
         match converted {
             Err(s) => out.skipped.push(s),
-            Ok(mut account) => {
+            Ok((mut account, notes)) => {
                 let skip = |c: usize, reason: String| Skipped {
                     line,
                     unit: table.unit,
@@ -179,26 +277,61 @@ pub fn plan_with_progress(
                     ));
                     continue;
                 }
-                match by_external.get(account.external_id.as_str()) {
-                    Some(&i) => {
+                if let Some(value) = notes.unknown_status {
+                    *out.unknown_statuses.entry(value).or_default() += 1;
+                }
+                let mut matched = by_external.get(account.external_id.as_str()).copied();
+                if matched.is_none() && account.external_id.is_empty() && !existing.is_empty() {
+                    let by_name = by_name.get_or_insert_with(|| accounts_by_name(existing));
+                    if let Some(i) = same_name_and_place(by_name, existing, &account, &taken) {
+                        if mapping.match_by_name {
+                            // Keep the id the CRM may have given it since.
+                            account.external_id = existing.external_id(i).to_owned();
+                            out.matched_by_name += 1;
+                            matched = Some(i);
+                        } else {
+                            out.same_name_and_place += 1;
+                        }
+                        taken.insert(i);
+                    }
+                }
+                // Cloned only when the report needs it: a million rows are planned in a second.
+                let no_visits_size = notes.no_visits.then(|| account.size_class.clone());
+                let slot = match matched {
+                    Some(i) => {
                         let before = existing.get(i);
                         account.id = before.id;
                         if before == account {
                             out.unchanged += 1;
+                            None
                         } else {
                             out.updated.push((i, account));
+                            Some(Slot::Updated(out.updated.len() - 1))
                         }
                     }
-                    None => out.added.push(account),
+                    None => {
+                        out.added.push(account);
+                        Some(Slot::Added(out.added.len() - 1))
+                    }
+                };
+                if let Some(slot) = slot {
+                    if notes.no_potential {
+                        out.no_potential.push(slot);
+                    }
+                    if let Some(size) = no_visits_size {
+                        *out.no_visits.entry(size).or_default() += 1;
+                    }
+                    out.visits_filled += usize::from(notes.visits_filled);
                 }
             }
         }
     }
     out.no_longer_present = by_external.keys().filter(|id| !seen.contains(**id)).count();
     if out.added.is_empty() && out.updated.is_empty() && out.unchanged == 0 {
-        let first = out.skipped.first().map_or("no rows".to_string(), |s| {
-            format!("{} {}, {}: {}", s.unit, s.line, s.field, s.reason)
-        });
+        let first = out
+            .skipped
+            .first()
+            .map_or("no rows".to_string(), |s| s.to_string());
         return Err(AccountsError::NothingUsable {
             file: file.to_owned(),
             rows: table.rows.len(),
@@ -279,17 +412,52 @@ struct Locate<'g> {
     near: Option<(f64, f64, f64, f64)>,
 }
 
+/// What a converted row leaves open, for the report.
+#[derive(Default)]
+struct RowNotes {
+    /// A status value the mapping does not know (trimmed, lower case).
+    unknown_status: Option<String>,
+    /// No potential was given.
+    no_potential: bool,
+    /// No visits were given and no default applied.
+    no_visits: bool,
+    /// The default visits of the size class were used.
+    visits_filled: bool,
+}
+
 fn account_from(
     row: &csv::StringRecord,
     mapping: &Mapping,
     headers: &[String],
     (name_col, locate): (usize, &Locate),
     skip: &dyn Fn(usize, String) -> Skipped,
-) -> Result<Account, Skipped> {
+) -> Result<(Account, RowNotes), Skipped> {
     let cell = |c: usize| row.get(c).unwrap_or_default();
+    // More fields than the header: most often a decimal comma in an unquoted number
+    // ("52,1" read as 52 and 1), which would shift every later column.
+    if row.len() > headers.len() && row.iter().skip(headers.len()).any(|f| !f.is_empty()) {
+        return Err(Skipped {
+            field: String::new(),
+            ..skip(
+                name_col,
+                format!(
+                    "{} fields, the header has {}; a decimal comma in an unquoted number?",
+                    row.len(),
+                    headers.len()
+                ),
+            )
+        });
+    }
     let name = cell(name_col);
     if name.is_empty() {
         return Err(skip(name_col, "the name is empty".into()));
+    }
+    let length = name.chars().count();
+    if length > MAX_NAME_CHARS {
+        return Err(skip(
+            name_col,
+            format!("the name is {length} characters long (at most {MAX_NAME_CHARS})"),
+        ));
     }
     let coordinate = |c: usize, limit: f64, what: &str| -> Result<f64, Skipped> {
         let text = cell(c);
@@ -333,6 +501,11 @@ fn account_from(
         ..Account::default()
     };
     account.extra.insert("located by".into(), located);
+    let mut notes = RowNotes {
+        no_potential: true,
+        no_visits: true,
+        ..RowNotes::default()
+    };
     for (c, role) in mapping.roles.iter().enumerate() {
         let text = cell(c);
         let money = |what: &str| -> Result<f64, Skipped> {
@@ -346,15 +519,26 @@ fn account_from(
             Role::Industry => account.industry = text.to_owned(),
             Role::Size => account.size_class = text.to_owned(),
             Role::Status => {
-                account.status = match text.to_lowercase().as_str() {
-                    "customer" | "klant" | "client" | "bestaande klant" => AccountStatus::Customer,
-                    _ => AccountStatus::Prospect,
-                }
+                let key = text.to_lowercase();
+                account.status =
+                    match known_status(text).or_else(|| mapping.statuses.get(&key).copied()) {
+                        Some(status) => status,
+                        None => {
+                            notes.unknown_status = Some(key);
+                            AccountStatus::Prospect
+                        }
+                    }
             }
-            Role::Potential => account.potential = money("potential")?,
+            Role::Potential => {
+                notes.no_potential = text.is_empty();
+                account.potential = money("potential")?;
+            }
             Role::Revenue => account.revenue = money("revenue")?,
             Role::Pipeline => account.pipeline = money("pipeline")?,
-            Role::Visits => account.visits_per_year = money("visits")? as f32,
+            Role::Visits => {
+                notes.no_visits = text.is_empty();
+                account.visits_per_year = money("visits")? as f32;
+            }
             Role::Extra | Role::Postcode | Role::City | Role::Country => {
                 if !text.is_empty() {
                     let header = headers.get(c).cloned().unwrap_or_default();
@@ -364,5 +548,53 @@ fn account_from(
             Role::Name | Role::Lat | Role::Lon => {}
         }
     }
-    Ok(account)
+    if notes.no_visits
+        && let Some(&visits) = mapping.defaults.visits_by_size.get(&account.size_class)
+    {
+        account.visits_per_year = visits;
+        notes.no_visits = false;
+        notes.visits_filled = true;
+    }
+    Ok((account, notes))
+}
+
+/// How the report writes a status value ("" is an empty cell).
+pub fn status_label(value: &str) -> String {
+    if value.is_empty() {
+        "(empty)".into()
+    } else {
+        format!("{value:?}")
+    }
+}
+
+/// Existing accounts by lower-case name, for matching rows without an external id.
+fn accounts_by_name(existing: &Accounts) -> HashMap<String, Vec<usize>> {
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::with_capacity(existing.len());
+    for i in 0..existing.len() {
+        by_name
+            .entry(existing.name(i).trim().to_lowercase())
+            .or_default()
+            .push(i);
+    }
+    by_name
+}
+
+/// How far apart (degrees of latitude; longitude scaled by 1.5, about right for Europe) a
+/// row and an existing account of the same name may be to count as one place: about 100 m,
+/// so a re-geocoded or rounded position still matches, a branch in the next town does not.
+const SAME_PLACE_DEGREES: f64 = 0.001;
+
+/// The first existing account not yet matched with this name at this place.
+fn same_name_and_place(
+    by_name: &HashMap<String, Vec<usize>>,
+    existing: &Accounts,
+    account: &Account,
+    taken: &HashSet<usize>,
+) -> Option<usize> {
+    let candidates = by_name.get(&account.name.trim().to_lowercase())?;
+    candidates.iter().copied().find(|&i| {
+        !taken.contains(&i)
+            && (existing.lats()[i] - account.lat).abs() <= SAME_PLACE_DEGREES
+            && (existing.lons()[i] - account.lon).abs() <= 1.5 * SAME_PLACE_DEGREES
+    })
 }

@@ -9,9 +9,30 @@ const CP1252_HIGH: [char; 32] = [
     '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
 ];
 
-/// The file's text: UTF-8 (a byte-order mark is dropped), else Windows-1252, as Excel writes
-/// CSV on Dutch Windows. UTF-8 text is borrowed, not copied (a large export is tens of MB).
+/// The file's text: UTF-16 (little or big endian) when it starts with a byte-order mark, as
+/// Excel's "Unicode text" writes it; else UTF-8 (a byte-order mark is dropped), else
+/// Windows-1252, as Excel writes CSV on Dutch Windows. UTF-8 text is borrowed, not copied (a
+/// large export is tens of MB).
 pub fn decode<'b>(bytes: &'b [u8], file: &str) -> Result<std::borrow::Cow<'b, str>, AccountsError> {
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes)
+        && encoding != encoding_rs::UTF_8
+    {
+        // UTF-16: the BOM is dropped; malformed pairs would become U+FFFD, so refuse them.
+        let (text, _, malformed) = encoding.decode(bytes);
+        if malformed {
+            return Err(AccountsError::NotText {
+                file: file.to_owned(),
+                reason: format!("it starts as {} but is not valid {0} text", encoding.name()),
+            });
+        }
+        if text.contains('\0') {
+            return Err(AccountsError::NotText {
+                file: file.to_owned(),
+                reason: "it contains NUL characters (binary data)".into(),
+            });
+        }
+        return Ok(std::borrow::Cow::Owned(text.into_owned()));
+    }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     if bytes.contains(&0) {
         return Err(AccountsError::NotText {
@@ -156,25 +177,52 @@ pub fn read_accounts_file_with_progress(
     progress: &Progress,
 ) -> Result<Table, AccountsError> {
     let file = path.display().to_string();
+    // A pipe would block the read forever, a device is no table: refused before reading.
+    crate::io::input::check_input(path).map_err(|e| AccountsError::Input(e.to_string()))?;
     if is_spreadsheet(path) {
+        old_excel(path, &file)?;
         return super::read_spreadsheet_within(path, &file, &super::SheetLimits::DEFAULT, progress);
     }
     if super::is_geojson(path) {
-        let text = std::fs::read_to_string(path).map_err(|e| AccountsError::NotGeoJson {
+        let text = crate::io::input::read_text(path).map_err(|e| AccountsError::NotGeoJson {
             file: file.clone(),
             reason: e.to_string(),
         })?;
         return super::read_points(&text, &file);
     }
-    let bytes = std::fs::read(path).map_err(|e| AccountsError::NotText {
-        file: file.clone(),
-        reason: e.to_string(),
-    })?;
+    let bytes =
+        crate::io::input::read_bytes(path).map_err(|e| AccountsError::Input(e.to_string()))?;
     let mut table = read_table_with_progress(&bytes, &file, progress)?;
     // Cells Tessera's own CSV exports guarded against formula injection read back as they
     // were (the apostrophe before `=`, `+`, `-`, `@` is dropped).
     crate::io::csv_cell::restore_rows(&mut table.rows);
     Ok(table)
+}
+
+/// Refuses an Excel 97-2003 workbook (an OLE2 compound file) named `.xlsx`/`.xlsm`: the
+/// zip reader would only say it found no end of central directory.
+fn old_excel(path: &std::path::Path, file: &str) -> Result<(), AccountsError> {
+    const OLE2: [u8; 8] = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "ods") {
+        return Ok(());
+    }
+    let mut head = [0u8; 8];
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        use std::io::Read;
+        f.read(&mut head)
+    });
+    if read.is_ok_and(|n| n == head.len()) && head == OLE2 {
+        return Err(AccountsError::NotSpreadsheet {
+            file: file.to_owned(),
+            reason: "this is an old Excel 97-2003 .xls file (or not a spreadsheet); save it as .xlsx or CSV".into(),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -186,5 +234,7 @@ mod tests {
         assert_eq!(decode(b"\xef\xbb\xbfnaam", "f").expect("utf8"), "naam");
         assert_eq!(decode(b"Caf\xe9 \x80 5", "f").expect("cp1252"), "Café € 5");
         assert!(decode(b"PK\x03\x04\x00\x00", "f").is_err());
+        assert_eq!(decode(b"\xff\xfen\x00a\x00", "f").expect("utf16le"), "na");
+        assert_eq!(decode(b"\xfe\xff\x00n\x00a", "f").expect("utf16be"), "na");
     }
 }
