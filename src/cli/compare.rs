@@ -14,7 +14,8 @@ use crate::session::Session;
 
 /// Runs `tessera compare`.
 pub fn run(path: &Path, a: &str, b: &str, format: Format, moves: Option<&Path>) -> Result<()> {
-    let session = Session::open(path)?;
+    // Reading only: no lock, so comparing works while the project is open elsewhere.
+    let session = Session::open_read_only(path)?;
     if let Some(out) = moves {
         session.check_output(out, &[])?;
     }

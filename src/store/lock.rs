@@ -140,8 +140,7 @@ impl Holder {
 
     /// Whether the holder is gone, and why (`None`: it may well be alive).
     pub fn stale(&self, now: SystemTime) -> Option<StaleReason> {
-        if self.host == this_host() && self.pid != std::process::id() && !process_alive(self.pid)
-        {
+        if self.host == this_host() && self.pid != std::process::id() && !process_alive(self.pid) {
             return Some(StaleReason::ProcessGone);
         }
         let age = now.duration_since(self.heartbeat).unwrap_or_default();
@@ -154,7 +153,13 @@ impl Holder {
 impl fmt::Display for Holder {
     /// `anna on LAPTOP-7 since 2026-11-30 14:02 UTC`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} on {} since {}", self.user, self.host, self.since_text())
+        write!(
+            f,
+            "{} on {} since {}",
+            self.user,
+            self.host,
+            self.since_text()
+        )
     }
 }
 
@@ -182,10 +187,9 @@ pub struct Takeover {
 impl fmt::Display for Takeover {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let why = match self.reason {
-            StaleReason::ProcessGone => format!(
-                "its process {} is no longer running",
-                self.holder.pid
-            ),
+            StaleReason::ProcessGone => {
+                format!("its process {} is no longer running", self.holder.pid)
+            }
             StaleReason::NoHeartbeat { minutes } => {
                 format!("it has not been renewed for {minutes} minutes")
             }
@@ -203,7 +207,7 @@ impl fmt::Display for Takeover {
 pub enum LockError {
     /// Someone else edits the project.
     #[error(
-        "{project} is being edited by {holder} (process {pid}); open it read-only, or try again when it is closed",
+        "{project} is being edited by {holder} (process {pid})",
         pid = holder.pid
     )]
     Held {
@@ -378,14 +382,12 @@ impl Drop for ProjectLock {
 /// wait once more, then stands for an unknown holder whose heartbeat is the file's time.
 fn read_holder(path: &Path) -> std::io::Result<Option<(String, Holder)>> {
     for attempt in 0..3 {
-        let mut text = String::new();
-        let meta = match File::open(path) {
+        let (text, meta) = match File::open(path) {
             Ok(mut f) => {
                 // Bytes that are not UTF-8 simply make it "not a lock".
                 let mut bytes = Vec::new();
                 (&mut f).take(64 * 1024).read_to_end(&mut bytes)?;
-                text = String::from_utf8_lossy(&bytes).into_owned();
-                f.metadata()?
+                (String::from_utf8_lossy(&bytes).into_owned(), f.metadata()?)
             }
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
@@ -466,7 +468,10 @@ fn write_all_synced(file: &mut File, text: &str) -> std::io::Result<()> {
 
 /// This host's name, on one line (the `gethostname` crate: one call on every platform).
 fn this_host() -> String {
-    let name = gethostname::gethostname().to_string_lossy().trim().to_owned();
+    let name = gethostname::gethostname()
+        .to_string_lossy()
+        .trim()
+        .to_owned();
     if name.is_empty() {
         "unknown host".to_owned()
     } else {
@@ -571,7 +576,12 @@ mod tests {
         for secs in [0, 59, 86_399, 951_868_799, 4_102_444_800, 1_796_047_327] {
             assert_eq!(parse_rfc3339(&rfc3339(at(secs))), Some(at(secs)));
         }
-        for bad in ["", "2026-11-30 14:02:07Z", "2026-13-01T00:00:00Z", "2026-11-30T14:02:07"] {
+        for bad in [
+            "",
+            "2026-11-30 14:02:07Z",
+            "2026-13-01T00:00:00Z",
+            "2026-11-30T14:02:07",
+        ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
     }
@@ -670,7 +680,8 @@ mod tests {
         std::fs::write(ProjectLock::lock_path(&project), remote.to_text()).unwrap();
         let err = ProjectLock::acquire(&project).unwrap_err();
         assert!(
-            err.to_string().contains("is being edited by anna on LAPTOP-7-elsewhere since"),
+            err.to_string()
+                .contains("is being edited by anna on LAPTOP-7-elsewhere since"),
             "{err}"
         );
         // Silent for 6 minutes: stale.
