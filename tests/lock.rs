@@ -279,3 +279,99 @@ fn save_as_takes_the_copys_lock_and_a_read_only_session_continues_writable_there
     ));
     assert_eq!(std::fs::read(&project).expect("read"), before);
 }
+
+mod window {
+    //! The window over a project another program edits.
+
+    use super::*;
+    use egui_kittest::kittest::Queryable;
+    use tessera::app::{Command, Preferences, RELOADED, TesseraApp, Tool};
+
+    type H = egui_kittest::Harness<'static, TesseraApp>;
+
+    fn harness(app: TesseraApp) -> H {
+        let mut h = egui_kittest::Harness::builder()
+            .with_size(egui::Vec2::new(1400.0, 860.0))
+            .build_ui_state(|ui, app: &mut TesseraApp| app.show(ui), app);
+        h.run_steps(3);
+        h
+    }
+
+    #[test]
+    fn a_locked_project_asks_and_opens_read_only_with_the_tools_off() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let project = demo_file(dir.path(), "p.tessera");
+        let writer = Session::open(&project).expect("another window edits it");
+        let app = TesseraApp::start(Preferences::default(), Some(project.clone()));
+        let mut h = harness(app);
+        let asked = h.state().in_use().expect("the question is asked").clone();
+        assert_eq!(asked.holder.pid, std::process::id());
+        assert!(
+            asked
+                .message()
+                .contains(&format!("is being edited by {}", asked.holder.user)),
+            "{}",
+            asked.message()
+        );
+        assert!(h.query_by_label("Project in use").is_some());
+        h.get_by_label("Open read-only").click();
+        h.run_steps(3);
+        let app = h.state();
+        assert!(app.in_use().is_none());
+        assert!(app.session().is_read_only());
+        assert_eq!(app.session().path().as_deref(), Some(project.as_path()));
+        assert!(app.session().title().contains("(read-only)"));
+        assert!(
+            h.query_by_label_contains("READ-ONLY").is_some(),
+            "the status bar says so"
+        );
+        // Tools that change the plan are off; an edit is refused with a message.
+        h.state_mut().apply(
+            Command::SetTool(Tool::Reshape),
+            egui::Vec2::new(700.0, 600.0),
+        );
+        assert_eq!(h.state().editing().tool, Tool::Select);
+        let edit = rename(h.state().session(), "Refused");
+        h.state_mut()
+            .apply(Command::Edit(edit), egui::Vec2::new(700.0, 600.0));
+        let error = h.state().error().expect("an error is shown").to_owned();
+        assert!(error.contains("read-only"), "{error}");
+        drop(writer);
+    }
+
+    #[test]
+    fn cancel_keeps_the_current_project() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let project = demo_file(dir.path(), "p.tessera");
+        let _writer = Session::open(&project).expect("another window edits it");
+        let mut h = harness(TesseraApp::new(Session::demo().expect("demo")));
+        h.state_mut().apply(
+            Command::Open(project.clone()),
+            egui::Vec2::new(700.0, 600.0),
+        );
+        h.run_steps(2);
+        assert!(h.state().in_use().is_some());
+        h.get_by_label("Cancel").click();
+        h.run_steps(2);
+        assert!(h.state().in_use().is_none());
+        assert_eq!(h.state().session().path(), None, "still the demo");
+    }
+
+    #[test]
+    fn the_window_reloads_what_another_program_wrote_and_says_so() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let project = demo_file(dir.path(), "p.tessera");
+        let mut writer = Session::open(&project).expect("writer");
+        let reader = Session::open_read_only(&project).expect("reader");
+        let mut app = TesseraApp::new(reader);
+        assert!(!app.poll_file(), "nothing changed yet");
+        let edit = rename(&writer, "Kop van Noord");
+        writer.apply(edit).expect("written");
+        assert!(app.poll_file(), "the change is noticed");
+        assert_eq!(app.status_note(), Some(RELOADED));
+        assert_eq!(
+            app.session().current().expect("s").territories[0].name,
+            "Kop van Noord"
+        );
+    }
+}
