@@ -336,6 +336,8 @@ fn the_map_view_is_restored_for_the_last_project() {
     let _ = app.map_mut().memory.set_zoom(11.5);
     app.remember_view();
     let preferences = app.preferences().clone();
+    // The window closes (releasing the project's lock) before the next run.
+    drop(app);
     // The next run, without a path, opens that project at that view.
     let restored = TesseraApp::start(preferences.clone(), None);
     assert_eq!(restored.session().path().as_deref(), Some(path.as_path()));
