@@ -92,7 +92,8 @@ fn killing_the_editor_at_random_moments_loses_no_committed_edit() {
             .expect("read");
         let reported = out
             .lines()
-            .filter_map(|l| l.strip_prefix("committed "))
+            // The first report shares its line with the harness's "test NAME ... ".
+            .filter_map(|l| l.rsplit_once("committed ").map(|(_, k)| k))
             .filter_map(|k| k.parse::<usize>().ok())
             .next_back()
             .unwrap_or(0);

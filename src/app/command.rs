@@ -16,6 +16,8 @@ pub enum Command {
     New(PathBuf),
     /// Open a project file.
     Open(PathBuf),
+    /// Open a project file read-only (another program edits it): changes are refused.
+    OpenReadOnly(PathBuf),
     /// Show the embedded demo project.
     OpenDemo,
     /// Save the project under a new path and continue there.

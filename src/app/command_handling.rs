@@ -13,7 +13,11 @@ impl TesseraApp {
         if self.session.is_busy()
             && matches!(
                 command,
-                Command::New(_) | Command::Open(_) | Command::OpenDemo | Command::ImportAccounts(_)
+                Command::New(_)
+                    | Command::Open(_)
+                    | Command::OpenReadOnly(_)
+                    | Command::OpenDemo
+                    | Command::ImportAccounts(_)
             )
         {
             self.error = Some(SessionError::Busy.to_string());
@@ -34,13 +38,8 @@ impl TesseraApp {
                 }
                 Err(e) => self.error = Some(e.to_string()),
             },
-            Command::Open(path) => match Session::open(&path) {
-                Ok(session) => {
-                    self.replace(session);
-                    self.preferences.remember(&path);
-                }
-                Err(e) => self.error = Some(e.to_string()),
-            },
+            Command::Open(path) => self.open_project(path),
+            Command::OpenReadOnly(path) => self.open_read_only(path),
             Command::OpenDemo => match Session::demo() {
                 Ok(session) => self.replace(session),
                 Err(e) => self.error = Some(e.to_string()),
@@ -90,6 +89,12 @@ impl TesseraApp {
                 let _ = self.map.memory.set_zoom((z + step).clamp(2.0, 18.0));
             }
             Command::SizeByPotential(on) => self.preferences.size_by_potential = on,
+            // A read-only project keeps the Select tool (a key could ask for another).
+            Command::SetTool(tool)
+                if self.session.is_read_only() && tool != tools::Tool::Select =>
+            {
+                self.status_note = Some("Read-only: the editing tools are off".into());
+            }
             Command::SetTool(tool) => self.editing.set_tool(tool),
             Command::Undo => {
                 let result = self.session.undo();
@@ -126,6 +131,15 @@ impl TesseraApp {
                 if let Err(e) = self.session.export(kind, &path) {
                     self.error = Some(e.to_string());
                 }
+            }
+            // Refused before the mapping dialog, rather than after the planner's work in it.
+            Command::ImportAccounts(_) if self.session.is_read_only() => {
+                self.error = Some(
+                    SessionError::ReadOnly {
+                        path: self.session.path().unwrap_or_default(),
+                    }
+                    .to_string(),
+                );
             }
             Command::ImportAccounts(path) => self.import = Some(ImportDialog::open(&path)),
             Command::AccountsImported(effects) => self.after_change(&effects),
@@ -287,7 +301,7 @@ impl TesseraApp {
     }
 
     /// After the plan changed: redraw, and drop selections that no longer exist.
-    fn after_change(&mut self, effects: &Effects) {
+    pub(super) fn after_change(&mut self, effects: &Effects) {
         self.holes = None;
         if effects.accounts {
             // Accounts were imported (or the import undone): every per-account cache goes.
@@ -320,7 +334,7 @@ impl TesseraApp {
         }
     }
 
-    fn replace(&mut self, session: Session) {
+    pub(super) fn replace(&mut self, session: Session) {
         self.session = session;
         self.selected = None;
         self.selected_account = None;

@@ -15,6 +15,7 @@ mod preferences;
 mod properties;
 mod scenarios;
 mod screenshot;
+mod sharing;
 pub mod shortcuts;
 mod territory_import;
 mod tiles;
@@ -30,6 +31,7 @@ pub use import::ImportDialog;
 pub use map::{LonLat, MapView, ScenarioView, Screen};
 pub use panels::value_text;
 pub use preferences::{PREFERENCES_KEY, Preferences};
+pub use sharing::{InUse, RELOADED};
 pub use territory_import::TerritoryNamesDialog;
 pub use tiles::{OsmLayer, TileHealth};
 pub use tools::{Editing, Tool};
@@ -86,6 +88,10 @@ pub struct TesseraApp {
     frame_times: Vec<f32>,
     show_frame_time: bool,
     screenshot: Option<ScreenshotJob>,
+    /// The "Project in use" question: a project to open is held by another program.
+    in_use: Option<InUse>,
+    /// When the file was last looked at for outside changes (egui time, seconds).
+    polled_at: f64,
 }
 
 impl TesseraApp {
@@ -117,6 +123,8 @@ impl TesseraApp {
             frame_times: Vec::new(),
             show_frame_time: false,
             screenshot: None,
+            in_use: None,
+            polled_at: 0.0,
         }
     }
 
@@ -124,9 +132,15 @@ impl TesseraApp {
     /// demo; the map where the planner left it when the project is the last one.
     pub fn start(preferences: Preferences, path: Option<PathBuf>) -> TesseraApp {
         let mut error = None;
+        let mut in_use = None;
         let wanted = path.or_else(|| preferences.last_project.clone().filter(|p| p.exists()));
         let opened = match wanted.as_deref().map(Session::open) {
             Some(Ok(session)) => Some(session),
+            // Someone else edits it: the demo shows while the window asks what to do.
+            Some(Err(crate::session::SessionError::Locked { path, holder })) => {
+                in_use = Some(InUse { path, holder });
+                None
+            }
             Some(Err(e)) => {
                 error = Some(e.to_string());
                 None
@@ -143,6 +157,8 @@ impl TesseraApp {
             }),
         };
         let mut app = TesseraApp::new(session);
+        app.in_use = in_use;
+        app.status_note = app.session.lock_takeover().map(|t| format!("{t}."));
         // Back where the planner left off: same project, same view.
         if let (Some(path), Some((lon, lat, zoom))) = (app.session.path(), preferences.map_view)
             && preferences.last_project.as_deref() == Some(path.as_path())

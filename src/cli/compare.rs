@@ -17,7 +17,8 @@ use super::terminal::{note, print_out, shown};
 
 /// Runs `tessera compare`.
 pub fn run(path: &Path, a: &str, b: &str, format: Format, moves: Option<&Path>) -> Result<()> {
-    let session = Session::open(path)?;
+    // Reading only: no lock, so comparing works while the project is open elsewhere.
+    let session = Session::open_read_only(path)?;
     if let Some(out) = moves {
         session.check_output(out, &[])?;
     }

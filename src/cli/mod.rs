@@ -16,7 +16,7 @@ use crate::io::output::check_output;
 use crate::io::route::{RoutingTable, route_csv};
 use crate::io::territories::read_territories;
 use crate::model::Project;
-use crate::session::{ExportKind, Session, TerritoryTarget};
+use crate::session::{ExportKind, Session, SessionError, TerritoryTarget};
 use crate::store::ProjectFile;
 use terminal::{note, print_out, shown};
 
@@ -269,7 +269,7 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             scenario,
             format,
         }) => {
-            let mut session = Session::open(&path)?;
+            let mut session = Session::open_read_only(&path)?;
             session.show_scenario_named(scenario.as_deref())?;
             print_out(&format::report(session.report(), format)?)
         }
@@ -309,7 +309,7 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
                     .collect();
                 check_output(out, &others)?;
             }
-            let mut session = Session::open(&path)?;
+            let mut session = Session::open_read_only(&path)?;
             session.show_scenario_named(scenario.as_deref())?;
             // Every output is checked before the first is written, so a refused one leaves
             // none written (each export checks its own again).
@@ -370,7 +370,7 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             name_property,
             ..
         }) => {
-            let mut session = Session::open(&path)?;
+            let mut session = open_to_write(&path)?;
             let target = match scenario {
                 Some(name) => TerritoryTarget::Named(name),
                 None => TerritoryTarget::Shown,
@@ -512,7 +512,12 @@ fn import_accounts(
     for (header, role) in table.headers.iter().zip(&mapping.roles) {
         note!("  column \"{}\": {role:?}", shown(header));
     }
-    let mut session = Session::open(path)?;
+    // A dry run only reads; an import needs the project to itself.
+    let mut session = if dry_run {
+        Session::open_read_only(path)?
+    } else {
+        open_to_write(path)?
+    };
     let gazetteer = if mapping.roles.contains(&crate::io::accounts::Role::City) {
         Some(crate::geocode::Gazetteer::load().map_err(|e| anyhow!(e))?)
     } else {
@@ -584,9 +589,35 @@ fn import_accounts(
     Ok(())
 }
 
+/// Opens a project to change it, taking its lock: refused, naming who edits it, while
+/// another program holds it (the file is then not touched); a stale lock of a program that
+/// died is taken over, and the user told.
+fn open_to_write(path: &Path) -> Result<Session> {
+    match Session::open(path) {
+        Ok(session) => {
+            if let Some(takeover) = session.lock_takeover() {
+                eprintln!("note: {}: {takeover}", path.display());
+            }
+            Ok(session)
+        }
+        Err(e @ SessionError::Locked { .. }) => Err(anyhow!(
+            "{e}; nothing was changed. Try again when it is closed there"
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Writes a new project file; with `force` it replaces a file there, but only once the new
-/// one is complete (the old file stays whole if writing fails).
+/// one is complete (the old file stays whole if writing fails). A file someone edits (its
+/// lock is held) is not replaced.
 fn write_new(path: &Path, project: &Project, force: bool) -> Result<()> {
+    let _lock = match crate::store::lock::ProjectLock::acquire(path) {
+        Ok(lock) => lock,
+        Err(e @ crate::store::lock::LockError::Held { .. }) => {
+            bail!("{e}; nothing was written")
+        }
+        Err(e) => return Err(e.into()),
+    };
     if force {
         ProjectFile::create_replacing(path, project)?;
     } else {
@@ -617,11 +648,9 @@ fn route(
             RoutingTable::from_areas(&areas)
         }
         (None, Some(path)) => {
-            let mut session = Session::open(path)?;
+            let mut session = Session::open_read_only(path)?;
             session.show_scenario_named(scenario)?;
-            let current = session
-                .current()
-                .ok_or(crate::session::SessionError::NoScenario)?;
+            let current = session.current().ok_or(SessionError::NoScenario)?;
             RoutingTable::from_scenario(session.project(), current)
         }
         (None, None) => bail!("give --territories FILE.geojson or --project FILE.tessera"),

@@ -12,6 +12,8 @@ use crate::store::ProjectFile;
 /// The session's file, lent to a worker thread for one accounts edit.
 pub struct LentFile {
     file: Option<ProjectFile>,
+    /// Why the session may not write (read-only, lock lost): the write is refused with it.
+    refusal: Option<SessionError>,
 }
 
 /// What a background write gives back to the session: the file, and the edit with the
@@ -27,6 +29,12 @@ impl LentFile {
     /// file was lent) and commits it to the file in one transaction. On an error the file is
     /// as it was.
     pub fn write_accounts_edit(mut self, accounts: &Accounts, edit: Edit) -> BackgroundWrite {
+        if let Some(refusal) = self.refusal {
+            return BackgroundWrite {
+                file: self.file,
+                result: Err(refusal),
+            };
+        }
         let result = write(self.file.as_mut(), accounts, &edit).map(|after| (edit, after));
         BackgroundWrite {
             file: self.file,
@@ -69,12 +77,15 @@ fn write(
 
 impl Session {
     /// Lends the file to a background write of an accounts edit; edits, undo, redo and
-    /// Save As are refused until [`Session::finish_background_edit`] takes it back.
+    /// Save As are refused until [`Session::finish_background_edit`] takes it back. A
+    /// session that may not write (read-only) lends it too, but the write is refused.
     pub fn lend_file(&mut self) -> LentFile {
+        let refusal = self.check_writable().err();
         self.busy = true;
         self.lent_path = self.path();
         LentFile {
             file: self.file.take(),
+            refusal,
         }
     }
 
@@ -93,6 +104,7 @@ impl Session {
             if let Some(path) = lent_path {
                 let (file, _) = ProjectFile::open(&path)?;
                 self.file = Some(file);
+                self.watch();
             }
             return Ok(None);
         };

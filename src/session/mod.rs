@@ -7,10 +7,16 @@
 //! one transaction; when the write fails the model is put back. The only exceptions are the
 //! in-memory previews of a gesture under way ([`Session::preview_geometry`],
 //! [`Session::preview_rep_home`]), which the gesture's edit replaces when it ends.
+//!
+//! One writer per file: [`Session::open`] takes the project's lock
+//! ([`crate::store::lock::ProjectLock`]) and is refused, naming the holder, while another
+//! process holds it; [`Session::open_read_only`] opens without the lock and refuses every
+//! edit. Changes another connection commits are noticed by [`Session::poll_outside_change`].
 
 mod actions;
 mod background;
 mod history;
+mod sharing;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,6 +31,7 @@ use crate::engine::report::ScenarioReport;
 use crate::model::{
     Change, ChangeError, Edit, Project, RepId, Scenario, ScenarioId, Settings, TerritoryId,
 };
+use crate::store::lock::{Holder, LockError, ProjectLock};
 use crate::store::{ProjectFile, StoreError};
 
 /// Why a session could not do something (the project and its file are as before).
@@ -71,6 +78,44 @@ pub enum SessionError {
     /// A file could not be written.
     #[error(transparent)]
     Export(#[from] crate::io::export::ExportError),
+    /// Another process holds the project's lock: it is being edited elsewhere.
+    #[error("{path} is being edited by {holder} (process {pid})", pid = holder.pid)]
+    Locked {
+        /// The project.
+        path: PathBuf,
+        /// Who holds it (user, host, since when).
+        holder: Holder,
+    },
+    /// The project's lock file could not be created or read.
+    #[error(transparent)]
+    Lock(LockError),
+    /// The session was opened read-only (someone else edits the file): nothing is changed.
+    #[error("{path} is open read-only (another program edits it): this change was not made")]
+    ReadOnly {
+        /// The project.
+        path: PathBuf,
+    },
+    /// Another process took over this session's lock (it judged ours stale): writing now
+    /// could overwrite its work.
+    #[error(
+        "the lock of {path} was taken over by another program: this change was not made; reopen the project"
+    )]
+    LockLost {
+        /// The project.
+        path: PathBuf,
+    },
+}
+
+impl From<LockError> for SessionError {
+    fn from(e: LockError) -> SessionError {
+        match e {
+            LockError::Held { project, holder } => SessionError::Locked {
+                path: project,
+                holder,
+            },
+            other => SessionError::Lock(other),
+        }
+    }
 }
 
 /// What a committed edit (or its undo or redo) changed, so that views know what to redraw.
@@ -99,6 +144,12 @@ pub struct Session {
     busy: bool,
     /// Where the lent file lives, to open it again should the writer die with it.
     lent_path: Option<PathBuf>,
+    /// The right to write the file (none for the demo, an unsaved project, or read-only).
+    lock: Option<ProjectLock>,
+    /// Opened read-only: every change is refused.
+    read_only: bool,
+    /// The file's `data_version` when last looked at (see [`Session::poll_outside_change`]).
+    seen_version: Option<i64>,
 }
 
 impl Session {
@@ -135,15 +186,35 @@ impl Session {
             scenarios: vec![scenario],
             ..Project::default()
         };
+        // The lock first: a file someone else edits is not replaced under them.
+        let lock = ProjectLock::acquire(path)?;
         ProjectFile::create_replacing(path, &project)?;
         let (file, _) = ProjectFile::open(path)?;
-        Ok(Session::new(project, Some(file)))
+        let mut session = Session::new(project, Some(file));
+        session.lock = Some(lock);
+        Ok(session)
     }
 
-    /// Opens a project file.
+    /// Opens a project file to edit it, taking its lock (a stale lock of a process that died
+    /// is taken over: see [`Session::lock_takeover`]). Refused with
+    /// [`SessionError::Locked`], naming the holder, while another process edits it; the file
+    /// is then not opened at all.
     pub fn open(path: &Path) -> Result<Session, SessionError> {
+        let lock = ProjectLock::acquire(path)?;
         let (file, project) = ProjectFile::open(path)?;
-        Ok(Session::new(project, Some(file)))
+        let mut session = Session::new(project, Some(file));
+        session.lock = Some(lock);
+        Ok(session)
+    }
+
+    /// Opens a project file to read it, without its lock (it may be edited elsewhere): every
+    /// edit, undo, redo, import and Save As over it is refused with
+    /// [`SessionError::ReadOnly`], and the title says "(read-only)".
+    pub fn open_read_only(path: &Path) -> Result<Session, SessionError> {
+        let (file, project) = ProjectFile::open(path)?;
+        let mut session = Session::new(project, Some(file));
+        session.read_only = true;
+        Ok(session)
     }
 
     /// A project held in memory only (generated or imported, not yet saved).
@@ -172,7 +243,11 @@ impl Session {
             revision: 0,
             busy: false,
             lent_path: None,
+            lock: None,
+            read_only: false,
+            seen_version: None,
         }
+        .watching()
     }
 
     /// The project data.
@@ -235,6 +310,11 @@ impl Session {
     /// Title for the window: the project name and where it lives.
     pub fn title(&self) -> String {
         match self.path() {
+            Some(p) if self.read_only => format!(
+                "{} — {} (read-only) — Tessera",
+                self.project.name,
+                p.display()
+            ),
             Some(p) => format!("{} — {} — Tessera", self.project.name, p.display()),
             None => format!("{} (not saved) — Tessera", self.project.name),
         }
@@ -333,6 +413,7 @@ impl Session {
         if self.busy {
             return Err(SessionError::Busy);
         }
+        self.check_writable()?;
         let shown = self.current().map(|s| s.id);
         edit.apply(&mut self.project)?;
         if let Some(file) = &mut self.file
@@ -398,6 +479,10 @@ impl Session {
     /// preview while a gesture is under way (the gesture's edit writes it when it ends, and
     /// a cancelled gesture previews the original area again).
     pub fn preview_geometry(&mut self, territory: TerritoryId, geometry: &geo::MultiPolygon<f64>) {
+        // A read-only project shows no change it could not keep.
+        if self.read_only {
+            return;
+        }
         let Some(t) = self
             .current()
             .and_then(|s| s.territories.iter().position(|x| x.id == territory))
@@ -413,6 +498,9 @@ impl Session {
     /// dragged: only the marker moves (travel is recomputed by the edit on release, and a
     /// cancelled drag previews the original place again).
     pub fn preview_rep_home(&mut self, rep: RepId, lon: f64, lat: f64) {
+        if self.read_only {
+            return;
+        }
         if let Some(r) = self.project.reps.iter_mut().find(|r| r.id == rep) {
             r.home_lon = lon;
             r.home_lat = lat;
@@ -455,10 +543,26 @@ impl Session {
 
     /// Copies the project to `path` (SQLite backup for an open file, a fresh file for the
     /// demo) and continues in the copy.
+    ///
+    /// The copy is locked like any file opened to edit (a file someone else edits is not
+    /// replaced); a read-only session continues in its copy as a writable one, but may not
+    /// save over the file it reads.
     pub fn save_as(&mut self, path: &Path) -> Result<(), SessionError> {
         if self.busy {
             return Err(SessionError::Busy);
         }
+        let own = self.path().is_some_and(|p| p == path);
+        if own && self.read_only {
+            return Err(SessionError::ReadOnly {
+                path: path.to_owned(),
+            });
+        }
+        // Over its own file a session already holds the lock.
+        let lock = if own {
+            None
+        } else {
+            Some(ProjectLock::acquire(path)?)
+        };
         let copy = match &self.file {
             Some(file) => file.save_as(path, true)?,
             None => {
@@ -467,6 +571,12 @@ impl Session {
             }
         };
         self.file = Some(copy);
+        if lock.is_some() {
+            self.lock = lock;
+        }
+        self.read_only = false;
+        self.seen_version = None;
+        self.watch();
         Ok(())
     }
 }

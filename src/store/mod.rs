@@ -9,8 +9,10 @@
 //!   when a file is created. Save As copies the live database with SQLite's backup API.
 
 pub mod geopackage;
+pub mod lock;
 mod read;
 mod schema;
+mod watch;
 mod write;
 
 use std::path::{Path, PathBuf};

@@ -14,6 +14,7 @@ impl TesseraApp {
     /// The whole window for one frame.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let mut commands = Vec::new();
+        self.watch_file(ui.ctx());
         self.keyboard(ui.ctx(), &mut commands);
         egui::Panel::top("menu").show(ui, |ui| self.menu(ui, &mut commands));
         self.page_rect = ui.available_rect_before_wrap();
@@ -21,11 +22,18 @@ impl TesseraApp {
             egui::Panel::top("tools").show(ui, |ui| self.toolbar(ui, &mut commands));
         }
         egui::Panel::bottom("status").show(ui, |ui| {
-            let note = match &self.status_note {
-                Some(notice) => notice.as_str(),
-                None if self.map.aggregated => "accounts aggregated: zoom in for single accounts",
-                None => "",
+            let mut note = match &self.status_note {
+                Some(notice) => notice.clone(),
+                None if self.map.aggregated => {
+                    "accounts aggregated: zoom in for single accounts".to_owned()
+                }
+                None => String::new(),
             };
+            if self.session.is_read_only() {
+                let sep = if note.is_empty() { "" } else { "   " };
+                note = format!("READ-ONLY: another program edits this project{sep}{note}");
+            }
+            let note = note.as_str();
             panels::status(
                 ui,
                 &self.session,
@@ -99,6 +107,7 @@ impl TesseraApp {
     ) {
         self.error_window(ui.ctx());
         self.notice_window(ui.ctx());
+        self.in_use_window(ui.ctx(), &mut commands);
         self.drawing_question(ui.ctx(), &mut commands);
         if let Some(dialog) = &mut self.import
             && !dialog.show(ui.ctx(), &mut self.session, &mut commands)

@@ -7,10 +7,15 @@ impl TesseraApp {
     /// Tool buttons, undo/redo, merge, and what the tool does.
     pub(super) fn toolbar(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         ui.horizontal(|ui| {
+            // A read-only project offers only the tool that changes nothing.
+            let read_only = self.session.is_read_only();
             for tool in Tool::ALL {
                 let label = shortcuts::with_key(tool.label(), Action::Tool(tool));
                 if ui
-                    .selectable_label(self.editing.tool == tool, label)
+                    .add_enabled(
+                        !read_only || tool == Tool::Select,
+                        egui::Button::selectable(self.editing.tool == tool, label),
+                    )
                     .on_hover_text(tool.hint())
                     .clicked()
                 {
