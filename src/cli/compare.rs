@@ -10,11 +10,10 @@ use super::Format;
 use crate::engine::balance::BalanceMetric;
 use crate::engine::compare::{Comparison, RowDelta, summary_lines};
 use crate::numbers::{summary_value, whole};
-use crate::session::Session;
 
 /// Runs `tessera compare`.
 pub fn run(path: &Path, a: &str, b: &str, format: Format, moves: Option<&Path>) -> Result<()> {
-    let session = Session::open(path)?;
+    let session = super::open_read_only(path)?;
     if let Some(out) = moves {
         session.check_output(out, &[])?;
     }

@@ -172,6 +172,16 @@ enum Command {
         #[arg(long, value_name = "FILE.csv")]
         moves: Option<PathBuf>,
     },
+    /// Writes a clean copy of a project that Tessera refuses because its file holds
+    /// triggers, views or tables Tessera did not create: the project's data, without them.
+    /// The original is only read.
+    Repair {
+        /// The project to repair (left as it is).
+        path: PathBuf,
+        /// Where to write the clean copy (a new file).
+        #[arg(long, value_name = "CLEAN.tessera")]
+        out: PathBuf,
+    },
     /// Write a synthetic project of any size (clustered accounts, territories tiling the
     /// Netherlands' bounding box), for trying Tessera at scale.
     Synth {
@@ -232,7 +242,7 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             scenario,
             format,
         }) => {
-            let mut session = Session::open(&path)?;
+            let mut session = open_read_only(&path)?;
             session.show_scenario_named(scenario.as_deref())?;
             print!("{}", format::report(session.report(), format)?);
             Ok(())
@@ -273,7 +283,7 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
                     .collect();
                 check_output(out, &others)?;
             }
-            let mut session = Session::open(&path)?;
+            let mut session = open_read_only(&path)?;
             session.show_scenario_named(scenario.as_deref())?;
             // Every output is checked before the first is written, so a refused one leaves
             // none written (each export checks its own again).
@@ -323,7 +333,7 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             scenario,
             ..
         }) => {
-            let mut session = Session::open(&path)?;
+            let mut session = open_for_editing(&path)?;
             let target = match scenario {
                 Some(name) => TerritoryTarget::Named(name),
                 None => TerritoryTarget::Shown,
@@ -345,6 +355,21 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             format,
             moves,
         }) => compare::run(&path, &a, &b, format, moves.as_deref()),
+        Some(Command::Repair { path, out }) => {
+            check_output(&out, &[(&path, "the project")])?;
+            let left_out = ProjectFile::repair(&path, &out)?;
+            for object in &left_out {
+                eprintln!("  left out: {object}");
+            }
+            eprintln!(
+                "wrote a clean copy of {} to {} ({} objects left out); {} was not changed",
+                path.display(),
+                out.display(),
+                left_out.len(),
+                path.display()
+            );
+            Ok(())
+        }
         Some(Command::Synth {
             path,
             accounts,
@@ -365,6 +390,25 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Opens a project for a command that only reads it: nothing on disk changes. Says so when
+/// an interrupted write had to be rolled back first.
+pub(crate) fn open_read_only(path: &Path) -> Result<Session> {
+    let session = Session::open_read_only(path)?;
+    for notice in session.notices() {
+        eprintln!("note: {}: {notice}", path.display());
+    }
+    Ok(session)
+}
+
+/// Opens a project for a command that changes it, saying what opening did.
+fn open_for_editing(path: &Path) -> Result<Session> {
+    let session = Session::open(path)?;
+    for notice in session.notices() {
+        eprintln!("note: {}: {notice}", path.display());
+    }
+    Ok(session)
 }
 
 /// `import --accounts`: reads, plans, reports, then writes in one transaction.
@@ -416,7 +460,7 @@ fn import_accounts(
     for (header, role) in table.headers.iter().zip(&mapping.roles) {
         eprintln!("  column {header:?}: {role:?}");
     }
-    let mut session = Session::open(path)?;
+    let mut session = open_for_editing(path)?;
     let gazetteer = if mapping.roles.contains(&crate::io::accounts::Role::City) {
         Some(crate::geocode::Gazetteer::load().map_err(|e| anyhow!(e))?)
     } else {
@@ -491,7 +535,7 @@ fn route(
             RoutingTable::from_areas(&areas)
         }
         (None, Some(path)) => {
-            let mut session = Session::open(path)?;
+            let mut session = open_read_only(path)?;
             session.show_scenario_named(scenario)?;
             let current = session
                 .current()

@@ -36,6 +36,15 @@ pub enum SessionError {
     /// The file could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The project was opened read-only (a reading command, or a file that cannot be
+    /// written): it cannot be changed.
+    #[error(
+        "{path} is open read-only, so it cannot be changed; open it for editing, or save a copy to change"
+    )]
+    ReadOnly {
+        /// The project file.
+        path: PathBuf,
+    },
     /// An import is being written on another thread.
     #[error("an import is being written to the project; try again when it has finished")]
     Busy,
@@ -140,10 +149,29 @@ impl Session {
         Ok(Session::new(project, Some(file)))
     }
 
-    /// Opens a project file.
+    /// Opens a project file for editing.
     pub fn open(path: &Path) -> Result<Session, SessionError> {
         let (file, project) = ProjectFile::open(path)?;
         Ok(Session::new(project, Some(file)))
+    }
+
+    /// Opens a project file only to read it: nothing on disk changes (not a byte of the
+    /// file, no file beside it), and every edit is refused with [`SessionError::ReadOnly`].
+    /// Save As still works, and continues in the (writable) copy.
+    pub fn open_read_only(path: &Path) -> Result<Session, SessionError> {
+        let (file, project) = ProjectFile::open_read_only(path)?;
+        Ok(Session::new(project, Some(file)))
+    }
+
+    /// Whether the project was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.file.as_ref().is_some_and(ProjectFile::is_read_only)
+    }
+
+    /// What opening the file did that the planner should be told (an interrupted write
+    /// rolled back); empty when nothing happened.
+    pub fn notices(&self) -> &[String] {
+        self.file.as_ref().map_or(&[], |f| f.notices())
     }
 
     /// A project held in memory only (generated or imported, not yet saved).
@@ -332,6 +360,11 @@ impl Session {
     fn commit(&mut self, edit: &Edit) -> Result<Effects, SessionError> {
         if self.busy {
             return Err(SessionError::Busy);
+        }
+        if let Some(file) = self.file.as_ref().filter(|f| f.is_read_only()) {
+            return Err(SessionError::ReadOnly {
+                path: file.path().to_owned(),
+            });
         }
         let shown = self.current().map(|s| s.id);
         edit.apply(&mut self.project)?;
