@@ -288,12 +288,16 @@ impl ProjectFile {
             read_only: false,
             notices: recovered_notice(recovered),
         };
-        file.configure()?;
         if version < migrations.len() as i32 {
+            file.configure()?;
             file.backup_to(&backup_path(path, version))?;
             file.migrate(version, migrations)?;
+            let project = file.read(Access::ReadOnly)?;
+            return Ok((file, project));
         }
+        // Read before switching to WAL, so that a file refused as damaged keeps its header.
         let project = file.read(Access::ReadOnly)?;
+        file.configure()?;
         Ok((file, project))
     }
 
