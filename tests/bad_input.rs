@@ -272,14 +272,20 @@ fn every_bad_project_is_refused_clearly_and_left_untouched() {
                 assert!(message.contains(w), "{name}: expected {w:?} in: {message}");
             }
             assert!(!message.contains("panicked"), "{name}: {message}");
-            assert!(std::fs::read(&path).expect("read") == before, "{name} {args:?} changed it");
+            assert!(
+                std::fs::read(&path).expect("read") == before,
+                "{name} {args:?} changed it"
+            );
             let files: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
             assert_eq!(files.len(), 1, "{name}: nothing left beside it");
         }
         let clean = dir.path().join("clean.tessera");
         let out = tessera(&["repair", &p, "--out", &clean.display().to_string()]);
         let message = String::from_utf8_lossy(&out.stderr);
-        assert!(std::fs::read(&path).expect("read") == before, "{name}: repair changed it");
+        assert!(
+            std::fs::read(&path).expect("read") == before,
+            "{name}: repair changed it"
+        );
         if repairable {
             assert!(out.status.success(), "{name}: {message}");
             assert!(message.contains("left out"), "{message}");
@@ -324,7 +330,10 @@ fn an_interrupted_import_is_rolled_back_and_said() {
     let out = tessera(&["report", &path.display().to_string()]);
     let message = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{message}");
-    assert!(message.contains("recovered an interrupted write"), "{message}");
+    assert!(
+        message.contains("recovered an interrupted write"),
+        "{message}"
+    );
     assert!(!dir.path().join("p.tessera-journal").exists());
     let (file, project) = tessera::store::ProjectFile::open(&path).expect("opens");
     assert!(file.notices().is_empty(), "said once");
