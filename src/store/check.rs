@@ -159,7 +159,8 @@ fn check_header(path: &Path, head: &[u8], len: u64) -> StoreResult<()> {
     // number (SQLite's rule); older writers left it stale.
     let count_valid = head[24..28] == head[92..96];
     let expected = page_size * pages;
-    let short = (count_valid && len < expected) || (page_size >= 512 && len % page_size != 0);
+    let short =
+        (count_valid && len < expected) || (page_size >= 512 && !len.is_multiple_of(page_size));
     if short {
         return Err(truncated(path, len, count_valid.then_some(expected)));
     }

@@ -33,12 +33,12 @@ impl ProjectFile {
     }
 }
 
+/// Each table to copy, with its columns.
+type Tables = Vec<(String, Vec<String>)>;
+
 /// Checks that `source` is a Tessera project whose tables can be copied, and returns its
 /// version, the objects that will be left out, and each table with its columns.
-fn survey(
-    source: &Path,
-    access: Access,
-) -> StoreResult<(i32, Vec<String>, Vec<(String, Vec<String>)>)> {
+fn survey(source: &Path, access: Access) -> StoreResult<(i32, Vec<String>, Tables)> {
     let not_project = |reason: &str| StoreError::NotAProject {
         path: source.to_owned(),
         reason: reason.to_owned(),
