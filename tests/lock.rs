@@ -167,6 +167,7 @@ fn a_read_only_session_refuses_every_change_and_leaves_the_file_byte_identical()
         let imported = session.import_territories(
             &geojson,
             tessera::session::TerritoryTarget::Named("Copy".into()),
+            None,
         );
         assert!(matches!(imported, Err(SessionError::ReadOnly { .. })));
         assert!(matches!(

@@ -11,14 +11,12 @@ use crate::engine::balance::BalanceMetric;
 use crate::engine::compare::{Comparison, RowDelta, summary_lines};
 use crate::io::csv_cell::write_record;
 use crate::numbers::{summary_value, whole};
-use crate::session::Session;
 
 use super::terminal::{note, print_out, shown};
 
 /// Runs `tessera compare`.
 pub fn run(path: &Path, a: &str, b: &str, format: Format, moves: Option<&Path>) -> Result<()> {
-    // Reading only: no lock, so comparing works while the project is open elsewhere.
-    let session = Session::open_read_only(path)?;
+    let session = super::open_read_only(path)?;
     if let Some(out) = moves {
         session.check_output(out, &[])?;
     }

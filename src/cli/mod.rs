@@ -203,6 +203,16 @@ enum Command {
         #[arg(long, value_name = "FILE.csv")]
         moves: Option<PathBuf>,
     },
+    /// Writes a clean copy of a project that Tessera refuses because its file holds
+    /// triggers, views or tables Tessera did not create: the project's data, without them.
+    /// The original is only read.
+    Repair {
+        /// The project to repair (left as it is).
+        path: PathBuf,
+        /// Where to write the clean copy (a new file).
+        #[arg(long, value_name = "CLEAN.tessera")]
+        out: PathBuf,
+    },
     /// Write a synthetic project of any size (clustered accounts, territories tiling the
     /// Netherlands' bounding box), for trying Tessera at scale.
     Synth {
@@ -269,7 +279,7 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             scenario,
             format,
         }) => {
-            let mut session = Session::open_read_only(&path)?;
+            let mut session = open_read_only(&path)?;
             session.show_scenario_named(scenario.as_deref())?;
             print_out(&format::report(session.report(), format)?)
         }
@@ -309,7 +319,7 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
                     .collect();
                 check_output(out, &others)?;
             }
-            let mut session = Session::open_read_only(&path)?;
+            let mut session = open_read_only(&path)?;
             session.show_scenario_named(scenario.as_deref())?;
             // Every output is checked before the first is written, so a refused one leaves
             // none written (each export checks its own again).
@@ -393,6 +403,21 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             format,
             moves,
         }) => compare::run(&path, &a, &b, format, moves.as_deref()),
+        Some(Command::Repair { path, out }) => {
+            check_output(&out, &[(&path, "the project")])?;
+            let left_out = ProjectFile::repair(&path, &out)?;
+            for object in &left_out {
+                note!("  left out: {object}");
+            }
+            note!(
+                "wrote a clean copy of {} to {} ({} objects left out); {} was not changed",
+                path.display(),
+                out.display(),
+                left_out.len(),
+                path.display()
+            );
+            Ok(())
+        }
         Some(Command::Synth {
             path,
             accounts,
@@ -448,6 +473,16 @@ impl Answers {
         mapping.defaults.potential_from_territory |= self.potential_from_territory;
         Ok(())
     }
+}
+
+/// Opens a project for a command that only reads it: nothing on disk changes. Says so when
+/// an interrupted write had to be rolled back first.
+pub(crate) fn open_read_only(path: &Path) -> Result<Session> {
+    let session = Session::open_read_only(path)?;
+    for notice in session.notices() {
+        note!("note: {}: {notice}", path.display());
+    }
+    Ok(session)
 }
 
 /// `import --accounts`: reads, plans, reports, then writes in one transaction.
@@ -514,7 +549,7 @@ fn import_accounts(
     }
     // A dry run only reads; an import needs the project to itself.
     let mut session = if dry_run {
-        Session::open_read_only(path)?
+        open_read_only(path)?
     } else {
         open_to_write(path)?
     };
@@ -596,7 +631,10 @@ fn open_to_write(path: &Path) -> Result<Session> {
     match Session::open(path) {
         Ok(session) => {
             if let Some(takeover) = session.lock_takeover() {
-                eprintln!("note: {}: {takeover}", path.display());
+                note!("note: {}: {takeover}", path.display());
+            }
+            for notice in session.notices() {
+                note!("note: {}: {notice}", path.display());
             }
             Ok(session)
         }
@@ -648,7 +686,7 @@ fn route(
             RoutingTable::from_areas(&areas)
         }
         (None, Some(path)) => {
-            let mut session = Session::open_read_only(path)?;
+            let mut session = open_read_only(path)?;
             session.show_scenario_named(scenario)?;
             let current = session.current().ok_or(SessionError::NoScenario)?;
             RoutingTable::from_scenario(session.project(), current)

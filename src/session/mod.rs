@@ -89,8 +89,11 @@ pub enum SessionError {
     /// The project's lock file could not be created or read.
     #[error(transparent)]
     Lock(LockError),
-    /// The session was opened read-only (someone else edits the file): nothing is changed.
-    #[error("{path} is open read-only (another program edits it): this change was not made")]
+    /// The session was opened read-only (a reading command, or someone else edits the
+    /// file): nothing is changed.
+    #[error(
+        "{path} is open read-only: this change was not made; open it for editing (when no one else edits it), or save a copy to change"
+    )]
     ReadOnly {
         /// The project.
         path: PathBuf,
@@ -207,14 +210,21 @@ impl Session {
         Ok(session)
     }
 
-    /// Opens a project file to read it, without its lock (it may be edited elsewhere): every
-    /// edit, undo, redo, import and Save As over it is refused with
-    /// [`SessionError::ReadOnly`], and the title says "(read-only)".
+    /// Opens a project file to read it, without its lock (it may be edited elsewhere):
+    /// nothing on disk changes (not a byte of the file, no file beside it), and every edit,
+    /// undo, redo, import and Save As over it is refused with [`SessionError::ReadOnly`]; the
+    /// title says "(read-only)". Save As to another file continues in that (writable) copy.
     pub fn open_read_only(path: &Path) -> Result<Session, SessionError> {
-        let (file, project) = ProjectFile::open(path)?;
+        let (file, project) = ProjectFile::open_read_only(path)?;
         let mut session = Session::new(project, Some(file));
         session.read_only = true;
         Ok(session)
+    }
+
+    /// What opening the file did that the planner should be told (an interrupted write
+    /// rolled back); empty when nothing happened.
+    pub fn notices(&self) -> &[String] {
+        self.file.as_ref().map_or(&[], |f| f.notices())
     }
 
     /// A project held in memory only (generated or imported, not yet saved).

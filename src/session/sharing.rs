@@ -74,7 +74,11 @@ impl Session {
             ));
         };
         let shown = self.current().map(|s| s.id);
-        let (file, project) = ProjectFile::open(&path)?;
+        let (file, project) = if self.read_only {
+            ProjectFile::open_read_only(&path)?
+        } else {
+            ProjectFile::open(&path)?
+        };
         self.file = Some(file);
         self.project = project;
         self.history = History::default();

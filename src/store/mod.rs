@@ -1,23 +1,35 @@
 //! The project file: one SQLite database per project (extension `.tessera`).
 //!
-//! - Opening checks that the file is a Tessera project (`application_id`) of a version this
-//!   build can read (`user_version`) with a read-only connection first, so a file we refuse is
-//!   never touched. Older versions are migrated in one transaction, after a backup copy.
+//! - A project file is untrusted: every connection sets `trusted_schema = OFF`, and opening
+//!   compares the file's schema with the one Tessera creates, refusing triggers, views and
+//!   tables it did not make (`repair` writes a clean copy without them).
+//! - Opening checks that the file is a whole Tessera project (`application_id`) of a version
+//!   this build can read (`user_version`) with a read-only connection first, so a file we
+//!   refuse is never touched. An interrupted write left in a rollback journal is rolled back
+//!   (and said). Older versions are migrated in one transaction, after a backup copy.
+//! - [`ProjectFile::open_read_only`] reads without changing a byte of the file or creating
+//!   anything beside it; [`ProjectFile::open`] opens for writing.
 //! - The file runs in WAL mode with foreign keys on and `synchronous = FULL`: each committed
-//!   change is on disk before the call returns.
+//!   change is on disk before the call returns. Writes take the write lock when they begin
+//!   and wait up to 5 s for another writer.
 //! - Writes are per change (see [`ProjectFile`]'s methods); the whole project is written only
 //!   when a file is created. Save As copies the live database with SQLite's backup API.
 
+mod check;
+mod connect;
 pub mod geopackage;
 pub mod lock;
 mod read;
+mod repair;
 mod schema;
 mod watch;
 mod write;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, ErrorCode};
+
+use connect::{Access, connect};
 use thiserror::Error;
 
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
@@ -70,6 +82,68 @@ pub enum StoreError {
         /// What is wrong, naming the table and row.
         what: String,
     },
+    /// The file holds triggers, views, tables or indexes Tessera did not create (or changed
+    /// ones); it was not changed.
+    #[error(
+        "{path} holds database objects Tessera did not create: {}. They could change or hide your data on Tessera's own reads and writes, so the file was not opened and was left untouched. `tessera repair` writes a clean copy without them",
+        .objects.join("; ")
+    )]
+    ForeignSchema {
+        /// The path.
+        path: PathBuf,
+        /// Each object, named ("trigger wipe (on accounts)").
+        objects: Vec<String>,
+    },
+    /// The file or its folder cannot be written.
+    #[error(
+        "cannot write to {path}: the {} is read-only; copy the project somewhere writable, or open it read-only",
+        if *.folder { "folder" } else { "file" }
+    )]
+    ReadOnly {
+        /// The path.
+        path: PathBuf,
+        /// The folder is read-only (else the file).
+        folder: bool,
+    },
+    /// The project was opened read-only: nothing can be written to it.
+    #[error("{path} is open read-only; open it for editing to change it")]
+    OpenedReadOnly {
+        /// The path.
+        path: PathBuf,
+    },
+    /// Another program holds the file and did not let go within the busy timeout.
+    #[error(
+        "{path} is in use by another program (Tessera waited 5 s for it); close the other window or wait for its import to finish, then try again"
+    )]
+    Busy {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The file holds an interrupted write that must be rolled back before it can be read,
+    /// and that cannot be done here.
+    #[error(
+        "{path} holds an interrupted write (in {}) that must be rolled back before the project can be read, but {reason}. Copy the project together with that file to a writable folder and open it there",
+        .journal.display()
+    )]
+    CannotRecover {
+        /// The path.
+        path: PathBuf,
+        /// The rollback journal beside it.
+        journal: PathBuf,
+        /// Why it cannot be rolled back here.
+        reason: String,
+    },
+    /// The project was saved by an older Tessera and must be upgraded, which a read-only
+    /// open cannot do.
+    #[error(
+        "{path} was saved by an older version of Tessera (project format {found}); open it for editing once to upgrade it. The file was left untouched"
+    )]
+    NeedsUpgrade {
+        /// The path.
+        path: PathBuf,
+        /// The file's schema version.
+        found: i32,
+    },
     /// A database error.
     #[error("{path}: {source}")]
     Sqlite {
@@ -96,6 +170,10 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct ProjectFile {
     conn: Connection,
     path: PathBuf,
+    /// Opened with [`ProjectFile::open_read_only`]: every write is refused.
+    read_only: bool,
+    /// What opening did that the planner should hear of (a rolled-back write).
+    notices: Vec<String>,
 }
 
 impl ProjectFile {
@@ -154,18 +232,14 @@ impl ProjectFile {
 
     fn create_inner(path: &Path, project: &Project) -> StoreResult<ProjectFile> {
         let sql = sql_error(path);
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(sql)?;
+        let conn = connect(path, Access::Create).map_err(sql)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)
             .map_err(sql)?;
         let mut file = ProjectFile {
             conn,
             path: path.to_owned(),
+            read_only: false,
+            notices: Vec::new(),
         };
         file.configure()?;
         file.migrate(0, schema::MIGRATIONS)?;
@@ -173,41 +247,83 @@ impl ProjectFile {
         Ok(file)
     }
 
-    /// Opens a project file and reads the whole project.
+    /// Opens a project file for reading and writing and reads the whole project. A write
+    /// interrupted earlier is rolled back first ([`ProjectFile::notices`] says so).
     pub fn open(path: &Path) -> StoreResult<(ProjectFile, Project)> {
         Self::open_with(path, schema::MIGRATIONS)
+    }
+
+    /// Opens a project file only to read it: no byte of the file changes and nothing is
+    /// created beside it (the one exception: an interrupted write is rolled back first, as
+    /// SQLite must before anyone can read the file). Every write is refused.
+    pub fn open_read_only(path: &Path) -> StoreResult<(ProjectFile, Project)> {
+        let checked = check::check_project(path, schema::MIGRATIONS)?;
+        if checked.version < SCHEMA_VERSION {
+            return Err(StoreError::NeedsUpgrade {
+                path: path.to_owned(),
+                found: checked.version,
+            });
+        }
+        let access = checked.access;
+        let file = ProjectFile {
+            conn: checked.conn,
+            path: path.to_owned(),
+            read_only: true,
+            notices: recovered_notice(checked.recovered),
+        };
+        let project = file.read(access)?;
+        Ok((file, project))
     }
 
     /// [`Self::open`] with a given migration list (tests use a longer one to exercise
     /// migration).
     fn open_with(path: &Path, migrations: &[&str]) -> StoreResult<(ProjectFile, Project)> {
-        let version = check_project(path, migrations.len() as i32)?;
+        let checked = check::check_project(path, migrations)?;
+        let (version, recovered) = (checked.version, checked.recovered);
+        drop(checked.conn);
+        ensure_writable(path)?;
         let sql = sql_error(path);
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(sql)?;
+        let conn = connect(path, Access::ReadWrite).map_err(sql)?;
         let mut file = ProjectFile {
             conn,
             path: path.to_owned(),
+            read_only: false,
+            notices: recovered_notice(recovered),
         };
-        file.configure()?;
         if version < migrations.len() as i32 {
+            file.configure()?;
             file.backup_to(&backup_path(path, version))?;
             file.migrate(version, migrations)?;
+            let project = file.read(Access::ReadOnly)?;
+            return Ok((file, project));
         }
-        let project = read::read_project(&file.conn, path).map_err(|e| match e {
-            read::ReadError::Sqlite(source) => StoreError::Sqlite {
-                path: path.to_owned(),
-                source,
-            },
+        // Read before switching to WAL, so that a file refused as damaged keeps its header.
+        let project = file.read(Access::ReadOnly)?;
+        file.configure()?;
+        Ok((file, project))
+    }
+
+    /// Reads the whole project; a second connection (opened as `access`) may help.
+    fn read(&self, access: Access) -> StoreResult<Project> {
+        let path = &self.path;
+        read::read_project(&self.conn, &|| connect(path, access)).map_err(|e| match e {
+            read::ReadError::Sqlite(source) => sql_error(path)(source),
             read::ReadError::Damaged(what) => StoreError::Damaged {
                 path: path.to_owned(),
                 what,
             },
-        })?;
-        Ok((file, project))
+        })
+    }
+
+    /// What opening did that the planner should be told (e.g. that an interrupted write
+    /// was rolled back); empty when nothing happened.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// Whether the file was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     fn configure(&self) -> StoreResult<()> {
@@ -228,7 +344,10 @@ impl ProjectFile {
     fn migrate(&mut self, from: i32, migrations: &[&str]) -> StoreResult<()> {
         let path = self.path.clone();
         let sql = sql_error(&path);
-        let tx = self.conn.transaction().map_err(sql)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
         for step in &migrations[from.max(0) as usize..] {
             tx.execute_batch(step).map_err(sql)?;
         }
@@ -282,65 +401,81 @@ pub fn backup_path(path: &Path, version: i32) -> PathBuf {
     PathBuf::from(p)
 }
 
-fn sql_error(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
-    move |source| StoreError::Sqlite {
-        path: path.to_owned(),
-        source,
+fn recovered_notice(recovered: bool) -> Vec<String> {
+    if recovered {
+        vec![check::RECOVERED.to_owned()]
+    } else {
+        Vec::new()
     }
 }
 
-/// Checks, read-only, that `path` is a Tessera project this build can read, and returns its
-/// schema version.
-fn check_project(path: &Path, supported: i32) -> StoreResult<i32> {
-    let not_project = |reason: &str| StoreError::NotAProject {
-        path: path.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => StoreError::NotFound {
+/// Turns SQLite's error into ours: a file held too long by another program, or one that
+/// cannot be written, gets a message saying what to do; the rest keep SQLite's text.
+fn sql_error(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
+    move |source| match source.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy {
             path: path.to_owned(),
         },
-        _ => StoreError::Io {
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen) => match ensure_writable(path) {
+            Err(e @ StoreError::ReadOnly { .. }) => e,
+            _ => StoreError::Sqlite {
+                path: path.to_owned(),
+                source,
+            },
+        },
+        _ => StoreError::Sqlite {
             path: path.to_owned(),
             source,
         },
-    })?;
-    if meta.is_dir() {
-        return Err(not_project("it is a directory, not a file"));
     }
-    if !meta.is_file() {
-        return Err(not_project(
-            "it is not a regular file (a pipe, socket or device)",
-        ));
+}
+
+/// Refuses, before SQLite tries, a file or folder that cannot be written: SQLite would open
+/// a read-only file read-only without a word and fail later with "disk I/O error", and in a
+/// read-only folder it cannot make its journal. The folder is tried with a probe file made
+/// and removed at once.
+fn ensure_writable(path: &Path) -> StoreResult<()> {
+    let denied = |e: &std::io::Error| {
+        matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        )
+    };
+    let io = |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    match std::fs::OpenOptions::new().write(true).open(path) {
+        Ok(_) => {}
+        Err(e) if denied(&e) => {
+            return Err(StoreError::ReadOnly {
+                path: path.to_owned(),
+                folder: false,
+            });
+        }
+        Err(e) => return Err(io(e)),
     }
-    if meta.len() == 0 {
-        return Err(not_project("the file is empty"));
-    }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|_| not_project("it is not an SQLite database"))?;
-    let id: i32 = conn
-        .pragma_query_value(None, "application_id", |r| r.get(0))
-        .map_err(|_| not_project("it is not an SQLite database"))?;
-    if id != APPLICATION_ID {
-        return Err(not_project("it is an SQLite database of another program"));
-    }
-    let version: i32 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(sql_error(path))?;
-    if version > supported {
-        return Err(StoreError::NewerVersion {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let probe = folder.join(format!(".tessera-write-test-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) if denied(&e) => Err(StoreError::ReadOnly {
             path: path.to_owned(),
-            found: version,
-            supported,
-        });
+            folder: true,
+        }),
+        // Another Tessera of the same id probing at once, or the like: not our business.
+        Err(_) => Ok(()),
     }
-    if version < 1 {
-        return Err(not_project("it has no Tessera tables"));
-    }
-    Ok(version)
 }
 
 #[cfg(test)]

@@ -3,10 +3,9 @@
 use std::collections::BTreeMap;
 
 use geo::MultiPolygon;
-use std::path::Path;
 
-use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::types::{FromSql, ValueRef};
+use rusqlite::{Connection, Row};
 
 use crate::model::{
     AccountId, AccountStatus, Accounts, Colour, Project, Rep, RepId, Scenario, ScenarioId,
@@ -32,32 +31,96 @@ fn damaged(what: String) -> ReadError {
     ReadError::Damaged(what)
 }
 
+/// Opens another connection to the same file (for reading on a second thread).
+pub type Reopen<'a> = &'a (dyn Fn() -> rusqlite::Result<Connection> + Sync);
+
+/// Reads a field of a row, turning a value of the wrong type or range into
+/// [`ReadError::Damaged`] naming the table, the row's id and the column (rather than
+/// SQLite's "Integer 4294967296 out of range at index 0").
+fn field<T: FromSql>(r: &Row<'_>, index: usize, table: &str, id: i64) -> Result<T, ReadError> {
+    r.get(index).map_err(|e| match e {
+        rusqlite::Error::IntegralValueOutOfRange(_, value) => damaged(format!(
+            "{table} row id {id}, column {}: {value} is out of range",
+            column(r, index)
+        )),
+        rusqlite::Error::InvalidColumnType(_, _, kind) => damaged(format!(
+            "{table} row id {id}, column {}: a {kind} where Tessera keeps another type",
+            column(r, index)
+        )),
+        rusqlite::Error::FromSqlConversionFailure(_, _, e) => damaged(format!(
+            "{table} row id {id}, column {}: {e}",
+            column(r, index)
+        )),
+        e => ReadError::Sqlite(e),
+    })
+}
+
+/// A row and how to name it in messages: [`At::get`] reads a field with [`field`].
+struct At<'a, 'r> {
+    row: &'a Row<'r>,
+    table: &'static str,
+    id: i64,
+}
+
+impl At<'_, '_> {
+    fn get<T: FromSql>(&self, index: usize) -> Result<T, ReadError> {
+        field(self.row, index, self.table, self.id)
+    }
+}
+
+fn column(r: &Row<'_>, index: usize) -> String {
+    r.as_ref()
+        .column_name(index)
+        .map_or_else(|_| format!("#{index}"), str::to_owned)
+}
+
+/// The id of a row (column 0, read as i64 so that any value can be named), checked to fit
+/// Tessera's 32-bit ids.
+fn row_id(r: &Row<'_>, table: &str) -> Result<u32, ReadError> {
+    let id: i64 = match r.get_ref(0)? {
+        ValueRef::Integer(i) => i,
+        other => {
+            return Err(damaged(format!(
+                "{table}: a row's id is a {} instead of a whole number",
+                other.data_type()
+            )));
+        }
+    };
+    u32::try_from(id).map_err(|_| {
+        damaged(format!(
+            "{table} row id {id}: the id is out of range (0 to {})",
+            u32::MAX
+        ))
+    })
+}
+
 /// Reads everything: settings, accounts, reps, scenarios with territories and overrides.
-pub fn read_project(conn: &Connection, path: &Path) -> Result<Project, ReadError> {
-    let (name, active, settings) = conn
-        .query_row(
-            "SELECT name, active_scenario, detour_factor, speed_kmh, working_hours_per_year, \
-             default_minutes_per_visit, balance_tolerance FROM project WHERE id = 1",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<u32>>(1)?,
-                    Settings {
-                        detour_factor: r.get(2)?,
-                        speed_kmh: r.get(3)?,
-                        working_hours_per_year: r.get(4)?,
-                        default_minutes_per_visit: r.get(5)?,
-                        balance_tolerance: r.get(6)?,
-                    },
-                ))
-            },
-        )
-        .map_err(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => damaged("the project row is missing".into()),
-            e => ReadError::Sqlite(e),
-        })?;
-    let accounts = read_accounts(conn, path)?;
+/// `reopen` gives a second connection for reading large account tables on two threads.
+pub fn read_project(conn: &Connection, reopen: Reopen<'_>) -> Result<Project, ReadError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, name, active_scenario, detour_factor, speed_kmh, working_hours_per_year, \
+         default_minutes_per_visit, balance_tolerance FROM project WHERE id = 1",
+    )?;
+    let mut rows = stmt.query([])?;
+    let r = rows
+        .next()?
+        .ok_or_else(|| damaged("the project row is missing".into()))?;
+    let get = At {
+        row: r,
+        table: "project",
+        id: 1,
+    };
+    let name: String = get.get(1)?;
+    let active: Option<u32> = get.get(2)?;
+    let settings = Settings {
+        detour_factor: get.get(3)?,
+        speed_kmh: get.get(4)?,
+        working_hours_per_year: get.get(5)?,
+        default_minutes_per_visit: get.get(6)?,
+        balance_tolerance: get.get(7)?,
+    };
+    drop(rows);
+    let accounts = read_accounts(conn, reopen)?;
     let reps = read_reps(conn)?;
     let scenarios = read_scenarios(conn)?;
     Ok(Project {
@@ -91,7 +154,7 @@ fn number(value: ValueRef<'_>, what: impl Fn() -> String) -> Result<f64, ReadErr
 /// Reads all accounts. Large tables are read in two halves on two threads (a second,
 /// read-only connection reads the upper half of the ids), which nearly halves the load time
 /// of a million-account project.
-fn read_accounts(conn: &Connection, path: &Path) -> Result<Accounts, ReadError> {
+fn read_accounts(conn: &Connection, reopen: Reopen<'_>) -> Result<Accounts, ReadError> {
     let (min, max): (i64, i64) = conn.query_row(
         "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM accounts",
         [],
@@ -105,8 +168,7 @@ fn read_accounts(conn: &Connection, path: &Path) -> Result<Accounts, ReadError> 
     let mid = min + (max - min) / 2;
     let (lower, upper) = std::thread::scope(|scope| {
         let upper = scope.spawn(|| -> Result<Accounts, ReadError> {
-            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            let second = Connection::open_with_flags(path, flags)?;
+            let second = reopen()?;
             read_account_range(&second, mid + 1, max, max - mid)
         });
         // The lower half gets room for all, so appending the upper half does not reallocate.
@@ -139,7 +201,7 @@ fn read_account_range(
     )?;
     let mut rows = stmt.query([first, last])?;
     while let Some(r) = rows.next()? {
-        let id: u32 = r.get(0)?;
+        let id = row_id(r, "accounts")?;
         let at = |column: &'static str| move || format!("accounts row id {id}, column {column}");
         let status = match text(r.get_ref(7)?, at("status"))? {
             "customer" => AccountStatus::Customer,
@@ -170,7 +232,10 @@ fn read_account_range(
                 number(r.get_ref(9)?, at("revenue"))?,
                 number(r.get_ref(10)?, at("pipeline"))?,
             ],
-            [r.get(11)?, r.get(12)?],
+            [
+                field(r, 11, "accounts", id.into())?,
+                field(r, 12, "accounts", id.into())?,
+            ],
             number(r.get_ref(13)?, at("visits_per_year"))? as f32,
             minutes,
             text(r.get_ref(15)?, at("extra"))?,
@@ -195,17 +260,22 @@ fn read_reps(conn: &Connection) -> Result<Vec<Rep>, ReadError> {
     let mut rows = stmt.query([])?;
     let mut reps = Vec::new();
     while let Some(r) = rows.next()? {
-        let id: u32 = r.get(0)?;
+        let id = row_id(r, "reps")?;
         let at = |column: &'static str| move || format!("reps row id {id}, column {column}");
+        let get = At {
+            row: r,
+            table: "reps",
+            id: id.into(),
+        };
         reps.push(Rep {
             id: RepId(id),
-            name: r.get(1)?,
-            home_lon: r.get(2)?,
-            home_lat: r.get(3)?,
-            capacity_hours: r.get(4)?,
-            target: r.get(5)?,
-            expertise: json_list(&r.get::<_, String>(6)?, at("expertise"))?,
-            colour: colour(&r.get::<_, String>(7)?, at("colour"))?,
+            name: get.get(1)?,
+            home_lon: get.get(2)?,
+            home_lat: get.get(3)?,
+            capacity_hours: get.get(4)?,
+            target: get.get(5)?,
+            expertise: json_list(&get.get::<String>(6)?, at("expertise"))?,
+            colour: colour(&get.get::<String>(7)?, at("colour"))?,
         });
     }
     Ok(reps)
@@ -218,11 +288,17 @@ fn read_scenarios(conn: &Connection) -> Result<Vec<Scenario>, ReadError> {
             conn.prepare("SELECT id, name, notes, created FROM scenarios ORDER BY id")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
+            let id = row_id(r, "scenarios")?;
+            let get = At {
+                row: r,
+                table: "scenarios",
+                id: id.into(),
+            };
             scenarios.push(Scenario {
-                id: ScenarioId(r.get(0)?),
-                name: r.get(1)?,
-                notes: r.get(2)?,
-                created: r.get(3)?,
+                id: ScenarioId(id),
+                name: get.get(1)?,
+                notes: get.get(2)?,
+                created: get.get(3)?,
                 territories: Vec::new(),
                 overrides: BTreeMap::new(),
             });
@@ -234,24 +310,29 @@ fn read_scenarios(conn: &Connection) -> Result<Vec<Scenario>, ReadError> {
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let id: u32 = r.get(0)?;
+        let id = row_id(r, "territories")?;
         let at = |column: &'static str| move || format!("territories row id {id}, column {column}");
-        let scenario_id = ScenarioId(r.get(1)?);
-        let geometry_text: String = r.get(5)?;
+        let get = At {
+            row: r,
+            table: "territories",
+            id: id.into(),
+        };
+        let scenario_id = ScenarioId(get.get(1)?);
+        let geometry_text: String = get.get(5)?;
         let territory = Territory {
             id: TerritoryId(id),
-            name: r.get(2)?,
-            colour: colour(&r.get::<_, String>(3)?, at("colour"))?,
-            rep: r.get::<_, Option<u32>>(4)?.map(RepId),
+            name: get.get(2)?,
+            colour: colour(&get.get::<String>(3)?, at("colour"))?,
+            rep: get.get::<Option<u32>>(4)?.map(RepId),
             geometry: geometry_from_text(&geometry_text)
                 .map_err(|e| damaged(format!("{}: {e}", at("geometry")())))?,
             rule: SegmentRule {
-                industries: json_list(&r.get::<_, String>(6)?, at("rule_industries"))?,
-                size_classes: json_list(&r.get::<_, String>(7)?, at("rule_size_classes"))?,
+                industries: json_list(&get.get::<String>(6)?, at("rule_industries"))?,
+                size_classes: json_list(&get.get::<String>(7)?, at("rule_size_classes"))?,
             },
-            target: r.get(8)?,
-            average_deal: r.get(9)?,
-            conversion: r.get(10)?,
+            target: get.get(8)?,
+            average_deal: get.get(9)?,
+            conversion: get.get(10)?,
         };
         let scenario = scenarios
             .iter_mut()
@@ -267,10 +348,20 @@ fn read_scenarios(conn: &Connection) -> Result<Vec<Scenario>, ReadError> {
     let mut stmt = conn.prepare("SELECT scenario_id, account_id, territory_id FROM overrides")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let scenario_id = ScenarioId(r.get(0)?);
+        // A table without rowid: the row is named by its account.
+        let account: i64 = match r.get_ref(1)? {
+            ValueRef::Integer(i) => i,
+            _ => -1,
+        };
+        let get = At {
+            row: r,
+            table: "overrides for account",
+            id: account,
+        };
+        let scenario_id = ScenarioId(get.get(0)?);
         if let Some(s) = scenarios.iter_mut().find(|s| s.id == scenario_id) {
             s.overrides
-                .insert(AccountId(r.get(1)?), TerritoryId(r.get(2)?));
+                .insert(AccountId(get.get(1)?), TerritoryId(get.get(2)?));
         }
     }
     Ok(scenarios)

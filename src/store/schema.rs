@@ -83,3 +83,93 @@ pub const MIGRATIONS: &[&str] = &[V1];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// One entry of `sqlite_master`: what kind of object, its name, its table, its SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaObject {
+    /// `table`, `index`, `view` or `trigger` (or whatever a forged entry says).
+    pub kind: String,
+    /// The object's name.
+    pub name: String,
+    /// The table it belongs to (for indexes and triggers).
+    pub table: String,
+    /// Its `CREATE` statement with runs of white space made one space (none for the
+    /// indexes SQLite makes itself).
+    pub sql: Option<String>,
+}
+
+/// The objects a file's schema holds, in `sqlite_master` order. Texts that are not UTF-8 are
+/// read lossily: they only serve to name the object.
+pub fn objects(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<SchemaObject>> {
+    use rusqlite::types::ValueRef;
+    let text = |v: ValueRef<'_>| match v {
+        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+        ValueRef::Null => None,
+    };
+    let mut stmt = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master")?;
+    let mut rows = stmt.query([])?;
+    let mut objects = Vec::new();
+    while let Some(r) = rows.next()? {
+        objects.push(SchemaObject {
+            kind: text(r.get_ref(0)?).unwrap_or_default(),
+            name: text(r.get_ref(1)?).unwrap_or_default(),
+            table: text(r.get_ref(2)?).unwrap_or_default(),
+            sql: text(r.get_ref(3)?).map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")),
+        });
+    }
+    Ok(objects)
+}
+
+/// The schema Tessera creates at `version`: `migrations[..version]` run on an empty
+/// database in memory, so it can never drift from what a new file gets.
+pub fn expected(migrations: &[&str], version: i32) -> rusqlite::Result<Vec<SchemaObject>> {
+    let conn = rusqlite::Connection::open_in_memory()?;
+    for step in migrations.iter().take(version.max(0) as usize) {
+        conn.execute_batch(step)?;
+    }
+    objects(&conn)
+}
+
+/// A name as it may be shown: control characters escaped, at most 60 characters.
+pub fn shown(name: &str) -> String {
+    let escaped: String = name.escape_debug().collect();
+    if escaped.chars().count() > 60 {
+        format!("{}...", escaped.chars().take(60).collect::<String>())
+    } else {
+        escaped
+    }
+}
+
+/// How `found` differs from `expected`, one line per object: objects Tessera did not create
+/// (triggers, views, tables, indexes), objects it did create but in another form, and
+/// tables or indexes that are missing.
+pub fn differences(found: &[SchemaObject], expected: &[SchemaObject]) -> Vec<String> {
+    let same_name = |a: &SchemaObject, b: &SchemaObject| a.name.eq_ignore_ascii_case(&b.name);
+    let mut lines = Vec::new();
+    for object in found {
+        let kind = shown(&object.kind);
+        let name = shown(&object.name);
+        let on = if object.kind == "table" || object.kind == "view" {
+            String::new()
+        } else {
+            format!(" (on {})", shown(&object.table))
+        };
+        match expected.iter().find(|e| same_name(e, object)) {
+            Some(e) if e == object => {}
+            Some(e) if e.kind == object.kind => {
+                lines.push(format!(
+                    "{kind} {name}{on}, changed from the one Tessera creates"
+                ));
+            }
+            _ => lines.push(format!("{kind} {name}{on}")),
+        }
+    }
+    for e in expected {
+        if !found.iter().any(|f| same_name(f, e) && f.kind == e.kind) {
+            lines.push(format!("{} {} is missing", e.kind, shown(&e.name)));
+        }
+    }
+    lines
+}

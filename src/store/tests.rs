@@ -327,3 +327,445 @@ fn replacing_a_project_keeps_the_old_file_until_the_new_one_is_complete() {
     assert!(!blocker.exists());
     assert!(sidecars_absent(&blocker));
 }
+
+/// Every file in `dir` with its bytes: what a command left on disk.
+fn folder(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| {
+            let e = e.expect("entry");
+            let bytes = std::fs::read(e.path()).unwrap_or_default();
+            (e.file_name().to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn names(files: &[(String, Vec<u8>)]) -> Vec<&str> {
+    files.iter().map(|(n, _)| n.as_str()).collect()
+}
+
+/// An import edit of `n` new accounts after the demo's.
+fn import_edit(n: usize) -> crate::model::Edit {
+    let big = crate::synth::project(n, 4, 3);
+    let first = demo().accounts.len();
+    let rows: Vec<crate::model::Account> = (0..big.accounts.len())
+        .map(|i| {
+            let mut a = big.accounts.get(i);
+            a.id = AccountId((first + 1 + i) as u32);
+            a
+        })
+        .collect();
+    crate::model::Edit {
+        description: "import".into(),
+        changes: vec![crate::model::Change::Accounts {
+            added: rows,
+            removed: Vec::new(),
+            updated: Vec::new(),
+        }],
+    }
+}
+
+#[test]
+fn a_hot_journal_is_rolled_back_on_open_and_said() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.tessera");
+    let project = demo();
+    drop(ProjectFile::create(&path, &project).expect("create"));
+    // A large import as the bulk path writes it: rollback journal, and a page cache so small
+    // that changed pages reach the file before the commit.
+    let conn = Connection::open(&path).expect("open");
+    conn.pragma_update(None, "journal_mode", "DELETE")
+        .expect("journal");
+    conn.pragma_update(None, "synchronous", "FULL")
+        .expect("sync");
+    conn.pragma_update(None, "cache_size", 10).expect("cache");
+    conn.execute_batch("BEGIN IMMEDIATE").expect("begin");
+    conn.execute_batch(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) \
+         INSERT INTO accounts (id, external_id, name, lon, lat, status) \
+         SELECT 100000 + i, 'X' || i, 'New ' || i, 5.0, 52.0, 'prospect' FROM n; \
+         DELETE FROM territories;",
+    )
+    .expect("write");
+    // What a kill leaves on disk at this moment: the file with half-written pages and the
+    // journal holding the pages as they were. Copied elsewhere, no process holds their locks.
+    let journal = connect::sidecar(&path, "-journal");
+    assert!(journal.exists(), "the transaction has a journal");
+    let crashed = dir.path().join("crashed");
+    std::fs::create_dir(&crashed).expect("dir");
+    let copy = crashed.join("p.tessera");
+    std::fs::copy(&path, &copy).expect("copy");
+    std::fs::copy(&journal, connect::sidecar(&copy, "-journal")).expect("copy journal");
+    conn.execute_batch("ROLLBACK").expect("rollback");
+    drop(conn);
+    assert_ne!(
+        hash_file(&copy),
+        hash_file(&path),
+        "the crashed file holds half-written pages"
+    );
+    let (file, read) = ProjectFile::open(&copy).expect("opens after recovery");
+    assert_eq!(
+        read, project,
+        "the unfinished import is gone, the rest intact"
+    );
+    assert_eq!(file.notices().len(), 1);
+    assert!(
+        file.notices()[0].contains("interrupted write"),
+        "{:?}",
+        file.notices()
+    );
+    assert!(!connect::sidecar(&copy, "-journal").exists());
+    drop(file);
+    // Opened again, nothing more to say.
+    let (file, _) = ProjectFile::open(&copy).expect("opens");
+    assert!(file.notices().is_empty());
+
+    // The same through a read-only open: recovered, then read without another change.
+    let again = dir.path().join("again");
+    std::fs::create_dir(&again).expect("dir");
+    let copy = again.join("p.tessera");
+    let conn = Connection::open(&path).expect("open");
+    conn.pragma_update(None, "journal_mode", "DELETE")
+        .expect("journal");
+    conn.pragma_update(None, "cache_size", 10).expect("cache");
+    conn.execute_batch(
+        "BEGIN IMMEDIATE; DELETE FROM accounts; DELETE FROM territories; \
+         INSERT INTO accounts (id, external_id, name, lon, lat, status) VALUES (1, 'a', 'b', 1, 1, 'prospect')",
+    )
+    .expect("write");
+    std::fs::copy(&path, &copy).expect("copy");
+    std::fs::copy(&journal, connect::sidecar(&copy, "-journal")).expect("copy journal");
+    drop(conn);
+    let (file, read) = ProjectFile::open_read_only(&copy).expect("read-only open recovers");
+    assert_eq!(read, project);
+    assert!(file.notices()[0].contains("rolled back"));
+}
+
+#[test]
+fn another_programs_hot_journal_is_not_touched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("other.sqlite");
+    let conn = Connection::open(&path).expect("open");
+    conn.execute_batch(
+        "PRAGMA cache_size = 5; CREATE TABLE t (x); \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) \
+         INSERT INTO t SELECT randomblob(100) FROM n; \
+         BEGIN IMMEDIATE; UPDATE t SET x = zeroblob(100);",
+    )
+    .expect("write");
+    let crashed = dir.path().join("crashed");
+    std::fs::create_dir(&crashed).expect("dir");
+    let copy = crashed.join("other.sqlite");
+    std::fs::copy(&path, &copy).expect("copy");
+    let journal = connect::sidecar(&copy, "-journal");
+    std::fs::copy(connect::sidecar(&path, "-journal"), &journal).expect("copy journal");
+    drop(conn);
+    let before = folder(&crashed);
+    let err = ProjectFile::open(&copy).expect_err("refused");
+    assert!(err.to_string().contains("another program"), "{err}");
+    assert_eq!(folder(&crashed), before, "file and journal untouched");
+}
+
+#[test]
+fn reading_read_only_changes_nothing_on_disk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = demo();
+    // (a) a WAL-mode project, closed.
+    let wal = dir.path().join("wal");
+    std::fs::create_dir(&wal).expect("dir");
+    let wal_path = wal.join("p.tessera");
+    drop(ProjectFile::create(&wal_path, &project).expect("create"));
+    // (b) the same in DELETE journal mode.
+    let delete = dir.path().join("delete");
+    std::fs::create_dir(&delete).expect("dir");
+    let delete_path = delete.join("p.tessera");
+    std::fs::copy(&wal_path, &delete_path).expect("copy");
+    Connection::open(&delete_path)
+        .expect("open")
+        .pragma_update(None, "journal_mode", "DELETE")
+        .expect("delete mode");
+    // (c) a WAL-mode project marked read-only.
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).expect("dir");
+    let locked_path = locked.join("p.tessera");
+    std::fs::copy(&wal_path, &locked_path).expect("copy");
+    let mut perms = std::fs::metadata(&locked_path).expect("meta").permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&locked_path, perms.clone()).expect("chmod");
+    for (folder_path, path) in [
+        (&wal, &wal_path),
+        (&delete, &delete_path),
+        (&locked, &locked_path),
+    ] {
+        let before = folder(folder_path);
+        let (file, read) = ProjectFile::open_read_only(path).expect("opens read-only");
+        assert_eq!(read, project);
+        assert!(file.notices().is_empty());
+        // A read-only file refuses writes, and says why.
+        let mut file = file;
+        let err = file
+            .write_edit(&import_edit(3), &project)
+            .expect_err("read-only");
+        assert!(matches!(err, StoreError::OpenedReadOnly { .. }), "{err}");
+        drop(file);
+        assert_eq!(folder(folder_path), before, "{}", path.display());
+    }
+    // The read-only file is still a normal project once writable again: nothing was left
+    // beside it that would break the next write.
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&locked_path, perms).expect("chmod");
+    let (mut file, mut read) = ProjectFile::open(&locked_path).expect("opens for writing");
+    let edit = import_edit(3);
+    edit.apply(&mut read).expect("applies");
+    file.write_edit(&edit, &read).expect("writes");
+}
+
+#[test]
+fn reading_read_only_sees_what_an_open_window_committed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.tessera");
+    let mut project = demo();
+    let mut window = ProjectFile::create(&path, &project).expect("create");
+    let edit = import_edit(5);
+    edit.apply(&mut project).expect("applies");
+    window.write_edit(&edit, &project).expect("written");
+    assert!(
+        connect::sidecar(&path, "-wal").exists(),
+        "the edit sits in the WAL"
+    );
+    let before = names(&folder(dir.path()))
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    let (_, read) = ProjectFile::open_read_only(&path).expect("read-only");
+    assert_eq!(read, project, "the reader sees the committed import");
+    assert_eq!(
+        names(&folder(dir.path())),
+        before,
+        "no file made or removed"
+    );
+}
+
+#[test]
+fn refusals_leave_no_file_beside_the_refused_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let other = dir.path().join("other.sqlite");
+    {
+        let conn = Connection::open(&other).expect("sqlite");
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1);",
+        )
+        .expect("sql");
+    }
+    assert_eq!(names(&folder(dir.path())), ["other.sqlite"]);
+    let before = folder(dir.path());
+    for open in [ProjectFile::open, ProjectFile::open_read_only] {
+        let err = open(&other).expect_err("refused");
+        assert!(err.to_string().contains("another program"), "{err}");
+        assert_eq!(folder(dir.path()), before);
+    }
+}
+
+#[test]
+fn foreign_schema_objects_are_refused_by_name_and_a_clean_copy_can_be_made() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.tessera");
+    let project = demo();
+    drop(ProjectFile::create(&path, &project).expect("create"));
+    {
+        let conn = Connection::open(&path).expect("open");
+        conn.execute_batch(
+            "CREATE TRIGGER wipe AFTER INSERT ON accounts BEGIN DELETE FROM territories; END;
+             CREATE VIEW everything AS SELECT * FROM accounts;
+             CREATE TABLE notes (x);
+             CREATE INDEX by_name ON accounts(name);
+             PRAGMA journal_mode = DELETE;",
+        )
+        .expect("plant");
+    }
+    let before = folder(dir.path());
+    for open in [ProjectFile::open, ProjectFile::open_read_only] {
+        let err = open(&path).expect_err("refused");
+        let message = err.to_string();
+        let StoreError::ForeignSchema { objects, .. } = &err else {
+            panic!("{message}");
+        };
+        assert_eq!(
+            objects,
+            &[
+                "trigger wipe (on accounts)",
+                "view everything",
+                "table notes",
+                "index by_name (on accounts)"
+            ]
+        );
+        assert!(message.contains("left untouched"), "{message}");
+        assert_eq!(folder(dir.path()), before);
+    }
+    let clean = dir.path().join("clean.tessera");
+    let left_out = ProjectFile::repair(&path, &clean).expect("repair");
+    assert_eq!(left_out.len(), 4);
+    assert_eq!(folder(&dir.path().join("")).len(), 2);
+    assert_eq!(
+        before,
+        folder(dir.path())
+            .into_iter()
+            .filter(|(n, _)| n != "clean.tessera")
+            .collect::<Vec<_>>(),
+        "the original is untouched"
+    );
+    let (mut file, mut read) = ProjectFile::open(&clean).expect("the copy opens");
+    assert_eq!(read, project);
+    // The copy's writes run no planted code.
+    let edit = import_edit(3);
+    edit.apply(&mut read).expect("applies");
+    file.write_edit(&edit, &read).expect("writes");
+    drop(file);
+    let (_, again) = ProjectFile::open(&clean).expect("opens");
+    assert_eq!(again.scenarios, project.scenarios, "territories kept");
+    assert!(matches!(
+        ProjectFile::repair(&path, &clean),
+        Err(StoreError::AlreadyExists { .. })
+    ));
+}
+
+#[test]
+fn a_truncated_project_is_called_truncated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.tessera");
+    drop(ProjectFile::create(&path, &demo()).expect("create"));
+    let bytes = hash_file(&path);
+    for len in [50, 4096 * 3, bytes.len() / 2 + 100] {
+        let cut = dir.path().join(format!("cut-{len}.tessera"));
+        std::fs::write(&cut, &bytes[..len]).expect("write");
+        for open in [ProjectFile::open, ProjectFile::open_read_only] {
+            let err = open(&cut).expect_err("refused");
+            let message = err.to_string();
+            assert!(matches!(err, StoreError::Damaged { .. }), "{message}");
+            assert!(message.contains("truncated"), "{message}");
+            assert!(!message.contains("not an SQLite database"), "{message}");
+            assert_eq!(hash_file(&cut), &bytes[..len]);
+            assert!(sidecars_absent(&cut));
+        }
+    }
+}
+
+#[test]
+fn impossible_numbers_are_named_by_table_row_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        (
+            "UPDATE accounts SET id = 4294967296 WHERE id = 1",
+            "accounts row id 4294967296: the id is out of range",
+        ),
+        (
+            "UPDATE accounts SET deals_won = 4294967296 WHERE id = 2",
+            "accounts row id 2, column deals_won: 4294967296 is out of range",
+        ),
+        (
+            "UPDATE reps SET capacity_hours = x'00' WHERE id = 1",
+            "reps row id 1, column capacity_hours",
+        ),
+        (
+            "UPDATE territories SET rep_id = -1 WHERE id = 1",
+            "territories row id 1, column rep_id: -1 is out of range",
+        ),
+    ];
+    for (k, (sql, expected)) in cases.into_iter().enumerate() {
+        let path = dir.path().join(format!("{k}.tessera"));
+        drop(ProjectFile::create(&path, &demo()).expect("create"));
+        Connection::open(&path)
+            .expect("open")
+            .execute_batch(&format!("PRAGMA foreign_keys = OFF; {sql}"))
+            .expect("break");
+        let err = ProjectFile::open_read_only(&path).expect_err("damaged");
+        let message = err.to_string();
+        assert!(matches!(err, StoreError::Damaged { .. }), "{message}");
+        assert!(message.contains(expected), "{message}");
+        assert!(!message.contains("at index"), "{message}");
+    }
+}
+
+#[test]
+fn a_bulk_import_succeeds_while_another_connection_idles() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.tessera");
+    let mut project = demo();
+    drop(ProjectFile::create(&path, &project).expect("create"));
+    // Another window (or a report) has the project open and is doing nothing.
+    let (idle, _) = ProjectFile::open(&path).expect("open");
+    let (mut writer, _) = ProjectFile::open(&path).expect("open");
+    let edit = import_edit(12_000);
+    edit.apply(&mut project).expect("applies");
+    writer
+        .write_edit(&edit, &project)
+        .expect("written despite the idle reader");
+    drop((idle, writer));
+    assert_eq!(ProjectFile::open(&path).expect("opens").1, project);
+}
+
+#[test]
+fn a_writer_waits_for_another_writer_instead_of_failing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.tessera");
+    let mut project = demo();
+    drop(ProjectFile::create(&path, &project).expect("create"));
+    let (mut file, _) = ProjectFile::open(&path).expect("open");
+    let other = connect::connect(&path, connect::Access::ReadWrite).expect("connect");
+    other
+        .execute_batch("BEGIN IMMEDIATE; UPDATE project SET name = 'held'")
+        .expect("hold the write lock");
+    let holder = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        other.execute_batch("ROLLBACK").expect("release");
+    });
+    let edit = import_edit(2);
+    edit.apply(&mut project).expect("applies");
+    file.write_edit(&edit, &project)
+        .expect("waited, then wrote");
+    holder.join().expect("holder");
+}
+
+#[test]
+fn a_read_only_folder_or_file_is_named_as_such() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sub = dir.path().join("shared");
+    std::fs::create_dir(&sub).expect("dir");
+    let path = sub.join("p.tessera");
+    let project = demo();
+    drop(ProjectFile::create(&path, &project).expect("create"));
+    let set_mode = |p: &Path, readonly: bool| {
+        let mut perms = std::fs::metadata(p).expect("meta").permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(readonly);
+        std::fs::set_permissions(p, perms).expect("chmod");
+    };
+    set_mode(&sub, true);
+    // Root (and some file systems) write regardless of the mode: nothing to see there.
+    let probe = sub.join("probe");
+    if std::fs::write(&probe, b"").is_ok() {
+        let _ = std::fs::remove_file(&probe);
+        set_mode(&sub, false);
+        eprintln!("skipped: this user writes to read-only folders");
+        return;
+    }
+    let before = folder(&sub);
+    let err = ProjectFile::open(&path).expect_err("refused");
+    assert!(
+        matches!(err, StoreError::ReadOnly { folder: true, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("the folder is read-only"), "{err}");
+    assert_eq!(folder(&sub), before);
+    let (_, read) = ProjectFile::open_read_only(&path).expect("reading still works");
+    assert_eq!(read, project);
+    assert_eq!(folder(&sub), before);
+    set_mode(&sub, false);
+    set_mode(&path, true);
+    let err = ProjectFile::open(&path).expect_err("refused");
+    assert!(err.to_string().contains("the file is read-only"), "{err}");
+    set_mode(&path, false);
+}

@@ -4,7 +4,7 @@
 use geo::MultiPolygon;
 use rusqlite::{Connection, Transaction, params};
 
-use super::{ProjectFile, StoreResult, sql_error};
+use super::{ProjectFile, StoreError, StoreResult, sql_error};
 use crate::model::{
     Account, AccountId, Accounts, Change, Edit, Project, Rep, Scenario, ScenarioId, Settings,
     Territory, TerritoryId,
@@ -351,8 +351,17 @@ impl ProjectFile {
         f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>,
     ) -> StoreResult<()> {
         let path = self.path.clone();
+        if self.read_only {
+            return Err(StoreError::OpenedReadOnly { path });
+        }
         let sql = sql_error(&path);
-        let tx = self.conn().transaction().map_err(sql)?;
+        // IMMEDIATE: the write lock is taken (waiting up to the busy timeout for another
+        // writer) before anything is read, so two writers queue instead of one failing with
+        // "database is locked" when it upgrades a stale read.
+        let tx = self
+            .conn()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
         f(&tx).map_err(sql)?;
         tx.commit().map_err(sql)
     }
@@ -411,8 +420,15 @@ impl ProjectFile {
     /// journal with `synchronous = FULL` is just as atomic. All back to their defaults
     /// afterwards (the next open sets WAL again should that fail). The cache takes memory
     /// only as pages are dirtied (512 MB at most).
+    ///
+    /// Leaving WAL needs the file to itself: while another connection has it open (a
+    /// window, a report) SQLite refuses the switch at once. The write then simply stays in
+    /// the WAL, slower but just as safe, rather than failing with "database is locked".
     fn bulk<T>(&mut self, f: impl FnOnce(&mut Self) -> StoreResult<T>) -> StoreResult<T> {
         let path = self.path.clone();
+        if self.read_only {
+            return Err(StoreError::OpenedReadOnly { path });
+        }
         let sql = sql_error(&path);
         self.conn()
             .pragma_update(None, "cache_size", -512 * 1024)
@@ -420,10 +436,18 @@ impl ProjectFile {
         self.conn()
             .pragma_update(None, "temp_store", "MEMORY")
             .map_err(sql)?;
-        self.conn()
-            .pragma_update(None, "journal_mode", "DELETE")
-            .map_err(sql)?;
-        let result = f(self);
+        let switched = match self.conn().pragma_update(None, "journal_mode", "DELETE") {
+            Err(e)
+                if !matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) =>
+            {
+                Err(sql(e))
+            }
+            _ => Ok(()),
+        };
+        let result = switched.and_then(|()| f(self));
         let _ = self.conn().pragma_update(None, "journal_mode", "WAL");
         // Failing to shrink the cache again costs memory, not data.
         let _ = self.conn().pragma_update(None, "cache_size", -2000);
