@@ -7,7 +7,7 @@ use std::process::Command;
 const BAD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bad");
 
 /// Each file and words its message must contain.
-const EXPECTED: [(&str, &str); 28] = [
+const EXPECTED: [(&str, &str); 29] = [
     ("truncated.csv", "does not close"),
     ("binary.csv", "not a text (CSV) file"),
     ("empty.csv", "no data rows"),
@@ -28,6 +28,11 @@ const EXPECTED: [(&str, &str); 28] = [
     (
         "degenerate-ring.geojson",
         "feature 1 (Streep): invalid geometry",
+    ),
+    // A ring crossing itself ~17,000 times: refused, not turned into slivers for minutes.
+    (
+        "self-crossing-scribble.geojson",
+        "feature 1 (Krabbel): invalid geometry: outer ring crosses or touches itself; it cannot be repaired: outer ring crosses itself at more than 10,000 places; simplify it in your GIS",
     ),
     ("point-features.geojson", "feature 1"),
     ("deeply-nested.geojson", "not a GeoJSON file"),

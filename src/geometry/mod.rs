@@ -12,3 +12,19 @@ pub mod shapes;
 pub mod validity;
 
 pub use validity::is_valid;
+
+/// Positions a shape may have: a territory built from a thousand postcode areas has a few
+/// hundred thousand; beyond this a file is hostile or needs simplifying first.
+pub const MAX_POSITIONS: usize = 2_000_000;
+
+/// The refusal of a shape of `positions` positions, `None` when it is within
+/// [`MAX_POSITIONS`]; checked before the positions are converted or tested.
+pub fn size_refusal(positions: usize) -> Option<String> {
+    (positions > MAX_POSITIONS).then(|| {
+        format!(
+            "has {} positions, more than the {} a territory may have; simplify it in your GIS",
+            crate::numbers::whole(positions as f64),
+            crate::numbers::whole(MAX_POSITIONS as f64)
+        )
+    })
+}

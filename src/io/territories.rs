@@ -11,6 +11,8 @@
 use geo::orient::{Direction, Orient};
 use geo::{Area, Coord, LineString, MultiPolygon, Polygon};
 
+#[cfg(test)]
+use crate::geometry::MAX_POSITIONS;
 use crate::geometry::crossings::Budget;
 use crate::geometry::repair::{RepairError, repair};
 use crate::geometry::validity::first_problem;
@@ -171,19 +173,10 @@ pub(crate) fn feature_name(feature: &geojson::Feature, number: usize) -> String 
     }
 }
 
-/// Positions a feature may have: a territory built from a thousand postcode areas has a
-/// few hundred thousand; beyond this the file is hostile or needs simplifying first.
-pub const MAX_POSITIONS: usize = 2_000_000;
-
 /// The feature's shape, valid, and what was repaired if it was not valid as read.
 fn to_multipolygon(value: &GeometryValue) -> Result<(MultiPolygon<f64>, Option<String>), String> {
-    let positions = count_positions(value);
-    if positions > MAX_POSITIONS {
-        return Err(format!(
-            "has {} positions, more than the {} a territory may have; simplify it in your GIS",
-            crate::numbers::whole(positions as f64),
-            crate::numbers::whole(MAX_POSITIONS as f64)
-        ));
+    if let Some(refusal) = crate::geometry::size_refusal(count_positions(value)) {
+        return Err(refusal);
     }
     let polygons = match value {
         GeometryValue::Polygon { coordinates } => vec![to_polygon(coordinates, None)?],
