@@ -227,7 +227,7 @@ pub fn merge(scenario: &Scenario, a: usize, b: usize) -> Result<Edit, Refusal> {
     }
     // A panic inside i_overlay refuses the merge instead of ending the program.
     let union = crate::geometry::guard::guarded(|| ta.geometry.union(&tb.geometry)).ok();
-    let Some(union) = union.filter(|u| is_valid(u)) else {
+    let Some(union) = union.filter(is_valid) else {
         return refuse(format!(
             "{} and {} cannot be merged cleanly",
             ta.name, tb.name

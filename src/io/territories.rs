@@ -14,6 +14,7 @@ use geo::{Area, Coord, LineString, MultiPolygon, Polygon};
 #[cfg(test)]
 use crate::geometry::MAX_POSITIONS;
 use crate::geometry::crossings::Budget;
+use crate::geometry::guard::guarded;
 use crate::geometry::repair::{RepairError, repair};
 use crate::geometry::validity::first_problem;
 use geojson::{FeatureCollection, GeoJson, GeometryValue, Position};
@@ -196,8 +197,11 @@ fn to_multipolygon(value: &GeometryValue) -> Result<(MultiPolygon<f64>, Option<S
     let multi = MultiPolygon(polygons).orient(Direction::Default);
     // One budget for checking and repairing the feature, so that neither can run away.
     let mut budget = Budget::default();
+    // geo's relate (holes and parts) runs inside the check: guarded like the repair.
+    let checked = guarded(|| first_problem(&multi, &mut budget))
+        .map_err(|e| RepairError::Failed(e).to_string())?;
     let too_intricate = |_| RepairError::TooIntricate.to_string();
-    let Some(problem) = first_problem(&multi, &mut budget).map_err(too_intricate)? else {
+    let Some(problem) = checked.map_err(too_intricate)? else {
         return Ok((multi, None));
     };
     let repaired = repair(&multi, &mut budget)
