@@ -13,6 +13,7 @@ pub mod demo;
 pub mod edit;
 pub mod engine;
 pub mod geocode;
+pub mod geometry;
 pub mod io;
 pub mod model;
 pub mod numbers;

@@ -31,10 +31,16 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["model", "numbers", "engine", "io", "rng", "synth"],
     ),
     ("engine", &["model", "numbers"]),
+    ("geometry", &["numbers", "rng"]),
     ("store", &["model"]),
-    ("edit", &["model"]),
+    ("edit", &["model", "geometry"]),
     ("geocode", &[]),
-    ("io", &["model", "progress", "engine", "geocode", "store"]),
+    (
+        "io",
+        &[
+            "model", "progress", "engine", "geometry", "geocode", "store",
+        ],
+    ),
     ("basemap", &[]),
     (
         "session",

@@ -52,6 +52,11 @@ const EXPECTED: &[(&str, &str)] = &[
         "degenerate-ring.geojson",
         "feature 1 (Streep): invalid geometry",
     ),
+    // A ring crossing itself ~17,000 times: refused, not turned into slivers for minutes.
+    (
+        "self-crossing-scribble.geojson",
+        "feature 1 (Krabbel): invalid geometry: outer ring crosses or touches itself; it cannot be repaired: outer ring crosses itself at more than 10,000 places; simplify it in your GIS",
+    ),
     ("point-features.geojson", "feature 1"),
     ("deeply-nested.geojson", "not a GeoJSON file"),
     ("crs-rd-new.geojson", "28992"),

@@ -2,7 +2,10 @@
 //! (taking the area it covers or overlapping it), split one along a line, merge two, delete
 //! one, and settle an overlap in favour of one territory.
 
-use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon, Validation};
+use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon};
+
+// geo's own validation tests all pairs of segments: seconds on a 100k-vertex territory.
+use crate::geometry::is_valid;
 
 use super::{NewAreas, Refusal, areas_edit, refuse, territories_at, unique_name};
 use crate::model::{
@@ -25,7 +28,7 @@ pub fn add_territory(
     // Counter-clockwise outside, as the rest of the project holds it.
     geo::Orient::orient(&polygon, geo::orient::Direction::Default).clone_into(&mut polygon);
     let area = MultiPolygon(vec![polygon]);
-    if !area.is_valid() || area.unsigned_area() <= 0.0 {
+    if !is_valid(&area) || area.unsigned_area() <= 0.0 {
         return refuse("the drawn outline crosses itself; draw it again without crossing");
     }
     let id = next_territory_id(project);
@@ -86,7 +89,7 @@ pub fn covered_by(scenario: &Scenario, ring: &[Coord<f64>]) -> Vec<String> {
         return Vec::new();
     }
     let area = MultiPolygon(vec![Polygon::new(LineString::from(ring.to_vec()), vec![])]);
-    if !area.is_valid() {
+    if !is_valid(&area) {
         return Vec::new();
     }
     scenario
@@ -124,7 +127,7 @@ pub fn split(
             territory.name
         ));
     }
-    if !kept.is_valid() || !cut.is_valid() {
+    if !is_valid(&kept) || !is_valid(&cut) {
         return refuse("that line gives invalid parts; draw a simpler line");
     }
     let new = Territory {
@@ -222,13 +225,14 @@ pub fn merge(scenario: &Scenario, a: usize, b: usize) -> Result<Edit, Refusal> {
     if a == b {
         return refuse("select two different territories to merge");
     }
-    let union = ta.geometry.union(&tb.geometry);
-    if !union.is_valid() {
+    // A panic inside i_overlay refuses the merge instead of ending the program.
+    let union = crate::geometry::guard::guarded(|| ta.geometry.union(&tb.geometry)).ok();
+    let Some(union) = union.filter(is_valid) else {
         return refuse(format!(
             "{} and {} cannot be merged cleanly",
             ta.name, tb.name
         ));
-    }
+    };
     let mut changes: Vec<Change> = move_overrides(scenario, tb.id, Some(ta.id))
         .into_iter()
         .collect();

@@ -121,7 +121,17 @@ impl PreparedArea {
         // About 16 cells per edge keeps border cells a small share of all cells.
         let target_cells = (segments.len() * 16).clamp(64, 1 << 17) as f64;
         let cols = ((target_cells * width / height).sqrt().round() as usize).clamp(1, 4096);
-        let rows = ((target_cells / cols as f64).round() as usize).clamp(1, 4096);
+        // Each edge is filed in every row and slab its latitudes touch. Tall edges (a shape
+        // of thin slivers spanning its whole height) would make that rows x edges: gigabytes.
+        // So at most about 8 filings per edge: fewer, taller rows and slabs for such shapes,
+        // the usual counts for ordinary ones (a circle spans each latitude twice).
+        let spread: f64 = segments.iter().map(|(a, b)| (a.1 - b.1).abs()).sum::<f64>() / height;
+        let bands = |wanted: usize, most: usize| {
+            let affordable = (8.0 * segments.len() as f64 / spread.max(1e-9)).max(1.0);
+            wanted.clamp(1, most).min(affordable as usize).max(1)
+        };
+        let rows = bands((target_cells / cols as f64).round() as usize, 4096);
+        let slabs = bands(segments.len() * 2, 1 << 16);
         let mut area = PreparedArea {
             min_x,
             min_y,
@@ -132,9 +142,9 @@ impl PreparedArea {
             inv_w: cols as f64 / width,
             inv_h: rows as f64 / height,
             cells: vec![OUTSIDE; cols * rows],
-            // About two slabs per edge keeps a few edges in each, whatever the shape.
-            slabs: (segments.len() * 2).clamp(1, 1 << 16),
-            inv_slab_h: (segments.len() * 2).clamp(1, 1 << 16) as f64 / height,
+            // About two slabs per edge keeps a few edges in each, as far as `bands` allows.
+            slabs,
+            inv_slab_h: slabs as f64 / height,
             slab_start: Vec::new(),
             slab_edges: Vec::new(),
         };
@@ -370,6 +380,46 @@ mod tests {
             Polygon::new(LineString(outer), vec![hole]),
             square(8.0, 50.0, 8.5, 50.5),
         ])
+    }
+
+    #[test]
+    fn tall_slivers_are_prepared_in_little_memory_and_test_right() {
+        // 5,000 thin triangles each spanning the whole height, as a repaired self-crossing
+        // zigzag gives: filed in every row and slab, they took 23 GB.
+        let n = 5_000;
+        let w = 1.0 / n as f64;
+        let slivers = MultiPolygon(
+            (0..n)
+                .map(|k| {
+                    let x = 4.5 + k as f64 * w;
+                    geo::Polygon::new(
+                        geo::LineString::from(vec![
+                            (x, 51.5),
+                            (x + w * 0.8, 51.5),
+                            (x + w * 0.4, 52.5),
+                            (x, 51.5),
+                        ]),
+                        vec![],
+                    )
+                })
+                .collect(),
+        );
+        let prepared = PreparedArea::new(&slivers);
+        let edges = 3 * n;
+        assert!(
+            prepared.heap_bytes() < edges * 16 * size_of::<Edge>(),
+            "{} bytes",
+            prepared.heap_bytes()
+        );
+        let mut rng = SplitMix64::new(2);
+        let mut inside = 0;
+        for _ in 0..2_000 {
+            let (x, y) = (rng.range_f64(4.4, 5.6), rng.range_f64(51.4, 52.6));
+            let fast = prepared.contains(x, y);
+            assert_eq!(fast, contains_point(&slivers, x, y), "({x}, {y})");
+            inside += fast as usize;
+        }
+        assert!(inside > 200, "{inside}");
     }
 
     #[test]

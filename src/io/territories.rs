@@ -8,10 +8,18 @@
 //! (by number and name) and what is wrong with it. A ring that crosses itself (or parts that
 //! overlap) is repaired, as GIS tools' MakeValid does, and the repair is reported; what cannot
 //! be repaired (an unclosed ring, a ring of too few points, a shape with no area left) is
-//! refused.
+//! refused, and so is what is too large or intricate to check and repair in a few seconds
+//! (see [`crate::geometry`]).
 
 use geo::orient::{Direction, Orient};
-use geo::{Area, Coord, LineString, MakeValid, MultiPolygon, Polygon, Validation};
+use geo::{Area, Coord, LineString, MultiPolygon, Polygon};
+
+#[cfg(test)]
+use crate::geometry::MAX_POSITIONS;
+use crate::geometry::crossings::Budget;
+use crate::geometry::guard::guarded;
+use crate::geometry::repair::{RepairError, repair};
+use crate::geometry::validity::first_problem;
 use geojson::{FeatureCollection, GeoJson, GeometryValue, Position};
 use thiserror::Error;
 
@@ -324,6 +332,9 @@ pub(crate) fn feature_name(feature: &geojson::Feature, number: usize) -> String 
 
 /// The feature's shape, valid, and what was repaired if it was not valid as read.
 fn to_multipolygon(value: &GeometryValue) -> Result<(MultiPolygon<f64>, Option<String>), String> {
+    if let Some(refusal) = crate::geometry::size_refusal(count_positions(value)) {
+        return Err(refusal);
+    }
     let polygons = match value {
         GeometryValue::Polygon { coordinates } => vec![to_polygon(coordinates, None)?],
         GeometryValue::MultiPolygon { coordinates } => coordinates
@@ -340,10 +351,16 @@ fn to_multipolygon(value: &GeometryValue) -> Result<(MultiPolygon<f64>, Option<S
     };
     // RFC 7946 winding (outer rings counter-clockwise), whatever the file used.
     let multi = MultiPolygon(polygons).orient(Direction::Default);
-    let Some(problem) = multi.validation_errors().first().map(|p| p.to_string()) else {
+    // One budget for checking and repairing the feature, so that neither can run away.
+    let mut budget = Budget::default();
+    // geo's relate (holes and parts) runs inside the check: guarded like the repair.
+    let checked = guarded(|| first_problem(&multi, &mut budget))
+        .map_err(|e| RepairError::Failed(e).to_string())?;
+    let too_intricate = |_| RepairError::TooIntricate.to_string();
+    let Some(problem) = checked.map_err(too_intricate)? else {
         return Ok((multi, None));
     };
-    let repaired = repair(&multi)
+    let repaired = repair(&multi, &mut budget)
         .map_err(|why| format!("invalid geometry: {problem}; it cannot be repaired: {why}"))?;
     let note = format!(
         "repaired invalid geometry ({problem}) into {} part{} of {:.4} square degrees",
@@ -354,23 +371,14 @@ fn to_multipolygon(value: &GeometryValue) -> Result<(MultiPolygon<f64>, Option<S
     Ok((repaired, Some(note)))
 }
 
-/// MakeValid, one polygon at a time (a ring crossing itself splits at the crossing, under the
-/// even-odd rule), then the union of the parts, so that parts which overlap become one area
-/// rather than cancelling out. Accepted only when the result is valid and has an area.
-fn repair(multi: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>, String> {
-    let parts = multi
-        .0
-        .iter()
-        .map(|p| p.make_valid().map_err(|e| e.to_string()))
-        .collect::<Result<Vec<_>, _>>()?;
-    let repaired = geo::unary_union(parts.iter()).orient(Direction::Default);
-    if repaired.0.is_empty() || repaired.unsigned_area() <= 0.0 {
-        return Err("no area is left".into());
+/// All positions of a geometry, counted before any is converted.
+fn count_positions(value: &GeometryValue) -> usize {
+    let rings = |rings: &[Vec<Position>]| rings.iter().map(Vec::len).sum::<usize>();
+    match value {
+        GeometryValue::Polygon { coordinates } => rings(coordinates),
+        GeometryValue::MultiPolygon { coordinates } => coordinates.iter().map(|p| rings(p)).sum(),
+        _ => 0,
     }
-    if let Some(problem) = repaired.validation_errors().first() {
-        return Err(format!("the repaired shape is still invalid ({problem})"));
-    }
-    Ok(repaired)
 }
 
 fn to_polygon(rings: &[Vec<Position>], part: Option<usize>) -> Result<Polygon<f64>, String> {
@@ -458,7 +466,7 @@ mod tests {
         ));
         let areas = read_territories(&text, "t.geojson").unwrap_or_else(|e| panic!("{e}"));
         let area = &areas[0];
-        assert!(area.geometry.is_valid());
+        assert!(crate::geometry::is_valid(&area.geometry));
         assert_eq!(area.geometry.0.len(), 2);
         assert!((area.geometry.unsigned_area() - 0.5).abs() < 1e-12);
         let note = area.repair_note(1).unwrap_or_default();
@@ -482,6 +490,19 @@ mod tests {
         ));
         let areas = read_territories(&square, "t.geojson").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(areas[0].repaired, None);
+    }
+
+    #[test]
+    fn a_feature_of_more_than_two_million_positions_is_refused_before_it_is_checked() {
+        let huge = crate::geometry::shapes::circle(MAX_POSITIONS);
+        let text = crate::geometry::shapes::feature_collection("Reus", &huge);
+        let error = read_territories(&text, "t.geojson")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "t.geojson: feature 1 (Reus): has 2,000,001 positions, more than the 2,000,000 a territory may have; simplify it in your GIS"
+        );
     }
 
     #[test]
