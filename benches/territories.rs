@@ -77,7 +77,8 @@ fn territories(c: &mut Criterion) {
                 },
                 |path| {
                     let mut session = Session::open(&path).expect("open");
-                    let done = session.import_territories(&file, TerritoryTarget::NewFromFile);
+                    let done =
+                        session.import_territories(&file, TerritoryTarget::NewFromFile, None);
                     assert_eq!(done.is_ok(), accepted);
                     drop(session);
                     let _ = std::fs::remove_file(&path);

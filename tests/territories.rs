@@ -26,7 +26,7 @@ fn a_large_circle_is_imported_whole_and_routes() {
     let project = demo_project(dir.path());
     let mut session = Session::open(&project).expect("open");
     let done = session
-        .import_territories(&file, TerritoryTarget::NewFromFile)
+        .import_territories(&file, TerritoryTarget::NewFromFile, None)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(done.count, 1);
     assert!(done.repaired.is_empty(), "{:?}", done.repaired);
@@ -65,7 +65,7 @@ fn a_10k_zigzag_is_repaired_and_reported_without_a_panic() {
     let project = demo_project(dir.path());
     let mut session = Session::open(&project).expect("open");
     let done = session
-        .import_territories(&file, TerritoryTarget::NewFromFile)
+        .import_territories(&file, TerritoryTarget::NewFromFile, None)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(done.repaired.len(), 1);
     let note = &done.repaired[0];

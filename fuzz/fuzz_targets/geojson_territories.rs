@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let (_dir, path) = common::temp_file("territories.geojson", data);
     let mut session = Session::unsaved(common::demo().clone());
     if session
-        .import_territories(&path, TerritoryTarget::Shown)
+        .import_territories(&path, TerritoryTarget::Shown, None)
         .is_ok()
     {
         let _ = session.undo();
