@@ -55,6 +55,9 @@ impl Tab {
     }
 }
 
+/// The state of the project both plans are computed for: (session revision, A, B).
+type Key = (u64, ScenarioId, ScenarioId);
+
 /// Both plans computed for one state of the project.
 struct Computed {
     /// (session revision, A, B) it was computed for.
@@ -92,7 +95,7 @@ pub struct CompareView {
     /// The outcome of the last page or CSV export, for the planner.
     pub notice: Option<String>,
     /// Both plans being computed on another thread, for this key.
-    computing: Option<((u64, ScenarioId, ScenarioId), Job<Option<Computed>>)>,
+    computing: Option<(Key, Job<Option<Computed>>)>,
     /// From this many accounts on, both plans are computed on another thread (seconds at a
     /// million accounts) while the view shows its progress.
     pub background_from: usize,
