@@ -44,7 +44,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("basemap", &[]),
     (
         "session",
-        &["model", "engine", "store", "edit", "io", "demo"],
+        &["model", "progress", "engine", "store", "edit", "io", "demo"],
     ),
     (
         "app",

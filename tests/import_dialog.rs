@@ -176,7 +176,7 @@ fn a_large_accounts_import_runs_in_the_background_and_cancel_changes_nothing() {
             .state()
             .error()
             .unwrap_or_default()
-            .contains("being written"),
+            .contains("busy with a change"),
         "{:?}",
         harness.state().error()
     );

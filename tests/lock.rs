@@ -185,7 +185,7 @@ fn a_read_only_session_refuses_every_change_and_leaves_the_file_byte_identical()
                 updated: Vec::new(),
             }],
         };
-        let written = lent.write_accounts_edit(&accounts, added);
+        let written = lent.write_edit(added, &tessera::progress::Progress::new());
         assert!(matches!(
             written.error(),
             Some(SessionError::ReadOnly { .. })

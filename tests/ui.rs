@@ -126,6 +126,8 @@ fn opening_a_file_that_is_not_a_project_shows_the_error() {
     harness
         .state_mut()
         .apply(Command::Open(path.clone()), Vec2::new(700.0, 700.0));
+    // The open runs on another thread: take its outcome, then draw it.
+    harness.state_mut().wait_for_background();
     harness.run_steps(2);
     assert!(
         harness
@@ -339,7 +341,8 @@ fn the_map_view_is_restored_for_the_last_project() {
     // The window closes (releasing the project's lock) before the next run.
     drop(app);
     // The next run, without a path, opens that project at that view.
-    let restored = TesseraApp::start(preferences.clone(), None);
+    let mut restored = TesseraApp::start(preferences.clone(), None);
+    restored.wait_for_background();
     assert_eq!(restored.session().path().as_deref(), Some(path.as_path()));
     let centre = restored
         .map()
@@ -352,7 +355,8 @@ fn the_map_view_is_restored_for_the_last_project() {
     let other = dir.path().join("other.tessera");
     TesseraApp::new(Session::demo().expect("demo"))
         .apply(Command::SaveAs(other.clone()), Vec2::new(700.0, 700.0));
-    let elsewhere = TesseraApp::start(preferences, Some(other));
+    let mut elsewhere = TesseraApp::start(preferences, Some(other));
+    elsewhere.wait_for_background();
     assert!((elsewhere.map().memory.zoom() - 11.5).abs() > 1e-6);
 }
 

@@ -7,9 +7,20 @@ use crate::session::{Effects, Session, SessionError, TerritoryTarget};
 impl TesseraApp {
     /// Carries out one command.
     pub fn apply(&mut self, command: Command, map_size: egui::Vec2) {
-        // While an import is being written the file is lent to the writer: commands that
-        // would replace the session or start another import wait. (Edits, undo, redo and
-        // Save As are refused by the session itself.)
+        // While a project opens, nothing else may replace the session.
+        if self.opening.is_some()
+            && matches!(
+                command,
+                Command::New(_) | Command::Open(_) | Command::OpenDemo | Command::ImportAccounts(_)
+            )
+        {
+            self.error = Some("A project is still being opened: wait until it is shown".into());
+            return;
+        }
+        // While a change runs on another thread (an import being written, a duplicate) the
+        // file is lent to it: commands that would replace the session or start another
+        // import wait. (Edits, undo, redo, switching scenarios and Save As are refused by the
+        // session itself.)
         if self.session.is_busy()
             && matches!(
                 command,
@@ -38,6 +49,8 @@ impl TesseraApp {
                 }
                 Err(e) => self.error = Some(e.to_string()),
             },
+            // On another thread: the window shows its progress, then the project (or asks what
+            // to do when another program edits it).
             Command::Open(path) => self.open_project(path),
             Command::OpenReadOnly(path) => self.open_read_only(path),
             Command::OpenDemo => match Session::demo() {
@@ -48,10 +61,7 @@ impl TesseraApp {
                 Ok(()) => self.preferences.remember(&path),
                 Err(e) => self.error = Some(e.to_string()),
             },
-            Command::SelectScenario(n) => {
-                self.session.show_scenario_at(n);
-                self.scenario_shown();
-            }
+            Command::SelectScenario(n) => self.show_scenario_at(n),
             Command::SelectTerritory(t) => {
                 self.selected = Some(t);
                 if let Some(bounds) = self
@@ -96,14 +106,8 @@ impl TesseraApp {
                 self.status_note = Some("Read-only: the editing tools are off".into());
             }
             Command::SetTool(tool) => self.editing.set_tool(tool),
-            Command::Undo => {
-                let result = self.session.undo();
-                self.after_history(result);
-            }
-            Command::Redo => {
-                let result = self.session.redo();
-                self.after_history(result);
-            }
+            Command::Undo => self.undo_or_redo(false),
+            Command::Redo => self.undo_or_redo(true),
             Command::Merge => {
                 if let (Some(a), Some(b)) = (self.selected, self.editing.also_selected)
                     && let Some(scenario) = self.session.current()
@@ -145,14 +149,14 @@ impl TesseraApp {
             Command::AccountsImported(effects) => self.after_change(&effects),
             Command::ShowError(message) => self.error = Some(message),
             Command::EditAndShow(edit, id) => {
-                if self.make_edit(edit) && self.session.current().map(|s| s.id) != Some(id) {
-                    self.session.show_scenario(id);
-                    self.scenario_shown();
-                }
+                self.make_edit_showing(edit, Some(id));
             }
             Command::RenameScenario(draft) => self.rename = Some(draft),
             Command::Compare(true) => match CompareView::new(&self.session) {
-                Some(view) => self.compare = Some(view),
+                Some(mut view) => {
+                    view.background_from = self.background_from;
+                    self.compare = Some(view);
+                }
                 None => {
                     self.error =
                         Some("Comparing needs two scenarios: duplicate this one first".into())
@@ -277,22 +281,13 @@ impl TesseraApp {
         }
     }
 
-    /// Makes an edit and redraws what it changed; an error goes to the error window.
-    /// Returns whether the edit was made.
+    /// Makes an edit (on another thread when it is long) and redraws what it changed; an
+    /// error goes to the error window. Returns whether the edit was made or started.
     fn make_edit(&mut self, edit: crate::model::Edit) -> bool {
-        match self.session.apply(edit) {
-            Ok(effects) => {
-                self.after_change(&effects);
-                true
-            }
-            Err(e) => {
-                self.error = Some(e.to_string());
-                false
-            }
-        }
+        self.make_edit_showing(edit, None)
     }
 
-    fn after_history(&mut self, result: Result<Option<Effects>, SessionError>) {
+    pub(super) fn after_history(&mut self, result: Result<Option<Effects>, SessionError>) {
         match result {
             Ok(Some(effects)) => self.after_change(&effects),
             Ok(None) => {}
@@ -321,7 +316,7 @@ impl TesseraApp {
     }
 
     /// After another scenario was put on screen: its territories are others.
-    fn scenario_shown(&mut self) {
+    pub(super) fn scenario_shown(&mut self) {
         self.selected = None;
         self.selected_account = None;
         self.editing.also_selected = None;
@@ -335,7 +330,9 @@ impl TesseraApp {
     }
 
     pub(super) fn replace(&mut self, session: Session) {
-        self.session = session;
+        // The old project may hold a million accounts: free it off the UI thread.
+        let old = std::mem::replace(&mut self.session, session);
+        std::thread::spawn(move || drop(old));
         self.selected = None;
         self.selected_account = None;
         self.error = None;

@@ -19,7 +19,7 @@ use crate::geocode::Gazetteer;
 use crate::io::accounts::{
     ImportPreview, Mapping, Role, Table, plan_with_progress, read_accounts_file_with_progress,
 };
-use crate::model::Accounts;
+use crate::model::Project;
 use crate::session::{BackgroundWrite, Session};
 
 /// How many rows the dialog shows.
@@ -51,8 +51,9 @@ pub struct ImportDialog {
     pub plan: Result<ImportPreview, String>,
     /// The gazetteer, loaded when a column is mapped to city.
     gazetteer: Option<Arc<Gazetteer>>,
-    /// The project's accounts as the plan saw them, with the session's account version.
-    existing: Option<(u64, Arc<Accounts>)>,
+    /// The project as the plan saw it (a shared snapshot, no copy), with the session's
+    /// account version.
+    existing: Option<(u64, Arc<Project>)>,
     stage: Stage,
     /// Frames the current stage has been drawn (see [`ImportDialog::show`]).
     frames: u32,
@@ -101,9 +102,9 @@ impl ImportDialog {
         let existing = match &self.existing {
             Some((version, accounts)) if *version == doc.accounts_version() => Arc::clone(accounts),
             _ => {
-                let accounts = Arc::new(doc.project().accounts.clone());
-                self.existing = Some((doc.accounts_version(), Arc::clone(&accounts)));
-                accounts
+                let project = doc.shared_project();
+                self.existing = Some((doc.accounts_version(), Arc::clone(&project)));
+                project
             }
         };
         let (mapping, gazetteer, name) =
@@ -125,14 +126,14 @@ impl ImportDialog {
             let planned = plan_with_progress(
                 &table,
                 &mapping,
-                &existing,
+                &existing.accounts,
                 gazetteer.as_deref(),
                 &name,
                 progress,
             )
             .map(|mut plan| {
                 if let Some(scenario) = &scenario {
-                    plan.fill_potential(&existing, scenario);
+                    plan.fill_potential(&existing.accounts, scenario);
                 }
                 plan
             })
@@ -159,9 +160,11 @@ impl ImportDialog {
         let file = doc.lend_file();
         let count = plan.added.len() + plan.updated.len();
         self.stage = Stage::Writing(
-            Job::spawn(move |_| {
-                let edit = plan.into_edit(&existing, &name);
-                file.write_accounts_edit(&existing, edit)
+            Job::spawn(move |progress| {
+                let edit = plan.into_edit(&existing.accounts, &name);
+                // The snapshot the plan saw goes before the write copies the project.
+                drop(existing);
+                file.write_edit(edit, progress)
             }),
             count,
         );

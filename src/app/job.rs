@@ -50,6 +50,14 @@ impl<T: Send + 'static> Job<T> {
         }
     }
 
+    /// Waits for the job to finish and takes its result (never [`Poll::Running`]).
+    pub fn wait(&self) -> Poll<T> {
+        match self.result.recv() {
+            Ok(value) => Poll::Done(value),
+            Err(_) => Poll::Lost,
+        }
+    }
+
     /// Asks the job to stop; its result, if it still comes, is dropped with the job.
     pub fn cancel(&self) {
         self.progress.cancel();

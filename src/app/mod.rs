@@ -3,6 +3,7 @@
 //! and keys never change the project; they push [`Command`]s that
 //! [`TesseraApp::apply`] carries out after the frame, through the session.
 
+mod background;
 mod command;
 mod command_handling;
 mod compare;
@@ -25,6 +26,7 @@ mod ui;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+pub use background::BACKGROUND_FROM;
 pub use command::Command;
 pub use compare::{CompareView, MoveColumn};
 pub use import::ImportDialog;
@@ -92,6 +94,14 @@ pub struct TesseraApp {
     in_use: Option<InUse>,
     /// When the file was last looked at for outside changes (egui time, seconds).
     polled_at: f64,
+    /// A project being opened on another thread (the window shows its progress).
+    opening: Option<background::Opening>,
+    /// A change of the session under way on another thread.
+    working: Option<background::Working>,
+    /// From this many accounts on, changes that assign every account run on another thread.
+    background_from: usize,
+    /// First frame, longest frame: what `--screenshot` reports.
+    frame_log: screenshot::FrameLog,
 }
 
 impl TesseraApp {
@@ -125,52 +135,40 @@ impl TesseraApp {
             screenshot: None,
             in_use: None,
             polled_at: 0.0,
+            opening: None,
+            working: None,
+            background_from: BACKGROUND_FROM,
+            frame_log: screenshot::FrameLog::default(),
         }
     }
 
     /// The app as a run starts: `path`, else the last project if it still exists, else the
-    /// demo; the map where the planner left it when the project is the last one.
+    /// demo; the map where the planner left it when the project is the last one. A project
+    /// file opens on another thread (see [`TesseraApp::opening`]): the window shows its
+    /// progress at once, and the demo stands in if it cannot be opened.
     pub fn start(preferences: Preferences, path: Option<PathBuf>) -> TesseraApp {
-        let mut error = None;
-        let mut in_use = None;
         let wanted = path.or_else(|| preferences.last_project.clone().filter(|p| p.exists()));
-        let opened = match wanted.as_deref().map(Session::open) {
-            Some(Ok(session)) => Some(session),
-            // Someone else edits it: the demo shows while the window asks what to do.
-            Some(Err(crate::session::SessionError::Locked { path, holder })) => {
-                in_use = Some(InUse { path, holder });
-                None
-            }
-            Some(Err(e)) => {
-                error = Some(e.to_string());
-                None
-            }
-            None => None,
-        };
-        let session = match opened {
-            Some(s) => s,
-            None => Session::demo().unwrap_or_else(|e| {
-                // The demo is built into the binary, so this is a build defect; still, show
-                // an empty project and say why rather than crash.
-                error = Some(e.to_string());
-                Session::empty()
-            }),
-        };
-        let mut app = TesseraApp::new(session);
-        app.in_use = in_use;
-        app.status_note = app.session.lock_takeover().map(|t| format!("{t}."));
-        // Back where the planner left off: same project, same view.
-        if let (Some(path), Some((lon, lat, zoom))) = (app.session.path(), preferences.map_view)
-            && preferences.last_project.as_deref() == Some(path.as_path())
-        {
-            app.map.memory.center_at(walkers::lon_lat(lon, lat));
-            // A remembered zoom out of walkers' range is simply not restored.
-            let _ = app.map.memory.set_zoom(zoom);
-            app.fit_pending = false;
-        }
+        let mut app = TesseraApp::new(Session::empty());
         app.preferences = preferences;
-        app.error = error;
+        match wanted {
+            Some(path) => app.open_in_background(path, true, false),
+            None => app.apply(Command::OpenDemo, egui::Vec2::ZERO),
+        }
         app
+    }
+
+    /// Back where the planner left off: the remembered view, when the project shown is the
+    /// last one.
+    fn restore_view(&mut self) {
+        if let (Some(path), Some((lon, lat, zoom))) =
+            (self.session.path(), self.preferences.map_view)
+            && self.preferences.last_project.as_deref() == Some(path.as_path())
+        {
+            self.map.memory.center_at(walkers::lon_lat(lon, lat));
+            // A remembered zoom out of walkers' range is simply not restored.
+            let _ = self.map.memory.set_zoom(zoom);
+            self.fit_pending = false;
+        }
     }
 
     /// The open project, its plan, report and history.
@@ -288,6 +286,8 @@ impl eframe::App for TesseraApp {
                 self.frame_times.remove(0);
             }
         }
+        self.frame_log
+            .frame(frame.info().cpu_usage, self.opening.is_some());
         self.show(ui);
     }
 
@@ -320,6 +320,8 @@ pub fn run(
             std::env::temp_dir().join(format!("tessera-screenshot-{}.ron", std::process::id())),
         );
     }
+    // The first frame's time counts from here (the command line before it is negligible).
+    let launched = std::time::Instant::now();
     let outcome = Arc::new(Mutex::new(ScreenshotOutcome::default()));
     let job_outcome = Arc::clone(&outcome);
     eframe::run_native(
@@ -331,6 +333,7 @@ pub fn run(
                 .and_then(|s| eframe::get_value(s, PREFERENCES_KEY))
                 .unwrap_or_default();
             let mut app = TesseraApp::start(preferences, project);
+            app.frame_log = screenshot::FrameLog::since(launched);
             app.screenshot = screenshot.map(|path| ScreenshotJob::new(path, job_outcome));
             Ok(Box::new(app))
         }),

@@ -1,10 +1,9 @@
 //! A project another program edits: the "Project in use" question (open read-only or
 //! cancel), the read-only note, and reloading when another program wrote the file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{Command, TesseraApp};
-use crate::session::{Session, SessionError};
 use crate::store::lock::Holder;
 
 /// How often the window looks whether another program changed the file (seconds).
@@ -49,29 +48,13 @@ impl TesseraApp {
         if self.session.path().as_deref() == Some(path.as_path()) && !self.session.is_read_only() {
             return;
         }
-        match Session::open(&path) {
-            Ok(session) => self.opened(session, &path),
-            Err(SessionError::Locked { path, holder }) => {
-                self.in_use = Some(InUse { path, holder });
-            }
-            Err(e) => self.error = Some(e.to_string()),
-        }
+        self.open_in_background(path, false, false);
     }
 
     /// Opens `path` read-only (the planner chose it in the "Project in use" question).
     pub(super) fn open_read_only(&mut self, path: PathBuf) {
         self.in_use = None;
-        match Session::open_read_only(&path) {
-            Ok(session) => self.opened(session, &path),
-            Err(e) => self.error = Some(e.to_string()),
-        }
-    }
-
-    fn opened(&mut self, session: Session, path: &Path) {
-        let takeover = session.lock_takeover().map(|t| format!("{t}."));
-        self.replace(session);
-        self.status_note = takeover;
-        self.preferences.remember(path);
+        self.open_in_background(path, false, true);
     }
 
     /// The "Project in use" question, while one is asked.

@@ -81,6 +81,16 @@ impl History {
         self.push_undo(edit);
     }
 
+    /// The edit Undo would undo.
+    pub fn last_undo(&self) -> Option<&Edit> {
+        self.undo.back().map(|(e, _)| e)
+    }
+
+    /// The edit Redo would redo.
+    pub fn last_redo(&self) -> Option<&Edit> {
+        self.redo.last().map(|(e, _)| e)
+    }
+
     /// The description of the edit Undo would undo.
     pub fn next_undo(&self) -> Option<&str> {
         self.undo.back().map(|(e, _)| e.description.as_str())

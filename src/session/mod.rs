@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use actions::{ExportKind, TerritoryImport, TerritoryTarget};
+use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
 pub use history::History;
 
@@ -31,6 +32,7 @@ use crate::engine::report::ScenarioReport;
 use crate::model::{
     Change, ChangeError, Edit, Project, RepId, Scenario, ScenarioId, Settings, TerritoryId,
 };
+use crate::progress::Progress;
 use crate::store::lock::{Holder, LockError, ProjectLock};
 use crate::store::{ProjectFile, StoreError};
 
@@ -43,8 +45,12 @@ pub enum SessionError {
     /// The file could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// An import is being written on another thread.
-    #[error("an import is being written to the project; try again when it has finished")]
+    /// A long change (an import, a duplicate, an undo of an import) is being made on another
+    /// thread.
+    #[error(
+        "the project is busy with a change on another thread (see its progress bar); \
+         try again when it has finished"
+    )]
     Busy,
     /// A background write was given an edit that changes more than accounts.
     #[error("only account changes can be written in the background")]
@@ -135,7 +141,9 @@ pub struct Effects {
 /// A project as the window and the command line hold it: the data, its file (none for the
 /// demo until saved), the scenario shown, its live assignment and its report, and the history.
 pub struct Session {
-    project: Project,
+    /// Shared with a worker that computes from it (a change, a plan, a comparison) while the
+    /// window keeps drawing it; changed only through `Arc::make_mut` when no worker has it.
+    project: Arc<Project>,
     file: Option<ProjectFile>,
     scenario: usize,
     assignment: LiveAssignment,
@@ -143,10 +151,8 @@ pub struct Session {
     history: History,
     accounts_version: u64,
     revision: u64,
-    /// The file is lent to a write on another thread (a large import): edits wait.
-    busy: bool,
-    /// Where the lent file lives, to open it again should the writer die with it.
-    lent_path: Option<PathBuf>,
+    /// A change under way on another thread (the file is lent to it): edits wait.
+    lent: Option<Lent>,
     /// The right to write the file (none for the demo, an unsaved project, or read-only).
     lock: Option<ProjectLock>,
     /// Opened read-only: every change is refused.
@@ -203,9 +209,18 @@ impl Session {
     /// [`SessionError::Locked`], naming the holder, while another process edits it; the file
     /// is then not opened at all.
     pub fn open(path: &Path) -> Result<Session, SessionError> {
+        Session::open_with_progress(path, &Progress::new())
+    }
+
+    /// [`Session::open`], counting its stages in `progress` (the window opens on another
+    /// thread and shows the bar): reading the file, then indexing the accounts and assigning
+    /// them, weighted by their share of the time at a million accounts.
+    pub fn open_with_progress(path: &Path, progress: &Progress) -> Result<Session, SessionError> {
+        progress.start(OPEN_STEPS);
         let lock = ProjectLock::acquire(path)?;
         let (file, project) = ProjectFile::open(path)?;
-        let mut session = Session::new(project, Some(file));
+        progress.set(OPEN_READ);
+        let mut session = Session::new_with_progress(project, Some(file), progress);
         session.lock = Some(lock);
         Ok(session)
     }
@@ -233,17 +248,24 @@ impl Session {
     }
 
     fn new(project: Project, file: Option<ProjectFile>) -> Session {
-        let scenario = project
-            .active_scenario
-            .and_then(|id| project.scenarios.iter().position(|s| s.id == id))
-            .unwrap_or(0);
+        Session::new_with_progress(project, file, &Progress::new())
+    }
+
+    fn new_with_progress(
+        project: Project,
+        file: Option<ProjectFile>,
+        progress: &Progress,
+    ) -> Session {
+        let scenario = position(&project, None);
         let grid = Arc::new(AccountGrid::new(
             project.accounts.lons(),
             project.accounts.lats(),
         ));
+        progress.set(OPEN_INDEXED);
         let (assignment, report) = compute(&project, scenario, grid);
+        progress.set(OPEN_STEPS);
         Session {
-            project,
+            project: Arc::new(project),
             file,
             scenario,
             assignment,
@@ -251,8 +273,7 @@ impl Session {
             history: History::default(),
             accounts_version: 0,
             revision: 0,
-            busy: false,
-            lent_path: None,
+            lent: None,
             lock: None,
             read_only: false,
             seen_version: None,
@@ -263,6 +284,13 @@ impl Session {
     /// The project data.
     pub fn project(&self) -> &Project {
         &self.project
+    }
+
+    /// The project, shared: a snapshot for work on another thread (a comparison, an import
+    /// plan) that costs no copy. Hold it only while that work runs: an edit made while a
+    /// snapshot is alive copies the project.
+    pub fn shared_project(&self) -> Arc<Project> {
+        Arc::clone(&self.project)
     }
 
     /// The scenario shown, if the project has any.
@@ -304,7 +332,7 @@ impl Session {
 
     /// Whether the file is lent to a background write (edits are refused until it is back).
     pub fn is_busy(&self) -> bool {
-        self.busy
+        self.lent.is_some()
     }
 
     /// The file's path, if saved.
@@ -383,6 +411,13 @@ impl Session {
         Ok(effects)
     }
 
+    /// Whether applying `edit` (or its inverse) assigns every account again, the cost that
+    /// grows with the project (areas of the scenario shown and the tolerance are updated in
+    /// place); the window makes such edits on another thread when the project is large.
+    pub fn reassigns_all(&self, edit: &Edit) -> bool {
+        !(only_geometry(edit, self.current().map(|s| s.id)) || only_tolerance(edit))
+    }
+
     /// Undoes the last edit; `None` when there is nothing to undo.
     pub fn undo(&mut self) -> Result<Option<Effects>, SessionError> {
         let Some(edit) = self.history.take_undo() else {
@@ -420,17 +455,20 @@ impl Session {
 
     /// Applies an edit to the project and the file (all or nothing) and updates the plan.
     fn commit(&mut self, edit: &Edit) -> Result<Effects, SessionError> {
-        if self.busy {
+        if self.is_busy() {
             return Err(SessionError::Busy);
         }
         self.check_writable()?;
         let shown = self.current().map(|s| s.id);
-        edit.apply(&mut self.project)?;
+        // No worker holds the project while the session is not busy, so this does not copy
+        // (a finished compare's snapshot is gone; one still computing costs a copy here).
+        let project = Arc::make_mut(&mut self.project);
+        edit.apply(project)?;
         if let Some(file) = &mut self.file
-            && let Err(write) = file.write_edit(edit, &self.project)
+            && let Err(write) = file.write_edit(edit, project)
         {
             // The file's transaction rolled back; bring the model back to match it.
-            return Err(match edit.inverse().apply(&mut self.project) {
+            return Err(match edit.inverse().apply(project) {
                 Ok(()) => write.into(),
                 Err(rollback) => SessionError::Diverged { write, rollback },
             });
@@ -443,17 +481,8 @@ impl Session {
             .changes
             .iter()
             .any(|c| matches!(c, Change::Accounts { .. }));
-        let only_geometry = edit
-            .changes
-            .iter()
-            .all(|c| matches!(c, Change::Geometry { .. }) && c.scenario() == current);
-        // The tolerance only changes how the report judges the tallies.
-        let only_tolerance = edit.changes.iter().all(|c| {
-            matches!(c, Change::Settings { before, after } if Settings {
-                balance_tolerance: after.balance_tolerance,
-                ..before.clone()
-            } == *after)
-        });
+        let only_geometry = only_geometry(edit, current);
+        let only_tolerance = only_tolerance(edit);
         if only_geometry {
             for change in &edit.changes {
                 if let Change::Geometry {
@@ -489,8 +518,10 @@ impl Session {
     /// preview while a gesture is under way (the gesture's edit writes it when it ends, and
     /// a cancelled gesture previews the original area again).
     pub fn preview_geometry(&mut self, territory: TerritoryId, geometry: &geo::MultiPolygon<f64>) {
-        // A read-only project shows no change it could not keep.
-        if self.read_only {
+        // While a change is under way its result replaces the project: a preview would be
+        // lost (and would copy the project the worker reads), and the gesture's edit will be
+        // refused anyway.
+        if self.read_only || self.is_busy() {
             return;
         }
         let Some(t) = self
@@ -499,7 +530,8 @@ impl Session {
         else {
             return;
         };
-        self.project.scenarios[self.scenario].territories[t].geometry = geometry.clone();
+        Arc::make_mut(&mut self.project).scenarios[self.scenario].territories[t].geometry =
+            geometry.clone();
         self.update_geometry(territory, geometry);
         self.refresh_report();
     }
@@ -508,10 +540,11 @@ impl Session {
     /// dragged: only the marker moves (travel is recomputed by the edit on release, and a
     /// cancelled drag previews the original place again).
     pub fn preview_rep_home(&mut self, rep: RepId, lon: f64, lat: f64) {
-        if self.read_only {
+        if self.read_only || self.is_busy() {
             return;
         }
-        if let Some(r) = self.project.reps.iter_mut().find(|r| r.id == rep) {
+        let project = Arc::make_mut(&mut self.project);
+        if let Some(r) = project.reps.iter_mut().find(|r| r.id == rep) {
             r.home_lon = lon;
             r.home_lat = lat;
         }
@@ -542,13 +575,7 @@ impl Session {
 
     /// The index of scenario `id`, else of the active plan, else 0.
     fn position_of(&self, id: Option<ScenarioId>) -> usize {
-        let scenarios = &self.project.scenarios;
-        id.and_then(|id| scenarios.iter().position(|s| s.id == id))
-            .or_else(|| {
-                let active = self.project.active_scenario?;
-                scenarios.iter().position(|s| s.id == active)
-            })
-            .unwrap_or(0)
+        position(&self.project, id)
     }
 
     /// Copies the project to `path` (SQLite backup for an open file, a fresh file for the
@@ -558,7 +585,7 @@ impl Session {
     /// replaced); a read-only session continues in its copy as a writable one, but may not
     /// save over the file it reads.
     pub fn save_as(&mut self, path: &Path) -> Result<(), SessionError> {
-        if self.busy {
+        if self.is_busy() {
             return Err(SessionError::Busy);
         }
         let own = self.path().is_some_and(|p| p == path);
@@ -589,6 +616,42 @@ impl Session {
         self.watch();
         Ok(())
     }
+}
+
+/// Whether every change of `edit` moves an area of scenario `shown` (the live plan is then
+/// updated in place, not recomputed).
+fn only_geometry(edit: &Edit, shown: Option<ScenarioId>) -> bool {
+    edit.changes
+        .iter()
+        .all(|c| matches!(c, Change::Geometry { .. }) && c.scenario() == shown)
+}
+
+/// Whether `edit` changes only the balance tolerance, which changes only how the report
+/// judges the tallies.
+fn only_tolerance(edit: &Edit) -> bool {
+    edit.changes.iter().all(|c| {
+        matches!(c, Change::Settings { before, after } if Settings {
+            balance_tolerance: after.balance_tolerance,
+            ..before.clone()
+        } == *after)
+    })
+}
+
+/// The units of [`Session::open_with_progress`]: reading the file takes about 60 % of an
+/// open at a million accounts, the account grid 5 %, the assignment and report the rest.
+const OPEN_STEPS: usize = 100;
+const OPEN_READ: usize = 60;
+const OPEN_INDEXED: usize = 65;
+
+/// The index of scenario `id` in `project`, else of the active plan, else 0.
+fn position(project: &Project, id: Option<ScenarioId>) -> usize {
+    let scenarios = &project.scenarios;
+    id.and_then(|id| scenarios.iter().position(|s| s.id == id))
+        .or_else(|| {
+            let active = project.active_scenario?;
+            scenarios.iter().position(|s| s.id == active)
+        })
+        .unwrap_or(0)
 }
 
 /// The live assignment and report of scenario `scenario` (an empty plan without scenarios).

@@ -51,7 +51,7 @@ impl Session {
         let Some(file) = &self.file else {
             return Ok(None);
         };
-        if self.busy {
+        if self.is_busy() {
             return Ok(None);
         }
         let now = file.data_version()?;
@@ -65,7 +65,7 @@ impl Session {
     /// scenario shown (by id) and the lock, drops the undo history (its edits were made
     /// against what the file held before). The effects say everything changed.
     pub fn reload(&mut self) -> Result<Effects, SessionError> {
-        if self.busy {
+        if self.is_busy() {
             return Err(SessionError::Busy);
         }
         let Some(path) = self.path() else {
@@ -80,7 +80,7 @@ impl Session {
             ProjectFile::open(&path)?
         };
         self.file = Some(file);
-        self.project = project;
+        self.project = Arc::new(project);
         self.history = History::default();
         self.scenario = self.position_of(shown);
         self.accounts_version += 1;

@@ -11,13 +11,20 @@ pub use moves::MoveColumn;
 
 use egui::RichText;
 
+use std::sync::Arc;
+
 use crate::app::Command;
+use crate::app::job::{Job, Poll};
 use crate::app::map::MapView;
 use crate::app::page::{PageShot, pick_page_path};
 use crate::basemap::Basemap;
 use crate::engine::balance::BalanceMetric;
-use crate::engine::compare::{ComparedPlans, Comparison, Move, compare_plans};
-use crate::model::ScenarioId;
+use crate::engine::compare::{ComparedPlans, Comparison, Move, Side};
+use crate::engine::index::AccountGrid;
+use crate::engine::live::LiveAssignment;
+use crate::engine::report::ScenarioReport;
+use crate::model::{Project, ScenarioId};
+use crate::progress::Progress;
 use crate::session::Session;
 
 /// The part of the compare view under the maps.
@@ -47,6 +54,9 @@ impl Tab {
         }
     }
 }
+
+/// The state of the project both plans are computed for: (session revision, A, B).
+type Key = (u64, ScenarioId, ScenarioId);
 
 /// Both plans computed for one state of the project.
 struct Computed {
@@ -84,6 +94,11 @@ pub struct CompareView {
     shot: Option<PageShot>,
     /// The outcome of the last page or CSV export, for the planner.
     pub notice: Option<String>,
+    /// Both plans being computed on another thread, for this key.
+    computing: Option<(Key, Job<Option<Computed>>)>,
+    /// From this many accounts on, both plans are computed on another thread (seconds at a
+    /// million accounts) while the view shows its progress.
+    pub background_from: usize,
 }
 
 impl CompareView {
@@ -110,7 +125,32 @@ impl CompareView {
             page_rect: None,
             shot: None,
             notice: None,
+            computing: None,
+            background_from: crate::app::BACKGROUND_FROM,
         })
+    }
+
+    /// Both plans being computed on another thread: the fraction done.
+    pub fn computing(&self) -> Option<f32> {
+        self.computing
+            .as_ref()
+            .map(|(_, job)| job.progress().fraction())
+    }
+
+    /// Waits for both plans being computed on another thread (tests and benches).
+    pub fn wait(&mut self) {
+        if let Some((_, job)) = self.computing.take()
+            && let Poll::Done(computed) = job.wait()
+        {
+            self.take(computed);
+        }
+    }
+
+    fn take(&mut self, computed: Option<Computed>) {
+        for map in &mut self.maps {
+            map.invalidate();
+        }
+        self.computed = computed;
     }
 
     /// The comparison of the last frame.
@@ -130,31 +170,38 @@ impl CompareView {
 
     /// Recomputes both plans when the project, A or B changed, and re-sorts the moves when
     /// the sort changed.
+    /// In a large project both plans are computed on another thread: until they arrive the
+    /// view shows its progress (plans of an older revision could name accounts that are
+    /// gone, so they are not shown meanwhile).
     pub fn update(&mut self, doc: &Session) {
         let key = (doc.revision(), self.a, self.b);
         let project = doc.project();
-        if self.computed.as_ref().is_none_or(|c| c.key != key) {
-            let (Some(sa), Some(sb)) = (project.scenario(self.a), project.scenario(self.b)) else {
-                self.computed = None;
-                return;
-            };
-            let compared = compare_plans(project, sa, sb, doc.assignment().shared_grid());
-            for map in &mut self.maps {
-                map.invalidate();
+        if let Some((wanted, job)) = &self.computing {
+            match job.poll() {
+                Poll::Running if *wanted == key => return,
+                Poll::Done(computed) if *wanted == key => {
+                    self.computing = None;
+                    self.take(computed);
+                }
+                // Lost, or computed for another state: start again below.
+                _ => self.computing = None,
             }
-            self.computed = Some(Computed {
-                key,
-                moved_rows: compared
-                    .comparison
-                    .disruption
-                    .moves
-                    .iter()
-                    .map(|m| m.row)
-                    .collect(),
-                compared,
-                order: Vec::new(),
-                sorted_by: (self.sort.0, !self.sort.1),
-            });
+        }
+        if self.computed.as_ref().is_none_or(|c| c.key != key) {
+            self.computed = None;
+            if project.scenario(self.a).is_none() || project.scenario(self.b).is_none() {
+                return;
+            }
+            let (shared, grid) = (doc.shared_project(), doc.assignment().shared_grid());
+            let (a, b, sort) = (self.a, self.b, self.sort);
+            if project.accounts.len() >= self.background_from {
+                let job =
+                    Job::spawn(move |progress| compute(&shared, key, (a, b), grid, sort, progress));
+                self.computing = Some((key, job));
+                return;
+            }
+            let computed = compute(&shared, key, (a, b), grid, sort, &Progress::new());
+            self.take(computed);
         }
         if let Some(c) = &mut self.computed
             && c.sorted_by != self.sort
@@ -178,6 +225,20 @@ impl CompareView {
         let page = ui.max_rect();
         self.page_rect = Some(page);
         self.header(ui, doc, commands);
+        if let Some(fraction) = self.computing() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(50));
+            ui.add_space(40.0);
+            ui.vertical_centered(|ui| {
+                ui.set_max_width(420.0);
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .text(format!("Comparing both plans… {:.0}%", fraction * 100.0))
+                        .animate(true),
+                );
+            });
+            return;
+        }
         if self.computed.is_none() {
             ui.label("Choose two scenarios.");
             return;
@@ -284,6 +345,57 @@ impl CompareView {
             self.shot = None;
         }
     }
+}
+
+/// Both plans of `project` and their comparison, with the moves sorted (on another thread
+/// for a large project), counting its stages in `progress`.
+fn compute(
+    project: &Project,
+    key: (u64, ScenarioId, ScenarioId),
+    (a, b): (ScenarioId, ScenarioId),
+    grid: Arc<AccountGrid>,
+    sort: (MoveColumn, bool),
+    progress: &Progress,
+) -> Option<Computed> {
+    progress.start(5);
+    let (sa, sb) = (project.scenario(a)?, project.scenario(b)?);
+    let pa = LiveAssignment::new(project, sa, Arc::clone(&grid));
+    progress.set(1);
+    let pb = LiveAssignment::new(project, sb, grid);
+    progress.set(2);
+    let (ra, rb) = (
+        ScenarioReport::from_plan(project, sa, &pa),
+        ScenarioReport::from_plan(project, sb, &pb),
+    );
+    progress.set(3);
+    let comparison = Comparison::new(
+        project,
+        Side {
+            scenario: sa,
+            plan: &pa,
+            report: &ra,
+        },
+        Side {
+            scenario: sb,
+            plan: &pb,
+            report: &rb,
+        },
+    );
+    progress.set(4);
+    let moves = &comparison.disruption.moves;
+    let order = moves::sort_moves(project, moves, sort);
+    let moved_rows = moves.iter().map(|m| m.row).collect();
+    progress.set(5);
+    Some(Computed {
+        key,
+        moved_rows,
+        compared: ComparedPlans {
+            plans: [pa, pb],
+            comparison,
+        },
+        order,
+        sorted_by: sort,
+    })
 }
 
 /// A striped grid with a row of bold headers, one column each, then the rows `body` adds.

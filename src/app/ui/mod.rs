@@ -13,6 +13,16 @@ use super::{Command, TesseraApp, panels, scenarios};
 impl TesseraApp {
     /// The whole window for one frame.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.poll_background();
+        if self.opening.is_some() || self.working.is_some() {
+            // Poll the worker again soon even when the planner does nothing.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(50));
+        }
+        if self.opening.is_some() {
+            self.loading_frame(ui);
+            return;
+        }
         let mut commands = Vec::new();
         self.watch_file(ui.ctx());
         self.keyboard(ui.ctx(), &mut commands);
@@ -22,6 +32,9 @@ impl TesseraApp {
             egui::Panel::top("tools").show(ui, |ui| self.toolbar(ui, &mut commands));
         }
         egui::Panel::bottom("status").show(ui, |ui| {
+            if let Some((what, fraction)) = self.working() {
+                progress_line(ui, what, fraction);
+            }
             let mut note = match &self.status_note {
                 Some(notice) => notice.clone(),
                 None if self.map.aggregated => {
@@ -98,6 +111,40 @@ impl TesseraApp {
         self.finish_frame(ui, commands, map_size);
     }
 
+    /// The window while a project opens on another thread: the basemap (and the project
+    /// shown before, for File > Open) with "Opening P… n%" over it. Only the map's view
+    /// follows the planner; everything else waits for the project.
+    fn loading_frame(&mut self, ui: &mut egui::Ui) {
+        let mut commands = Vec::new();
+        let map_size = self.map_area(ui, &mut commands);
+        if let Some((path, fraction)) = self.opening() {
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            );
+            egui::Window::new("Opening")
+                .title_bar(false)
+                .resizable(false)
+                .collapsible(false)
+                .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+                .show(ui.ctx(), |ui| {
+                    ui.set_width(360.0);
+                    progress_line(ui, &format!("Opening {name}"), fraction);
+                    ui.label(
+                        egui::RichText::new("reading the project and assigning its accounts")
+                            .weak(),
+                    );
+                });
+        }
+        commands.retain(|c| {
+            matches!(
+                c,
+                Command::Zoom(_) | Command::ZoomToFit | Command::ToggleFrameTime
+            )
+        });
+        self.finish_frame(ui, commands, map_size);
+    }
+
     /// The dialogs over the window, then the frame's commands.
     fn finish_frame(
         &mut self,
@@ -131,7 +178,8 @@ impl TesseraApp {
         ui.ctx()
             .send_viewport_cmd(egui::ViewportCommand::Title(self.session.title()));
         if let Some(job) = &mut self.screenshot {
-            job.step(ui.ctx(), &self.frame_times);
+            let busy = self.opening.is_some() || self.working.is_some();
+            job.step(ui.ctx(), &self.frame_times, &self.frame_log, busy);
         }
         if let Some(shot) = &mut self.page {
             let title = format!(
@@ -144,4 +192,13 @@ impl TesseraApp {
             }
         }
     }
+}
+
+/// "What… n%" as a progress bar, for an open or a change running on another thread.
+fn progress_line(ui: &mut egui::Ui, what: &str, fraction: f32) {
+    ui.add(
+        egui::ProgressBar::new(fraction)
+            .text(format!("{what}… {:.0}%", fraction * 100.0))
+            .animate(true),
+    );
 }
