@@ -143,7 +143,7 @@ fn a_duplicate_runs_in_the_background_and_ends_as_one_undo_step() {
     assert_eq!(s.project().scenarios[0].name, project.scenarios[0].name);
     assert!(app.error().is_none(), "{:?}", app.error());
     // The file equals the model.
-    let reopened = Session::open(&path).expect("reopen");
+    let reopened = Session::open_read_only(&path).expect("reopen");
     assert_eq!(reopened.project(), s.project());
     // Its undo runs in the background too and takes the duplicate out of model and file.
     h.state_mut().apply(Command::Undo, SIZE);
@@ -152,7 +152,10 @@ fn a_duplicate_runs_in_the_background_and_ends_as_one_undo_step() {
     let s = h.state().session();
     assert_eq!(s.project().scenarios.len(), scenarios);
     assert_eq!(s.history().redo_len(), 1);
-    assert_eq!(Session::open(&path).expect("reopen").project(), s.project());
+    assert_eq!(
+        Session::open_read_only(&path).expect("reopen").project(),
+        s.project()
+    );
 }
 
 #[test]
@@ -199,14 +202,20 @@ fn undo_and_redo_of_an_accounts_import_run_in_the_background() {
     h.run_steps(1);
     let s = h.state().session();
     assert_eq!(s.project().accounts.len(), before.accounts.len());
-    assert_eq!(Session::open(&path).expect("reopen").project(), s.project());
+    assert_eq!(
+        Session::open_read_only(&path).expect("reopen").project(),
+        s.project()
+    );
     h.state_mut().apply(Command::Redo, SIZE);
     assert!(h.state().session().is_busy(), "the redo too");
     h.state_mut().wait_for_background();
     let s = h.state().session();
     assert_eq!(s.project().accounts.len(), imported);
     assert_eq!(s.history().undo_len(), 1);
-    assert_eq!(Session::open(&path).expect("reopen").project(), s.project());
+    assert_eq!(
+        Session::open_read_only(&path).expect("reopen").project(),
+        s.project()
+    );
 }
 
 #[test]

@@ -316,6 +316,9 @@ mod window {
         );
         assert!(h.query_by_label("Project in use").is_some());
         h.get_by_label("Open read-only").click();
+        h.run_steps(1);
+        // The project opens on another thread.
+        h.state_mut().wait_for_background();
         h.run_steps(3);
         let app = h.state();
         assert!(app.in_use().is_none());
@@ -350,6 +353,8 @@ mod window {
             Command::Open(project.clone()),
             egui::Vec2::new(700.0, 600.0),
         );
+        // The project opens on another thread; the lock refuses it there.
+        h.state_mut().wait_for_background();
         h.run_steps(2);
         assert!(h.state().in_use().is_some());
         h.get_by_label("Cancel").click();

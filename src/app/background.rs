@@ -215,9 +215,16 @@ impl TesseraApp {
         };
         match result {
             Ok(session) => {
-                let takeover = session.lock_takeover().map(|t| format!("{t}."));
+                // What opening did that the planner should know: a stale lock taken over, an
+                // interrupted write rolled back.
+                let notes: Vec<String> = session
+                    .lock_takeover()
+                    .map(|t| format!("{t}."))
+                    .into_iter()
+                    .chain(session.notices().iter().cloned())
+                    .collect();
                 self.replace(session);
-                self.status_note = takeover;
+                self.status_note = (!notes.is_empty()).then(|| notes.join("  "));
                 if opening.at_start {
                     self.restore_view();
                 }

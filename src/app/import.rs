@@ -309,7 +309,7 @@ impl ImportDialog {
             if let Some(table) = &self.table {
                 ui.separator();
                 ui.add_enabled_ui(!writing, |ui| {
-                    changed = preview(ui, table, &mut self.mapping);
+                    changed |= preview(ui, table, &mut self.mapping);
                 });
             }
         });
