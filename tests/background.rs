@@ -91,6 +91,36 @@ fn a_project_that_cannot_be_opened_says_so_and_the_demo_stands_in() {
     );
 }
 
+/// A project killed mid-import (file and rollback journal as the kill left them) opens in
+/// the window as it was before the import, and the status bar says what was recovered.
+#[test]
+fn a_project_killed_mid_import_opens_recovered_and_the_window_says_so() {
+    let bad = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.tessera");
+    std::fs::copy(bad.join("interrupted-import.tessera"), &path).expect("copy");
+    std::fs::copy(
+        bad.join("interrupted-import.tessera-journal"),
+        dir.path().join("p.tessera-journal"),
+    )
+    .expect("copy journal");
+    let mut app = TesseraApp::start(Preferences::default(), Some(path.clone()));
+    app.wait_for_background();
+    assert!(app.error().is_none(), "{:?}", app.error());
+    assert_eq!(app.session().path().as_deref(), Some(path.as_path()));
+    assert!(
+        app.status_note()
+            .is_some_and(|n| n.contains("recovered an interrupted write")),
+        "{:?}",
+        app.status_note()
+    );
+    assert_eq!(
+        app.session().project().accounts.len(),
+        tessera::synth::project(12, 2, 5).accounts.len(),
+        "the half import is gone"
+    );
+}
+
 #[test]
 fn a_duplicate_runs_in_the_background_and_ends_as_one_undo_step() {
     let dir = tempfile::tempdir().expect("tempdir");
