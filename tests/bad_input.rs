@@ -4,6 +4,9 @@
 use std::path::Path;
 use std::process::Command;
 
+mod cli_support;
+use cli_support::tessera;
+
 const BAD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bad");
 
 /// Each file and words its message must contain.
@@ -204,13 +207,6 @@ const PROJECTS: &[(&str, &[&str], bool)] = &[
 /// The small project every bad project file starts from.
 fn small_project() -> tessera::model::Project {
     tessera::synth::project(12, 2, 5)
-}
-
-fn tessera(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .args(args)
-        .output()
-        .expect("run tessera")
 }
 
 /// Writes the bad project files (run with `--ignored` after changing them). Each is the small

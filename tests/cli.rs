@@ -1,20 +1,12 @@
 //! The command line, end to end: demo, report, route, and their errors.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use tessera::store::ProjectFile;
 
-fn tessera(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod cli_support;
+use cli_support::{tessera, text};
 
 fn demo_file(dir: &Path) -> PathBuf {
     let path = dir.join("demo.tessera");

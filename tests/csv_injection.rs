@@ -5,10 +5,13 @@
 //! `compare --moves`, and the CSV formats of `report` and `compare`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use tessera::model::Accounts;
 use tessera::store::ProjectFile;
+
+mod cli_support;
+use cli_support::{s, tessera};
 
 /// Names an attacker would put in a CRM export or a GeoJSON file.
 const HOSTILE: [&str; 7] = [
@@ -21,13 +24,6 @@ const HOSTILE: [&str; 7] = [
     "'=1+1",
 ];
 
-fn tessera(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
 fn ok(out: Output) -> Output {
     assert!(
         out.status.success(),
@@ -35,10 +31,6 @@ fn ok(out: Output) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
 }
 
 /// The demo project with hostile names: the first accounts (name and external id), the

@@ -9,12 +9,8 @@ use tessera::io::territories::read_territories;
 use tessera::model::Project;
 use tessera::store::ProjectFile;
 
-fn tessera(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .args(args)
-        .output()
-        .expect("run tessera")
-}
+mod cli_support;
+use cli_support::tessera;
 
 /// A demo project and its exports in a temporary folder.
 fn exported() -> (tempfile::TempDir, Project) {

@@ -2,18 +2,12 @@
 //! names every skipped row and why, the import is all-or-nothing, and a re-import of a newer
 //! export updates accounts by external id instead of duplicating them.
 
-use std::process::Command;
-
 use tessera::store::ProjectFile;
 
-const EXPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/crm-export-nl.csv");
+mod cli_support;
+use cli_support::tessera;
 
-fn tessera(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .args(args)
-        .output()
-        .expect("run tessera")
-}
+const EXPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/crm-export-nl.csv");
 
 #[test]
 fn a_messy_dutch_crm_export_imports_its_good_rows_and_reports_the_bad_ones() {

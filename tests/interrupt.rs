@@ -11,11 +11,10 @@ use std::time::Duration;
 
 use tessera::store::ProjectFile;
 
-const ROWS: usize = 200_000;
+mod cli_support;
+use cli_support::s;
 
-fn s(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
-}
+const ROWS: usize = 200_000;
 
 /// A demo project and a CSV of `ROWS` new accounts inside the Netherlands.
 fn setup(dir: &Path) -> (PathBuf, PathBuf, usize) {

@@ -7,25 +7,17 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use tessera::model::{Change, Edit};
 use tessera::session::{Session, SessionError};
 use tessera::store::ProjectFile;
 use tessera::store::lock::ProjectLock;
 
+mod cli_support;
+use cli_support::{tessera, text};
+
 const CHILD: &str = "TESSERA_LOCK_CHILD";
-
-fn tessera(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// The demo saved at `dir/name`, closed (its write-ahead log checkpointed into it).
 fn demo_file(dir: &Path, name: &str) -> PathBuf {

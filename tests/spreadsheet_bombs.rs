@@ -10,14 +10,13 @@ use std::process::{Command, Output};
 use tessera::io::accounts::{SheetLimits, read_spreadsheet, read_spreadsheet_within};
 use tessera::progress::Progress;
 
+mod cli_support;
+use cli_support::s;
+
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
         .join(name)
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
 }
 
 /// `tessera ARGS` with its address space limited to 1.5 GB.
