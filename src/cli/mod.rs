@@ -258,8 +258,9 @@ pub fn main(window: WindowLauncher) -> ExitCode {
 fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
     let open = |project, screenshot| match window(project, screenshot) {
         Ok(note) => {
-            if let Some(note) = note {
-                note!("{note}");
+            // One message line per line (the screenshot's frame times are two).
+            for line in note.iter().flat_map(|n| n.lines()) {
+                note!("{line}");
             }
             Ok(())
         }
