@@ -174,6 +174,9 @@ pub struct ProjectFile {
     read_only: bool,
     /// What opening did that the planner should hear of (a rolled-back write).
     notices: Vec<String>,
+    /// How much our own journal-mode switches moved SQLite's `data_version` (see
+    /// `watch.rs`): taken off, so that only other connections' commits show.
+    own_version_steps: i64,
 }
 
 impl ProjectFile {
@@ -240,6 +243,7 @@ impl ProjectFile {
             path: path.to_owned(),
             read_only: false,
             notices: Vec::new(),
+            own_version_steps: 0,
         };
         file.configure()?;
         file.migrate(0, schema::MIGRATIONS)?;
@@ -270,6 +274,7 @@ impl ProjectFile {
             path: path.to_owned(),
             read_only: true,
             notices: recovered_notice(checked.recovered),
+            own_version_steps: 0,
         };
         let project = file.read(access)?;
         Ok((file, project))
@@ -289,6 +294,7 @@ impl ProjectFile {
             path: path.to_owned(),
             read_only: false,
             notices: recovered_notice(recovered),
+            own_version_steps: 0,
         };
         if version < migrations.len() as i32 {
             file.configure()?;

@@ -4,7 +4,7 @@ use super::*;
 use crate::model::{AccountId, SegmentRule};
 use geo::{MultiPolygon, polygon};
 
-fn demo() -> Project {
+pub(super) fn demo() -> Project {
     crate::demo::project().expect("demo builds")
 }
 
@@ -347,7 +347,7 @@ fn names(files: &[(String, Vec<u8>)]) -> Vec<&str> {
 }
 
 /// An import edit of `n` new accounts after the demo's.
-fn import_edit(n: usize) -> crate::model::Edit {
+pub(super) fn import_edit(n: usize) -> crate::model::Edit {
     let big = crate::synth::project(n, 4, 3);
     let first = demo().accounts.len();
     let rows: Vec<crate::model::Account> = (0..big.accounts.len())

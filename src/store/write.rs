@@ -425,10 +425,19 @@ impl ProjectFile {
     /// window, a report) SQLite refuses the switch at once. The write then simply stays in
     /// the WAL, slower but just as safe, rather than failing with "database is locked".
     fn bulk<T>(&mut self, f: impl FnOnce(&mut Self) -> StoreResult<T>) -> StoreResult<T> {
-        let path = self.path.clone();
         if self.read_only {
+            let path = self.path.clone();
             return Err(StoreError::OpenedReadOnly { path });
         }
+        self.counting_own_versions(|file| file.bulk_outside_wal(f))
+    }
+
+    /// [`Self::bulk`]'s work: the switches of cache, temporary store and journal mode.
+    fn bulk_outside_wal<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let path = self.path.clone();
         let sql = sql_error(&path);
         self.conn()
             .pragma_update(None, "cache_size", -512 * 1024)
