@@ -122,9 +122,16 @@ impl Aggregate {
     }
 }
 
+/// From this many accounts on, the accounts are projected and first counted on another
+/// thread (a million take about 100 ms, a frame's whole budget); below, at once, so that a
+/// small project's first frame shows its accounts.
+const PROJECT_IN_BACKGROUND_FROM: usize = 100_000;
+
 /// Accounts' Web Mercator coordinates, in grid position order: projecting a million
 /// accounts per frame is then two multiply-adds each.
 pub(super) struct MercatorAccounts {
+    /// The grid projected: scenarios of one project share it, and so share the projection.
+    grid: Arc<AccountGrid>,
     /// Kept as two columns, like the grid's lon/lat.
     x: Vec<f64>,
     y: Vec<f64>,
@@ -133,8 +140,9 @@ pub(super) struct MercatorAccounts {
 }
 
 impl MercatorAccounts {
-    /// Projects the accounts of a plan's grid once.
-    fn new(grid: &AccountGrid, potentials: &[f64]) -> MercatorAccounts {
+    /// Projects the accounts of a plan's grid once; `max_potential` is the largest
+    /// potential of any account.
+    fn new(grid: Arc<AccountGrid>, max_potential: f64) -> MercatorAccounts {
         let (x, y) = grid
             .xs()
             .iter()
@@ -144,12 +152,8 @@ impl MercatorAccounts {
                 (m.x, m.y)
             })
             .unzip();
-        let max_potential = potentials
-            .iter()
-            .copied()
-            .filter(|p| p.is_finite())
-            .fold(0.0, f64::max);
         MercatorAccounts {
+            grid,
             x,
             y,
             max_potential,
@@ -275,6 +279,49 @@ fn paint_cells(
 }
 
 impl MapView {
+    /// The accounts of the plan shown, projected: at once for a small project, else on
+    /// another thread, and `None` until that thread is done (it asks for a repaint).
+    fn projected(
+        &mut self,
+        ctx: &egui::Context,
+        doc: &ScenarioView<'_>,
+    ) -> Option<Arc<MercatorAccounts>> {
+        let grid = doc.assignment.shared_grid();
+        if let Some(ready) = self.projecting.as_ref().and_then(|r| r.try_recv().ok()) {
+            self.mercator_accounts = Some(ready);
+            self.projecting = None;
+        }
+        if let Some(done) = &self.mercator_accounts
+            && Arc::ptr_eq(&done.grid, &grid)
+        {
+            return Some(Arc::clone(done));
+        }
+        if self.projecting.is_some() {
+            return None;
+        }
+        let max_potential = doc
+            .project
+            .accounts
+            .potentials()
+            .iter()
+            .copied()
+            .filter(|p| p.is_finite())
+            .fold(0.0, f64::max);
+        if grid.len() < PROJECT_IN_BACKGROUND_FROM {
+            let done = Arc::new(MercatorAccounts::new(grid, max_potential));
+            self.mercator_accounts = Some(Arc::clone(&done));
+            return Some(done);
+        }
+        let (send, receive) = mpsc::channel();
+        self.projecting = Some(receive);
+        let ctx = ctx.clone();
+        rayon::spawn(move || {
+            let _ = send.send(Arc::new(MercatorAccounts::new(grid, max_potential)));
+            ctx.request_repaint();
+        });
+        None
+    }
+
     /// The accounts in view: single dots (noting the one under the pointer), or counts per
     /// cell above [`AGGREGATE_ABOVE`].
     pub(super) fn paint_accounts(
@@ -298,16 +345,14 @@ impl MapView {
             })
             .unwrap_or_default();
         let owner_colour = |o: u32| territory_colours.get(o as usize).copied().unwrap_or(GAP);
-        let accounts = Arc::clone(self.mercator_accounts.get_or_insert_with(|| {
-            Arc::new(MercatorAccounts::new(
-                grid,
-                doc.project.accounts.potentials(),
-            ))
-        }));
         let view = screen.view();
         self.visible_accounts = grid.count_in(view.into());
         self.aggregated = self.visible_accounts > AGGREGATE_ABOVE;
         self.hovered_account = None;
+        // A big project's accounts appear a few frames late rather than stall one frame.
+        let Some(accounts) = self.projected(ui.ctx(), doc) else {
+            return;
+        };
         if self.aggregated {
             // Cells sized for zoom steps of a quarter: between steps a cell grows from 5 to
             // 6 points instead of being recounted every frame of a zoom.
@@ -327,8 +372,8 @@ impl MapView {
                     view: view_mercator,
                 };
                 self.aggregate_stale = false;
-                if current.is_none() {
-                    // Nothing to show yet: count now.
+                if current.is_none() && grid.len() < PROJECT_IN_BACKGROUND_FROM {
+                    // Nothing to show yet, and counting is quick: count now.
                     self.aggregate = Some(job.run());
                 } else if self.recount.is_none() {
                     // Recount on another thread; the old cells, scaled to the new zoom, stand

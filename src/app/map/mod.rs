@@ -69,8 +69,10 @@ pub struct MapView {
     pub hovered_account: Option<usize>,
     /// Pointer position in lon/lat.
     pub pointer: Option<LonLat>,
-    /// Accounts' Web Mercator coordinates in grid position order, computed once per session.
+    /// Accounts' Web Mercator coordinates in grid position order, computed once per grid.
     mercator_accounts: Option<Arc<MercatorAccounts>>,
+    /// A big project's projection running on another thread.
+    projecting: Option<mpsc::Receiver<Arc<MercatorAccounts>>>,
     /// Accounts per screen cell, while zoomed out.
     aggregate: Option<Aggregate>,
     /// Whether `aggregate` was counted before the last change of owners.
@@ -99,6 +101,7 @@ impl Default for MapView {
             hovered_account: None,
             pointer: None,
             mercator_accounts: None,
+            projecting: None,
             aggregate: None,
             aggregate_stale: false,
             recount: None,
@@ -111,10 +114,10 @@ impl Default for MapView {
 }
 
 impl MapView {
-    /// Forgets everything derived from the session (after it or its scenario changed).
+    /// Forgets everything derived from the scenario shown (after it or the session
+    /// changed). The accounts' projection stays while the grid it projected is shown.
     pub fn invalidate(&mut self) {
         self.territory_shapes.clear();
-        self.mercator_accounts = None;
         self.aggregate = None;
         self.recount = None;
     }
@@ -161,12 +164,22 @@ impl MapView {
         let screen = Screen::new(projector);
         self.last_screen = Some(screen);
         let painter = ui.painter().with_clip_rect(screen.rect);
+        let mut budget = shapes::ShapeBudget::new();
         if let Some(basemap) = basemap {
             painter.rect_filled(screen.rect, 0.0, WATER);
-            self.paint_land(&painter, &screen, basemap, projector.zoom());
+            self.paint_land(&painter, &screen, basemap, projector.zoom(), &mut budget);
         }
         if let Some(scenario) = doc.scenario {
-            self.paint_territories(&painter, &screen, scenario, selection.territory);
+            self.paint_territories(
+                &painter,
+                &screen,
+                scenario,
+                selection.territory,
+                &mut budget,
+            );
+        }
+        if budget.ran_out {
+            ui.ctx().request_repaint();
         }
         self.pointer = ui
             .ctx()

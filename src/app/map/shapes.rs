@@ -1,5 +1,9 @@
 //! Territories and land as triangulated shapes in Web Mercator, and their drawing.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::time::{Duration, Instant};
+
 use egui::{Color32, Mesh, Pos2, Rect, Shape, Stroke, epaint::Vertex};
 use geo::{Centroid, TriangulateEarcut};
 
@@ -7,6 +11,46 @@ use super::projection::{LonLat, Mercator, MercatorRect, Screen};
 use super::{MapView, colour};
 use crate::basemap::{Basemap, Detail};
 use crate::model::Scenario;
+
+/// How long one frame may spend triangulating shapes it has not drawn before: a map showing
+/// a big plan for the first time (two maps of 110 territories in the compare view, the
+/// basemap's countries at a new level of detail) fills in over a few frames instead of
+/// stalling one frame for 100 ms or more.
+const SHAPE_BUDGET: Duration = Duration::from_millis(20);
+
+/// What is left of a frame's [`SHAPE_BUDGET`].
+pub(super) struct ShapeBudget {
+    until: Instant,
+    /// Whether a shape was left for a later frame (which must then be asked for).
+    pub(super) ran_out: bool,
+}
+
+impl ShapeBudget {
+    /// The budget of the frame starting now.
+    pub(super) fn new() -> ShapeBudget {
+        ShapeBudget {
+            until: Instant::now() + SHAPE_BUDGET,
+            ran_out: false,
+        }
+    }
+
+    /// The shape cached under `key`, built now by `make` if the budget allows.
+    fn get_or_build<'a, K: std::hash::Hash + Eq>(
+        &mut self,
+        cache: &'a mut HashMap<K, MapShape>,
+        key: K,
+        make: impl FnOnce() -> MapShape,
+    ) -> Option<&'a MapShape> {
+        match cache.entry(key) {
+            Entry::Occupied(built) => Some(built.into_mut()),
+            Entry::Vacant(_) if Instant::now() >= self.until => {
+                self.ran_out = true;
+                None
+            }
+            Entry::Vacant(slot) => Some(slot.insert(make())),
+        }
+    }
+}
 
 /// Colours of the basemap's land and borders.
 const LAND: Color32 = Color32::from_rgb(0xf2, 0xef, 0xe9);
@@ -128,6 +172,7 @@ impl MapView {
         screen: &Screen,
         basemap: &Basemap,
         zoom: f64,
+        budget: &mut ShapeBudget,
     ) {
         let detail = Detail::for_zoom(zoom);
         let view = screen.view();
@@ -139,10 +184,13 @@ impl MapView {
             // Cull part by part: a country's box may reach across oceans (France, the
             // Netherlands with their overseas parts) while only one part is on screen.
             for (part, polygon) in country.polygons.iter().enumerate() {
-                let shape = self
-                    .land_shapes
-                    .entry((level, k, part))
-                    .or_insert_with(|| MapShape::new(std::slice::from_ref(polygon)));
+                let Some(shape) =
+                    budget.get_or_build(&mut self.land_shapes, (level, k, part), || {
+                        MapShape::new(std::slice::from_ref(polygon))
+                    })
+                else {
+                    continue;
+                };
                 if shape.visible(screen) {
                     shape.fill(painter, screen, LAND);
                     shape.outline(painter, screen, Stroke::new(0.8, BORDER));
@@ -158,13 +206,17 @@ impl MapView {
         screen: &Screen,
         scenario: &Scenario,
         selected: Option<usize>,
+        budget: &mut ShapeBudget,
     ) {
         for (t, territory) in scenario.territories.iter().enumerate() {
             let is_selected = selected == Some(t);
-            let shape = self
-                .territory_shapes
-                .entry(territory.id.0)
-                .or_insert_with(|| MapShape::new(&territory.geometry.0));
+            let Some(shape) =
+                budget.get_or_build(&mut self.territory_shapes, territory.id.0, || {
+                    MapShape::new(&territory.geometry.0)
+                })
+            else {
+                continue;
+            };
             if !shape.visible(screen) {
                 continue;
             }
