@@ -172,6 +172,10 @@ fn a_duplicate_runs_in_the_background_and_ends_as_one_undo_step() {
     assert_eq!(s.history().undo_len(), undo + 1, "one undo entry");
     assert_eq!(s.project().scenarios[0].name, project.scenarios[0].name);
     assert!(app.error().is_none(), "{:?}", app.error());
+    // The window's own write is not taken for another program's: no reload, history kept.
+    assert!(!h.state_mut().poll_file(), "reloaded after its own change");
+    let s = h.state().session();
+    assert_eq!(s.history().undo_len(), undo + 1, "history kept");
     // The file equals the model.
     let reopened = Session::open_read_only(&path).expect("reopen");
     assert_eq!(reopened.project(), s.project());
@@ -185,6 +189,60 @@ fn a_duplicate_runs_in_the_background_and_ends_as_one_undo_step() {
     assert_eq!(
         Session::open_read_only(&path).expect("reopen").project(),
         s.project()
+    );
+}
+
+#[test]
+fn a_territory_import_runs_in_the_background_and_tells_what_it_repaired() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, mut h) = saved_demo(&dir);
+    let scenarios = h.state().session().project().scenarios.len();
+    // Two territories: a bow tie (its ring crosses itself) with a rep the demo does not
+    // have, and a square.
+    let file = dir.path().join("west.geojson");
+    let feature = |name: &str, rep: &str, ring: &str| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"name":"{name}","rep":"{rep}"}},
+               "geometry":{{"type":"Polygon","coordinates":[{ring}]}}}}"#
+        )
+    };
+    let bow_tie = feature("Bow", "Nobody", "[[4,52],[5,53],[5,52],[4,53],[4,52]]");
+    let square = feature("Square", "", "[[5,51],[6,51],[6,52],[5,52],[5,51]]");
+    std::fs::write(
+        &file,
+        format!(r#"{{"type":"FeatureCollection","features":[{bow_tie},{square}]}}"#),
+    )
+    .expect("write");
+    h.state_mut()
+        .apply(Command::ImportTerritoriesNamed(file, true, None), SIZE);
+    // Under way on another thread: the window shows the project as it was.
+    {
+        let app = h.state();
+        assert!(app.error().is_none(), "{:?}", app.error());
+        assert!(app.session().is_busy(), "the import runs in the background");
+        assert_eq!(app.session().project().scenarios.len(), scenarios);
+        let (what, _) = app.working().expect("a change under way");
+        assert!(what.contains("west"), "{what}");
+    }
+    h.state_mut().wait_for_background();
+    h.run_steps(2);
+    let app = h.state();
+    let s = app.session();
+    assert!(app.error().is_none(), "{:?}", app.error());
+    assert_eq!(s.project().scenarios.len(), scenarios + 1);
+    let shown = s.current().expect("a scenario shown");
+    assert_eq!(shown.name, "west", "the new scenario is shown");
+    assert_eq!(shown.territories.len(), 2);
+    let notice = app.notice().unwrap_or_default();
+    assert!(
+        notice.contains("1 repaired") && notice.contains("Bow"),
+        "{notice}"
+    );
+    assert!(notice.contains("no rep named Nobody"), "{notice}");
+    assert_eq!(
+        Session::open_read_only(&path).expect("reopen").project(),
+        s.project(),
+        "in the file at once"
     );
 }
 
@@ -216,6 +274,8 @@ fn undo_and_redo_of_an_accounts_import_run_in_the_background() {
     h.state_mut().wait_for_background();
     let imported = before.accounts.len() + 2_000;
     assert_eq!(h.state().session().project().accounts.len(), imported);
+    // Its own write is not taken for another program's (a reload would drop the history).
+    assert!(!h.state_mut().poll_file(), "reloaded after its own import");
     h.state_mut().apply(Command::Undo, SIZE);
     {
         let app = h.state();
@@ -239,6 +299,7 @@ fn undo_and_redo_of_an_accounts_import_run_in_the_background() {
     h.state_mut().apply(Command::Redo, SIZE);
     assert!(h.state().session().is_busy(), "the redo too");
     h.state_mut().wait_for_background();
+    assert!(!h.state_mut().poll_file(), "reloaded after its own redo");
     let s = h.state().session();
     assert_eq!(s.project().accounts.len(), imported);
     assert_eq!(s.history().undo_len(), 1);

@@ -2,7 +2,7 @@
 //! the project goes on to the session as an edit.
 
 use super::{Command, CompareView, ImportDialog, TesseraApp, page, tools};
-use crate::session::{Effects, Session, SessionError, TerritoryTarget};
+use crate::session::{Effects, Session, SessionError};
 
 impl TesseraApp {
     /// Carries out one command.
@@ -205,41 +205,7 @@ impl TesseraApp {
                 );
             }
             Command::ImportTerritoriesNamed(path, as_new, name_property) => {
-                let target = if as_new {
-                    TerritoryTarget::NewFromFile
-                } else {
-                    TerritoryTarget::Shown
-                };
-                match self
-                    .session
-                    .import_territories(&path, target, name_property.as_deref())
-                {
-                    Ok(import) => {
-                        self.after_change(&import.effects);
-                        if !import.repaired.is_empty() {
-                            self.notice = Some(format!(
-                                "Imported {} territories from {}; {} repaired:\n{}",
-                                import.count,
-                                path.display(),
-                                import.repaired.len(),
-                                import.repaired.join("\n")
-                            ));
-                        }
-                        if !import.unknown_reps.is_empty() {
-                            let note = format!(
-                                "Imported {} territories from {}; the project has no rep named {} (left without a rep)",
-                                import.count,
-                                path.display(),
-                                import.unknown_reps.join(", ")
-                            );
-                            self.notice = Some(match self.notice.take() {
-                                Some(before) => format!("{before}\n{note}"),
-                                None => note,
-                            });
-                        }
-                    }
-                    Err(e) => self.error = Some(e.to_string()),
-                }
+                self.import_territories(&path, as_new, name_property.as_deref())
             }
             Command::FocusAccount(row) => {
                 let a = &self.session.project().accounts;
@@ -330,8 +296,10 @@ impl TesseraApp {
     }
 
     pub(super) fn replace(&mut self, session: Session) {
-        // The old project may hold a million accounts: free it off the UI thread.
-        let old = std::mem::replace(&mut self.session, session);
+        // The old project may hold a million accounts: free it off the UI thread, but give
+        // its file free at once (the planner may open it again right away).
+        let mut old = std::mem::replace(&mut self.session, session);
+        old.release_lock();
         std::thread::spawn(move || drop(old));
         self.selected = None;
         self.selected_account = None;

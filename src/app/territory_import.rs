@@ -9,6 +9,7 @@ use egui::RichText;
 
 use super::Command;
 use crate::io::territories::{guess_name_property, text_properties};
+use crate::session::TerritoryTarget;
 
 /// How many names the dialog shows for the chosen property.
 const SHOWN_NAMES: usize = 5;
@@ -111,5 +112,53 @@ impl TerritoryNamesDialog {
                 });
             });
         open && !done
+    }
+}
+
+impl super::TesseraApp {
+    /// Imports the territories of `path` (to a new scenario when `as_new`, else to the one
+    /// shown), named by `name_property`. The file is read here; the edit runs on another
+    /// thread when it assigns a large project's accounts again. Repairs and unknown reps
+    /// are told once the edit is under way.
+    pub(super) fn import_territories(
+        &mut self,
+        path: &Path,
+        as_new: bool,
+        name_property: Option<&str>,
+    ) {
+        let target = if as_new {
+            TerritoryTarget::NewFromFile
+        } else {
+            TerritoryTarget::Shown
+        };
+        let prepared = match self
+            .session
+            .prepare_territory_import(path, target, name_property)
+        {
+            Ok(prepared) => prepared,
+            Err(e) => {
+                self.error = Some(e.to_string());
+                return;
+            }
+        };
+        let (count, file) = (prepared.count, path.display());
+        let mut notes = Vec::new();
+        if !prepared.repaired.is_empty() {
+            notes.push(format!(
+                "Imported {count} territories from {file}; {} repaired:\n{}",
+                prepared.repaired.len(),
+                prepared.repaired.join("\n")
+            ));
+        }
+        if !prepared.unknown_reps.is_empty() {
+            notes.push(format!(
+                "Imported {count} territories from {file}; the project has no rep named {} \
+                 (left without a rep)",
+                prepared.unknown_reps.join(", ")
+            ));
+        }
+        if self.make_edit_showing(prepared.edit, prepared.show) && !notes.is_empty() {
+            self.notice = Some(notes.join("\n"));
+        }
     }
 }

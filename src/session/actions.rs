@@ -75,6 +75,28 @@ pub enum ExportKind {
     GeoPackage,
 }
 
+/// An import of territories read and made into an edit, not yet applied: the window applies
+/// it on another thread in a large project.
+#[derive(Debug, Clone)]
+pub struct PreparedTerritories {
+    /// The edit that adds them (and makes their scenario, if new).
+    pub edit: crate::model::Edit,
+    /// The scenario to show after the edit: the new one.
+    pub show: Option<crate::model::ScenarioId>,
+    /// How many territories the file has.
+    pub count: usize,
+    /// One line per repaired feature.
+    pub repaired: Vec<String>,
+    /// The scenario they go to.
+    pub scenario: String,
+    /// Whether the edit makes that scenario.
+    pub new_scenario: bool,
+    /// Rep names the file gives that the project does not have, each once.
+    pub unknown_reps: Vec<String>,
+    /// How many territories get their rep from the file.
+    pub reps: usize,
+}
+
 impl Session {
     /// Adds the territories of a GeoJSON file to a scenario as one undoable edit, and shows
     /// that scenario. Each territory is named by `name_property` (`None`: guessed, see
@@ -88,6 +110,33 @@ impl Session {
         target: TerritoryTarget,
         name_property: Option<&str>,
     ) -> Result<TerritoryImport, SessionError> {
+        let shown = self.current().map(|s| s.id);
+        let prepared = self.prepare_territory_import(path, target, name_property)?;
+        let mut effects = self.apply(prepared.edit)?;
+        if let Some(id) = prepared.show {
+            self.show_scenario(id);
+        }
+        effects.scenario_shown = self.current().map(|s| s.id) != shown;
+        Ok(TerritoryImport {
+            effects,
+            count: prepared.count,
+            repaired: prepared.repaired,
+            scenario: prepared.scenario,
+            new_scenario: prepared.new_scenario,
+            unknown_reps: prepared.unknown_reps,
+            reps: prepared.reps,
+        })
+    }
+
+    /// Reads a GeoJSON file of territories and makes the edit that
+    /// [`Session::import_territories`] applies. Changes nothing, except that a
+    /// [`TerritoryTarget::Named`] scenario that exists is shown.
+    pub fn prepare_territory_import(
+        &mut self,
+        path: &Path,
+        target: TerritoryTarget,
+        name_property: Option<&str>,
+    ) -> Result<PreparedTerritories, SessionError> {
         let file = path.display().to_string();
         let text =
             crate::io::input::read_text(path).map_err(|e| SessionError::Read(e.to_string()))?;
@@ -108,7 +157,6 @@ impl Session {
             .filter_map(|(k, a)| a.repair_note(k + 1))
             .collect();
         let count = areas.len();
-        let shown = self.current().map(|s| s.id);
         let new_name = match target {
             TerritoryTarget::Shown => None,
             TerritoryTarget::Named(name) => match self.project.scenario_by_name(&name) {
@@ -148,16 +196,17 @@ impl Session {
                 )
             }
         };
-        let mut effects = self.apply(edit)?;
-        if let Some(id) = scenario {
-            self.show_scenario(id);
-        }
-        effects.scenario_shown = self.current().map(|s| s.id) != shown;
-        Ok(TerritoryImport {
-            effects,
+        let scenario_name = match (&new_name, self.current()) {
+            (Some(name), _) => name.clone(),
+            (None, Some(s)) => s.name.clone(),
+            (None, None) => String::new(),
+        };
+        Ok(PreparedTerritories {
+            edit,
+            show: scenario,
             count,
             repaired,
-            scenario: self.current().map_or(String::new(), |s| s.name.clone()),
+            scenario: scenario_name,
             new_scenario: new_name.is_some(),
             unknown_reps,
             reps,

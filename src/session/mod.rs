@@ -21,7 +21,7 @@ mod sharing;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use actions::{ExportKind, TerritoryImport, TerritoryTarget};
+pub use actions::{ExportKind, PreparedTerritories, TerritoryImport, TerritoryTarget};
 use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
 pub use history::History;

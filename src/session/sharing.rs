@@ -14,6 +14,12 @@ impl Session {
         self.read_only
     }
 
+    /// Gives up the project's lock now, as the session closes: the window drops a big
+    /// project on another thread, and the file must be free to open again at once.
+    pub fn release_lock(&mut self) {
+        self.lock = None;
+    }
+
     /// The stale lock this session took over when it opened its file, to tell the user
     /// (whatever its holder had not written is lost).
     pub fn lock_takeover(&self) -> Option<&Takeover> {
