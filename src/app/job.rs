@@ -30,6 +30,7 @@ impl<T: Send + 'static> Job<T> {
         let (send, result) = channel();
         let shared = Arc::clone(&progress);
         std::thread::spawn(move || {
+            super::priority::lower_this_thread();
             // The receiver is gone when the job was cancelled: the result is not wanted.
             let _ = send.send(work(&shared));
         });

@@ -13,6 +13,7 @@ mod map;
 mod page;
 mod panels;
 mod preferences;
+mod priority;
 mod properties;
 mod scenarios;
 mod screenshot;
@@ -33,6 +34,7 @@ pub use import::ImportDialog;
 pub use map::{LonLat, MapView, ScenarioView, Screen};
 pub use panels::value_text;
 pub use preferences::{PREFERENCES_KEY, Preferences};
+pub use priority::lower_worker_pool;
 pub use sharing::{InUse, RELOADED};
 pub use territory_import::TerritoryNamesDialog;
 pub use tiles::{OsmLayer, TileHealth};
@@ -320,6 +322,7 @@ pub fn run(
             std::env::temp_dir().join(format!("tessera-screenshot-{}.ron", std::process::id())),
         );
     }
+    priority::lower_worker_pool();
     // The first frame's time counts from here (the command line before it is negligible).
     let launched = std::time::Instant::now();
     let outcome = Arc::new(Mutex::new(ScreenshotOutcome::default()));
