@@ -6,6 +6,7 @@ pub mod csv_cell;
 pub mod export;
 pub mod geopackage;
 pub mod input;
+pub mod layers;
 pub mod output;
 pub mod page;
 pub mod route;

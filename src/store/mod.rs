@@ -18,6 +18,7 @@
 mod check;
 mod connect;
 pub mod geopackage;
+pub(crate) mod geopackage_read;
 pub mod lock;
 mod read;
 mod repair;
