@@ -62,7 +62,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     ("point-features.geojson", "feature 1"),
     ("deeply-nested.geojson", "not a GeoJSON file"),
-    ("crs-rd-new.geojson", "28992"),
+    ("crs-belgian-lambert.geojson", "EPSG:31370"),
     ("empty-collection.geojson", "no features"),
     ("single-feature.geojson", "single Feature"),
     ("out-of-range-number.geojson", "not a GeoJSON file"),

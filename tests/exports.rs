@@ -182,11 +182,12 @@ fn territories_import_adds_them_to_the_scenario_in_one_edit() {
     // Now every account lies in two territories.
     let report = tessera::engine::report::ScenarioReport::compute(&project, &project.scenarios[0]);
     assert_eq!(report.overlaps, project.accounts.len());
-    // A file in another CRS is refused and the project is left as it was.
+    // A file in a CRS Tessera does not read (Belgian Lambert) is refused, naming it, and the
+    // project is left as it was.
     let before = std::fs::read(dir.path().join("demo.tessera")).expect("read");
     std::fs::write(
         dir.path().join("rd.geojson"),
-        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:28992"}},"features":[]}"#,
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:31370"}},"features":[]}"#,
     )
     .expect("write");
     let out = tessera(&[
@@ -198,7 +199,7 @@ fn territories_import_adds_them_to_the_scenario_in_one_edit() {
     assert!(!out.status.success());
     let message = String::from_utf8_lossy(&out.stderr);
     assert!(
-        message.contains("rd.geojson") && message.contains("EPSG:28992"),
+        message.contains("rd.geojson") && message.contains("EPSG:31370"),
         "{message}"
     );
     assert_eq!(

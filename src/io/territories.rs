@@ -20,6 +20,8 @@ use crate::geometry::crossings::Budget;
 use crate::geometry::guard::guarded;
 use crate::geometry::repair::{RepairError, repair};
 use crate::geometry::validity::first_problem;
+use crate::io::layers::crs::Transformer;
+use crate::io::layers::{Crs, CrsError, geojson_crs};
 use geojson::{FeatureCollection, GeoJson, GeometryValue, Position};
 use thiserror::Error;
 
@@ -54,14 +56,12 @@ pub enum TerritoriesError {
         found: &'static str,
     },
     /// A coordinate reference system other than WGS84 lon/lat.
-    #[error(
-        "{file}: coordinates must be WGS84 longitude/latitude (RFC 7946), but the file declares crs {crs}"
-    )]
+    #[error("{file}: {reason}")]
     WrongCrs {
         /// The file.
         file: String,
-        /// The declared CRS.
-        crs: String,
+        /// What is wrong with its CRS ("its coordinate reference system is EPSG:31370; ...").
+        reason: String,
     },
     /// The collection has no features.
     #[error("{file}: the FeatureCollection has no features")]
@@ -102,7 +102,7 @@ pub fn read_territories(text: &str, file: &str) -> Result<Vec<NamedArea>, Territ
 /// The keys of the properties that hold text in some feature, in the order first met: the
 /// choices for the property that names each territory.
 pub fn text_properties(text: &str, file: &str) -> Result<Vec<String>, TerritoriesError> {
-    let collection = parse_collection(text, file)?;
+    let (collection, _) = parse_collection(text, file)?;
     Ok(text_keys(&collection))
 }
 
@@ -132,7 +132,11 @@ pub fn guess_name_property(keys: &[String]) -> Option<String> {
     })
 }
 
-fn parse_collection(text: &str, file: &str) -> Result<FeatureCollection, TerritoriesError> {
+/// A collection and, when its legacy `crs` member names RD New or Web Mercator, the
+/// reprojection of its positions to WGS84.
+type Collection = (FeatureCollection, Option<Transformer>);
+
+fn parse_collection(text: &str, file: &str) -> Result<Collection, TerritoriesError> {
     // Windows tools may start the file with a byte-order mark, which JSON does not allow.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let geojson: GeoJson =
@@ -156,13 +160,16 @@ fn parse_collection(text: &str, file: &str) -> Result<FeatureCollection, Territo
             });
         }
     };
-    check_crs(&collection, file)?;
+    let transformer = reprojection(&collection).map_err(|e| TerritoriesError::WrongCrs {
+        file: file.to_owned(),
+        reason: e.to_string(),
+    })?;
     if collection.features.is_empty() {
         return Err(TerritoriesError::Empty {
             file: file.to_owned(),
         });
     }
-    Ok(collection)
+    Ok((collection, transformer))
 }
 
 /// Reads territories from GeoJSON text, each named by its `name_property` (`None`: the
@@ -174,7 +181,7 @@ pub fn read_territories_named(
     file: &str,
     name_property: Option<&str>,
 ) -> Result<Vec<NamedArea>, TerritoriesError> {
-    let collection = parse_collection(text, file)?;
+    let (collection, transformer) = parse_collection(text, file)?;
     let keys = text_keys(&collection);
     let key = match name_property {
         Some(wanted) => {
@@ -217,7 +224,11 @@ pub fn read_territories_named(
                 .geometry
                 .as_ref()
                 .ok_or_else(|| bad("has no geometry".into()))?;
-            let (geometry, repaired) = to_multipolygon(&geometry.value).map_err(bad)?;
+            let (geometry, repaired) = match &transformer {
+                None => to_multipolygon(&geometry.value),
+                Some(t) => to_multipolygon(&reprojected(&geometry.value, t).map_err(&bad)?),
+            }
+            .map_err(bad)?;
             Ok(NamedArea {
                 name: name.clone(),
                 geometry,
@@ -295,15 +306,55 @@ fn named_by(feature: &geojson::Feature, key: Option<&str>, number: usize) -> Str
     }
 }
 
-/// Refuses a legacy `crs` member unless it names WGS84 lon/lat.
-fn check_crs(collection: &FeatureCollection, file: &str) -> Result<(), TerritoriesError> {
-    match foreign_crs(collection) {
-        None => Ok(()),
-        Some(crs) => Err(TerritoriesError::WrongCrs {
-            file: file.to_owned(),
-            crs,
-        }),
+/// The reprojection a collection's legacy `crs` member asks for: none without one or for
+/// WGS84; RD New and Web Mercator (what QGIS in the Netherlands exports) reprojected; any
+/// other system refused by name.
+fn reprojection(collection: &FeatureCollection) -> Result<Option<Transformer>, CrsError> {
+    let Some(crs) = collection
+        .foreign_members
+        .as_ref()
+        .and_then(|m| m.get("crs"))
+    else {
+        return Ok(None);
+    };
+    match geojson_crs(&serde_json::json!({ "crs": crs }))? {
+        None | Some(Crs::Wgs84) => Ok(None),
+        Some(other) => Transformer::new(other),
     }
+}
+
+/// A geometry's positions reprojected to WGS84 lon/lat (Polygon and MultiPolygon; other
+/// kinds are returned as they are, to be refused as territories).
+fn reprojected(value: &GeometryValue, t: &Transformer) -> Result<GeometryValue, String> {
+    let rings = |rings: &[Vec<Position>]| -> Result<Vec<Vec<Position>>, String> {
+        rings
+            .iter()
+            .map(|ring| {
+                ring.iter()
+                    .map(|p| match p.as_slice() {
+                        [x, y, ..] => t
+                            .point(*x, *y)
+                            .map(|lonlat| Position::from(lonlat))
+                            .map_err(|e| e.to_string()),
+                        // Too short to be a position: left for the conversion to name.
+                        _ => Ok(p.clone()),
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    Ok(match value {
+        GeometryValue::Polygon { coordinates } => GeometryValue::Polygon {
+            coordinates: rings(coordinates)?,
+        },
+        GeometryValue::MultiPolygon { coordinates } => GeometryValue::MultiPolygon {
+            coordinates: coordinates
+                .iter()
+                .map(|p| rings(p))
+                .collect::<Result<_, _>>()?,
+        },
+        other => other.clone(),
+    })
 }
 
 /// The legacy `crs` member of a collection (as JSON text) when it names anything but WGS84
@@ -541,8 +592,8 @@ mod tests {
                 "feature 1 (D): invalid geometry",
             ),
             (
-                r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:28992"}},"features":[]}"#,
-                "declares crs",
+                r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:31370"}},"features":[]}"#,
+                "coordinate reference system is EPSG:31370",
             ),
         ];
         for (text, expected) in cases {
@@ -556,5 +607,33 @@ mod tests {
                 "{error:?} should contain {expected:?}"
             );
         }
+    }
+
+    #[test]
+    fn rd_new_and_web_mercator_files_are_reprojected_to_lon_lat() {
+        use geo::Centroid;
+        // A 2 km square around the Onze Lieve Vrouwetoren of Amersfoort, RD New's origin
+        // (155000, 463000): 52.15517 N, 5.38721 E.
+        let rd = r#"{"type":"FeatureCollection",
+            "crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},
+            "features":[{"type":"Feature","properties":{"name":"Amersfoort"},
+            "geometry":{"type":"Polygon","coordinates":[[[154000,462000],[156000,462000],
+            [156000,464000],[154000,464000],[154000,462000]]]}}]}"#;
+        let areas = read_territories(rd, "rd.geojson").expect("RD New is read");
+        let centre = areas[0].geometry.centroid().expect("centroid");
+        assert!((centre.x() - 5.38721).abs() < 2e-5, "{centre:?}");
+        assert!((centre.y() - 52.15517).abs() < 2e-5, "{centre:?}");
+        // Web Mercator: x = R * lon, so 5 degrees east is 556,597 m.
+        let mercator = r#"{"type":"FeatureCollection",
+            "crs":{"type":"name","properties":{"name":"EPSG:3857"}},
+            "features":[{"type":"Feature","properties":{"name":"M"},
+            "geometry":{"type":"Polygon","coordinates":[[[556597.45,6800000],[667916.94,6800000],
+            [667916.94,6900000],[556597.45,6800000]]]}}]}"#;
+        let areas = read_territories(mercator, "m.geojson").expect("Web Mercator is read");
+        let west = areas[0].geometry.0[0].exterior().0[0];
+        assert!(
+            (west.x - 5.0).abs() < 1e-6 && (west.y - 52.0).abs() < 1.0,
+            "{west:?}"
+        );
     }
 }

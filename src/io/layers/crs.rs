@@ -288,21 +288,27 @@ impl Transformer {
     /// projection's own arithmetic, about 1 us a point for RD New.)
     pub(crate) fn apply(&self, geometry: &mut MultiPolygon<f64>) -> Result<(), CrsError> {
         geometry.try_map_coords_in_place(|c| {
-            let mut point = (c.x, c.y, 0.0);
-            let failed = |reason: String| CrsError::Reproject {
-                crs: self.crs.label(),
-                x: c.x,
-                y: c.y,
-                reason,
-            };
-            proj4rs::transform::transform(&self.from, &self.to, &mut point)
-                .map_err(|e| failed(e.to_string()))?;
-            let (lon, lat) = (point.0.to_degrees(), point.1.to_degrees());
-            if !lon.is_finite() || !lat.is_finite() {
-                return Err(failed("the result is not a number".into()));
-            }
-            Ok(Coord { x: lon, y: lat })
+            let (x, y) = self.point(c.x, c.y)?;
+            Ok(Coord { x, y })
         })
+    }
+
+    /// One position in the file's CRS as WGS84 (lon, lat) in degrees.
+    pub(crate) fn point(&self, x: f64, y: f64) -> Result<(f64, f64), CrsError> {
+        let mut point = (x, y, 0.0);
+        let failed = |reason: String| CrsError::Reproject {
+            crs: self.crs.label(),
+            x,
+            y,
+            reason,
+        };
+        proj4rs::transform::transform(&self.from, &self.to, &mut point)
+            .map_err(|e| failed(e.to_string()))?;
+        let (lon, lat) = (point.0.to_degrees(), point.1.to_degrees());
+        if !lon.is_finite() || !lat.is_finite() {
+            return Err(failed("the result is not a number".into()));
+        }
+        Ok((lon, lat))
     }
 }
 
