@@ -334,7 +334,7 @@ fn reprojected(value: &GeometryValue, t: &Transformer) -> Result<GeometryValue, 
                     .map(|p| match p.as_slice() {
                         [x, y, ..] => t
                             .point(*x, *y)
-                            .map(|lonlat| Position::from(lonlat))
+                            .map(Position::from)
                             .map_err(|e| e.to_string()),
                         // Too short to be a position: left for the conversion to name.
                         _ => Ok(p.clone()),
