@@ -164,7 +164,7 @@ impl MapView {
         let screen = Screen::new(projector);
         self.last_screen = Some(screen);
         let painter = ui.painter().with_clip_rect(screen.rect);
-        let mut budget = shapes::ShapeBudget::new();
+        let mut budget = shapes::ShapeBudget::of_frame(ui.ctx());
         if let Some(basemap) = basemap {
             painter.rect_filled(screen.rect, 0.0, WATER);
             self.paint_land(&painter, &screen, basemap, projector.zoom(), &mut budget);

@@ -18,7 +18,9 @@ use crate::model::Scenario;
 /// stalling one frame for 100 ms or more.
 const SHAPE_BUDGET: Duration = Duration::from_millis(20);
 
-/// What is left of a frame's [`SHAPE_BUDGET`].
+/// What is left of a frame's [`SHAPE_BUDGET`]. One budget for the whole frame, shared by
+/// every map drawn in it (the compare view draws two): it is kept in egui's memory with the
+/// frame's number.
 pub(super) struct ShapeBudget {
     until: Instant,
     /// Whether a shape was left for a later frame (which must then be asked for).
@@ -26,10 +28,20 @@ pub(super) struct ShapeBudget {
 }
 
 impl ShapeBudget {
-    /// The budget of the frame starting now.
-    pub(super) fn new() -> ShapeBudget {
+    /// The budget of the frame `ctx` is drawing: the rest of it, for the second map.
+    pub(super) fn of_frame(ctx: &egui::Context) -> ShapeBudget {
+        let frame = ctx.cumulative_frame_nr();
+        let id = egui::Id::unique("map shape budget");
+        let until = ctx.data_mut(|d| {
+            let (at, until) =
+                d.get_temp_mut_or_insert_with(id, || (frame, Instant::now() + SHAPE_BUDGET));
+            if *at != frame {
+                (*at, *until) = (frame, Instant::now() + SHAPE_BUDGET);
+            }
+            *until
+        });
         ShapeBudget {
-            until: Instant::now() + SHAPE_BUDGET,
+            until,
             ran_out: false,
         }
     }
