@@ -182,6 +182,7 @@ pub fn project() -> Result<Project, DemoError> {
             created: 1_767_225_600, // 2026-01-01T00:00:00Z
             territories,
             overrides: Default::default(),
+            units: Default::default(),
         }],
         active_scenario: Some(ScenarioId(1)),
     })

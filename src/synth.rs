@@ -170,6 +170,7 @@ pub fn project(accounts: usize, territories: usize, seed: u64) -> Project {
         created: 1_767_225_600, // 2026-01-01T00:00:00Z, fixed for reproducibility
         territories: Vec::new(),
         overrides: Default::default(),
+        units: Default::default(),
     };
     for (k, geometry) in tiles.into_iter().enumerate() {
         let rep_id = RepId(k as u32 + 1);

@@ -54,6 +54,7 @@ pub fn new_scenario(project: &Project, name: &str) -> Result<(Edit, ScenarioId),
         created: now(),
         territories: Vec::new(),
         overrides: Default::default(),
+        units: Default::default(),
     };
     let edit = Edit {
         description: format!("New scenario {name}"),
@@ -124,6 +125,15 @@ pub fn duplicate_scenario(
         .iter()
         .filter_map(|(a, t)| new_ids.get(t).map(|n| (*a, *n)))
         .collect();
+    let units = crate::model::UnitPlan {
+        layer: original.units.layer.clone(),
+        holder: original
+            .units
+            .holder
+            .iter()
+            .filter_map(|(u, t)| new_ids.get(t).map(|n| (u.clone(), *n)))
+            .collect(),
+    };
     let copy = Scenario {
         id,
         name: name.clone(),
@@ -131,6 +141,7 @@ pub fn duplicate_scenario(
         created: now(),
         territories,
         overrides,
+        units,
     };
     let edit = Edit {
         description: format!("Duplicated {} as {name}", original.name),
@@ -164,6 +175,7 @@ pub fn rename_scenario(
         created: s.created,
         territories: Vec::new(),
         overrides: Default::default(),
+        units: Default::default(),
     };
     let description = if name == before.name {
         format!("Changed the notes of {name}")

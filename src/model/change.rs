@@ -94,6 +94,17 @@ pub enum Change {
         /// The settings after.
         after: Settings,
     },
+    /// Geographic units given to territories, moved between them or released (a paint
+    /// stroke, or snapping a plan to a layer). Before a territory is removed, its units must
+    /// have been released, so that undo can give them back.
+    Units {
+        /// The scenario.
+        scenario: ScenarioId,
+        /// The layer of the units; a plan holds units of one layer at a time.
+        layer: String,
+        /// Per unit code: the territory holding it before and after (`None`: none).
+        changes: Vec<(String, Option<TerritoryId>, Option<TerritoryId>)>,
+    },
     /// Named-account overrides set, moved or removed.
     Overrides {
         /// The scenario.
@@ -124,6 +135,10 @@ pub enum ChangeError {
     /// A scenario with this id or name exists already.
     #[error("a scenario named \"{0}\" exists already")]
     DuplicateScenario(String),
+    /// The plan holds units of another layer ("nl-pc4, not nl-gemeente": one string,
+    /// so that every error stays small).
+    #[error("the plan is built from layer {0}")]
+    OtherLayer(String),
 }
 
 impl Change {
@@ -172,6 +187,15 @@ impl Change {
                 scenario,
                 changes: changes.into_iter().map(|(a, b, c)| (a, c, b)).collect(),
             },
+            Change::Units {
+                scenario,
+                layer,
+                changes,
+            } => Change::Units {
+                scenario,
+                layer,
+                changes: changes.into_iter().map(|(u, b, a)| (u, a, b)).collect(),
+            },
             Change::Rep { before, after } => Change::Rep {
                 before: after,
                 after: before,
@@ -208,6 +232,7 @@ impl Change {
             | Change::Add { scenario, .. }
             | Change::Remove { scenario, .. }
             | Change::Properties { scenario, .. }
+            | Change::Units { scenario, .. }
             | Change::Overrides { scenario, .. } => Some(*scenario),
             Change::Rep { .. }
             | Change::Accounts { .. }
@@ -282,6 +307,11 @@ impl Change {
                 let k = position(&s.territories, territory.id)?;
                 s.territories.remove(k);
                 s.overrides.retain(|_, t| *t != territory.id);
+                // As the file's foreign keys do (the edit should have released them first).
+                s.units.holder.retain(|_, t| *t != territory.id);
+                if s.units.holder.is_empty() {
+                    s.units.layer = None;
+                }
                 Ok(())
             }
             Change::Properties {
@@ -307,6 +337,11 @@ impl Change {
                 }
                 Ok(())
             }
+            Change::Units {
+                scenario,
+                layer,
+                changes,
+            } => apply_units(scenario_mut(project, *scenario)?, layer, changes),
         }
     }
 
@@ -327,6 +362,7 @@ impl Change {
             std::mem::size_of::<Scenario>()
                 + s.territories.iter().map(territory).sum::<usize>()
                 + s.overrides.len() * 16
+                + s.units.holder.len() * 40
         };
         std::mem::size_of::<Change>()
             + match self {
@@ -345,6 +381,7 @@ impl Change {
                     before.iter().chain(after).map(scenario).sum()
                 }
                 Change::Overrides { changes, .. } => changes.len() * 16,
+                Change::Units { changes, .. } => changes.iter().map(|(u, ..)| u.len() + 40).sum(),
             }
     }
 }
@@ -356,6 +393,33 @@ fn scenario_mut(project: &mut Project, id: ScenarioId) -> Result<&mut Scenario, 
         .iter_mut()
         .find(|s| s.id == id)
         .ok_or(ChangeError::NoScenario(id.0))
+}
+
+/// Gives units to territories (or releases them) in a plan of `layer`, checking every
+/// territory first, so that a refused change leaves the plan as it was.
+fn apply_units(
+    s: &mut Scenario,
+    layer: &str,
+    changes: &[(String, Option<TerritoryId>, Option<TerritoryId>)],
+) -> Result<(), ChangeError> {
+    if let Some(held) = &s.units.layer
+        && held != layer
+        && !s.units.holder.is_empty()
+    {
+        return Err(ChangeError::OtherLayer(format!("{held}, not {layer}")));
+    }
+    for t in changes.iter().filter_map(|(_, _, after)| *after) {
+        position(&s.territories, t)?;
+    }
+    for (unit, _, after) in changes {
+        match after {
+            Some(t) => s.units.holder.insert(unit.clone(), *t),
+            None => s.units.holder.remove(unit),
+        };
+    }
+    // A plan that holds no units is a freehand plan again, free to take another layer.
+    s.units.layer = (!s.units.holder.is_empty()).then(|| layer.to_owned());
+    Ok(())
 }
 
 /// The index of territory `t` in a scenario's list.

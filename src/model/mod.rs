@@ -16,5 +16,5 @@ pub use colour::Colour;
 pub use ids::{AccountId, RepId, ScenarioId, TerritoryId};
 pub use named_area::{AreaProperties, MAX_NAME_CHARS, NamedArea};
 pub use project::Project;
-pub use scenario::{Rep, Scenario, SegmentRule, Territory};
+pub use scenario::{Rep, Scenario, SegmentRule, Territory, UnitPlan};
 pub use settings::Settings;

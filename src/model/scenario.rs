@@ -90,6 +90,29 @@ pub struct Scenario {
     pub territories: Vec<Territory>,
     /// Key accounts that stay with a territory whatever the geometry says.
     pub overrides: BTreeMap<AccountId, TerritoryId>,
+    /// The geographic units the plan is built from, and which territory holds each (empty
+    /// for a freehand plan). A territory holding units has their union as its geometry.
+    pub units: UnitPlan,
+}
+
+/// Which territory holds each unit of a layer of geographic units (postcode areas,
+/// municipalities) in one plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitPlan {
+    /// The layer's key (`nl-pc4`); `None` while the plan holds no units.
+    pub layer: Option<String>,
+    /// Unit code -> the territory holding it. A unit not listed belongs to no territory.
+    pub holder: BTreeMap<String, TerritoryId>,
+}
+
+impl UnitPlan {
+    /// The codes of the units territory `t` holds, in code order.
+    pub fn units_of(&self, t: TerritoryId) -> impl Iterator<Item = &str> {
+        self.holder
+            .iter()
+            .filter(move |(_, h)| **h == t)
+            .map(|(code, _)| code.as_str())
+    }
 }
 
 impl Scenario {

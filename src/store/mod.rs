@@ -134,17 +134,6 @@ pub enum StoreError {
         /// Why it cannot be rolled back here.
         reason: String,
     },
-    /// The project was saved by an older Tessera and must be upgraded, which a read-only
-    /// open cannot do.
-    #[error(
-        "{path} was saved by an older version of Tessera (project format {found}); open it for editing once to upgrade it. The file was left untouched"
-    )]
-    NeedsUpgrade {
-        /// The path.
-        path: PathBuf,
-        /// The file's schema version.
-        found: i32,
-    },
     /// A database error.
     #[error("{path}: {source}")]
     Sqlite {
@@ -260,15 +249,11 @@ impl ProjectFile {
 
     /// Opens a project file only to read it: no byte of the file changes and nothing is
     /// created beside it (the one exception: an interrupted write is rolled back first, as
-    /// SQLite must before anyone can read the file). Every write is refused.
+    /// SQLite must before anyone can read the file). Every write is refused. A file of an
+    /// older version is read as it is (it was checked against that version's schema; what
+    /// later versions added is simply empty), since upgrading it would write.
     pub fn open_read_only(path: &Path) -> StoreResult<(ProjectFile, Project)> {
         let checked = check::check_project(path, schema::MIGRATIONS)?;
-        if checked.version < SCHEMA_VERSION {
-            return Err(StoreError::NeedsUpgrade {
-                path: path.to_owned(),
-                found: checked.version,
-            });
-        }
         let access = checked.access;
         let file = ProjectFile {
             conn: checked.conn,
@@ -298,6 +283,9 @@ impl ProjectFile {
             own_version_steps: 0,
         };
         if version < migrations.len() as i32 {
+            // Read it whole first: a damaged file is refused before the backup and the
+            // upgrade write anything (read again after the upgrade: once in a file's life).
+            file.read(Access::ReadOnly)?;
             file.configure()?;
             file.backup_to(&backup_path(path, version))?;
             file.migrate(version, migrations)?;
@@ -487,3 +475,5 @@ fn ensure_writable(path: &Path) -> StoreResult<()> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod unit_plans_tests;

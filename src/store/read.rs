@@ -301,6 +301,7 @@ fn read_scenarios(conn: &Connection) -> Result<Vec<Scenario>, ReadError> {
                 created: get.get(3)?,
                 territories: Vec::new(),
                 overrides: BTreeMap::new(),
+                units: Default::default(),
             });
         }
     }
@@ -364,7 +365,47 @@ fn read_scenarios(conn: &Connection) -> Result<Vec<Scenario>, ReadError> {
                 .insert(AccountId(get.get(1)?), TerritoryId(get.get(2)?));
         }
     }
+    read_units(conn, &mut scenarios)?;
     Ok(scenarios)
+}
+
+/// Which territory holds each unit, per plan (schema version 2 on; a file of version 1,
+/// read without upgrading it, has no such table and no plan of units).
+fn read_units(conn: &Connection, scenarios: &mut [Scenario]) -> Result<(), ReadError> {
+    let has_table: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scenario_units')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_table {
+        return Ok(());
+    }
+    let mut stmt =
+        conn.prepare("SELECT scenario_id, unit_code, layer, territory_id FROM scenario_units")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let get = At {
+            row: r,
+            table: "scenario_units of scenario",
+            id: r.get::<_, i64>(0).unwrap_or(-1),
+        };
+        let scenario_id = ScenarioId(get.get(0)?);
+        let (unit, layer): (String, String) = (get.get(1)?, get.get(2)?);
+        let territory = TerritoryId(get.get(3)?);
+        let Some(s) = scenarios.iter_mut().find(|s| s.id == scenario_id) else {
+            continue;
+        };
+        if s.units.layer.as_ref().is_some_and(|held| *held != layer) {
+            return Err(damaged(format!(
+                "scenario {}: units of two layers ({} and {layer})",
+                scenario_id.0,
+                s.units.layer.as_deref().unwrap_or_default()
+            )));
+        }
+        s.units.layer = Some(layer);
+        s.units.holder.insert(unit, territory);
+    }
+    Ok(())
 }
 
 /// Parses a stored GeoJSON geometry (Polygon or MultiPolygon).

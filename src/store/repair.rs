@@ -182,15 +182,10 @@ fn copy(
     tx.commit().map_err(sql)?;
     conn.execute("DETACH DATABASE source", []).map_err(sql)?;
     drop(conn);
-    // The copy must pass the same check as any project before it is called repaired.
-    // The copy must open as any project does (its data read whole) before it is called
-    // repaired; damaged data is the source's, so its path is named.
-    let opened = if version == SCHEMA_VERSION {
-        ProjectFile::open_read_only(out).map(drop)
-    } else {
-        super::check::check_project(out, MIGRATIONS).map(drop)
-    };
-    opened.map_err(|e| match e {
+    // The copy must open as any project does (checked, its data read whole; an older
+    // version as it is) before it is called repaired; damaged data is the source's, so its
+    // path is named.
+    ProjectFile::open_read_only(out).map(drop).map_err(|e| match e {
         StoreError::Damaged { what, .. } => StoreError::Damaged {
             path: source.to_owned(),
             what: format!("{what}; a clean copy cannot mend that"),

@@ -78,8 +78,20 @@ CREATE TABLE overrides (
 ) WITHOUT ROWID;
 "#;
 
+/// Version 2: plans built from geographic units (issue 13): which territory holds each unit.
+/// One layer per plan; the layer is on every row so that a row is whole on its own.
+const V2: &str = r#"
+CREATE TABLE scenario_units (
+    scenario_id INTEGER NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
+    unit_code TEXT NOT NULL,
+    layer TEXT NOT NULL,
+    territory_id INTEGER NOT NULL REFERENCES territories(id) ON DELETE CASCADE,
+    PRIMARY KEY (scenario_id, unit_code)
+) WITHOUT ROWID;
+"#;
+
 /// `MIGRATIONS[v]` upgrades version `v` to `v + 1`.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;

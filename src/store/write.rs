@@ -191,7 +191,29 @@ fn write_override(
     Ok(())
 }
 
-/// Writes a scenario whole: its row, its territories in order and its overrides.
+/// Gives a unit to a territory of a plan, or releases it (`None`).
+fn write_unit(
+    tx: &Transaction<'_>,
+    scenario: ScenarioId,
+    layer: &str,
+    unit: &str,
+    territory: Option<TerritoryId>,
+) -> rusqlite::Result<()> {
+    match territory {
+        Some(t) => tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO scenario_units (scenario_id, unit_code, layer, territory_id) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![scenario.0, unit, layer, t.0])?,
+        None => tx
+            .prepare_cached("DELETE FROM scenario_units WHERE scenario_id = ?1 AND unit_code = ?2")?
+            .execute(params![scenario.0, unit])?,
+    };
+    Ok(())
+}
+
+/// Writes a scenario whole: its row, its territories in order, its overrides and units.
 fn insert_scenario(tx: &Transaction<'_>, scenario: &Scenario) -> rusqlite::Result<()> {
     upsert_scenario(tx, scenario)?;
     for (position, territory) in scenario.territories.iter().enumerate() {
@@ -202,6 +224,11 @@ fn insert_scenario(tx: &Transaction<'_>, scenario: &Scenario) -> rusqlite::Resul
     )?;
     for (account, territory) in &scenario.overrides {
         stmt.execute(params![scenario.id.0, account.0, territory.0])?;
+    }
+    if let Some(layer) = &scenario.units.layer {
+        for (unit, territory) in &scenario.units.holder {
+            write_unit(tx, scenario.id, layer, unit, Some(*territory))?;
+        }
     }
     Ok(())
 }
@@ -339,6 +366,15 @@ fn write_change(
                 write_override(tx, *sid, *account, *after)?;
             }
         }
+        Change::Units {
+            scenario: sid,
+            layer,
+            changes,
+        } => {
+            for (unit, _, after) in changes {
+                write_unit(tx, *sid, layer, unit, *after)?;
+            }
+        }
     }
     Ok(())
 }
@@ -383,6 +419,7 @@ impl ProjectFile {
                 | Change::Active { .. }
                 | Change::Settings { .. }
                 | Change::Overrides { .. } => 0,
+                Change::Units { changes, .. } => changes.len() / 4,
             })
             .sum();
         if rows > 10_000 {
