@@ -22,3 +22,4 @@ pub mod rng;
 pub mod session;
 pub mod store;
 pub mod synth;
+pub mod units;

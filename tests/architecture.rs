@@ -32,6 +32,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("engine", &["model", "numbers"]),
     ("geometry", &["numbers", "rng"]),
+    ("units", &["model", "numbers", "engine", "geometry"]),
     ("store", &["model"]),
     ("edit", &["model", "geometry"]),
     ("geocode", &[]),
@@ -44,20 +45,22 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("basemap", &[]),
     (
         "session",
-        &["model", "progress", "engine", "store", "edit", "io", "demo"],
+        &[
+            "model", "progress", "engine", "store", "edit", "io", "demo", "units",
+        ],
     ),
     (
         "app",
         &[
             "model", "numbers", "progress", "rng", "synth", "demo", "engine", "store", "edit",
-            "geocode", "io", "basemap", "session",
+            "geocode", "io", "basemap", "session", "units",
         ],
     ),
     (
         "cli",
         &[
             "model", "numbers", "progress", "rng", "synth", "demo", "engine", "store", "edit",
-            "geocode", "io", "basemap", "session",
+            "geocode", "io", "basemap", "session", "units",
         ],
     ),
     ("main.rs", &["cli", "app"]),

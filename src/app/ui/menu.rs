@@ -127,6 +127,10 @@ impl TesseraApp {
                 ui.label("Tessera — territory designer");
                 ui.label("Country boundaries: Made with Natural Earth.");
                 ui.label("Places: GeoNames (geonames.org), CC BY 4.0.");
+                ui.label(
+                    "Dutch boundaries and inhabitants: © Centraal Bureau voor de Statistiek \
+                     (CBS), CC BY 4.0; postcode areas © CBS, © Esri Nederland.",
+                );
             });
         });
     }

@@ -1,0 +1,10 @@
+//! Geographic units (postcode areas, municipalities, provinces) that planners build
+//! territories from: `topology` cleans a layer once into shared arcs, so that the outline of
+//! any set of units is exact (no sliver holes, no gaps or overlaps between neighbouring
+//! territories) and fast to build; `layer` is a layer's units with their topology;
+//! `embedded` holds the Dutch layers; `snap` turns a freehand plan into a plan of units.
+
+pub mod embedded;
+pub mod layer;
+pub mod snap;
+pub mod topology;
