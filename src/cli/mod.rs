@@ -5,6 +5,7 @@ mod format;
 mod import;
 mod interrupt;
 mod terminal;
+mod units;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -203,6 +204,28 @@ enum Command {
         /// Write the accounts that change territory or rep to this CSV file.
         #[arg(long, value_name = "FILE.csv")]
         moves: Option<PathBuf>,
+    },
+    /// Geographic units (postcode areas, municipalities, provinces): list the layers, or
+    /// make a new scenario of a plan snapped to a layer (each unit to the territory holding
+    /// most of its accounts' potential; by area where it has none).
+    Units {
+        /// The project.
+        path: PathBuf,
+        /// List the layers and which layer each scenario is built from.
+        #[arg(long)]
+        list: bool,
+        /// The layer to snap to: nl-pc4, nl-pc3, nl-pc2, nl-gemeente, nl-corop, nl-provincie.
+        #[arg(long)]
+        layer: Option<String>,
+        /// Snap a plan (the active one, or --scenario) to the layer.
+        #[arg(long, requires_all = ["layer", "into"])]
+        from_plan: bool,
+        /// The plan to snap (default: the active plan).
+        #[arg(long, value_name = "S")]
+        scenario: Option<String>,
+        /// The name of the new scenario.
+        #[arg(long, value_name = "NAME")]
+        into: Option<String>,
     },
     /// Writes a clean copy of a project that Tessera refuses because its file holds
     /// triggers, views or tables Tessera did not create: the project's data, without them.
@@ -405,6 +428,21 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             format,
             moves,
         }) => compare::run(&path, &a, &b, format, moves.as_deref()),
+        Some(Command::Units {
+            path,
+            list,
+            layer,
+            from_plan,
+            scenario,
+            into,
+        }) => units::run(
+            &path,
+            list,
+            layer.as_deref(),
+            from_plan,
+            scenario.as_deref(),
+            into.as_deref(),
+        ),
         Some(Command::Repair { path, out }) => {
             check_output(&out, &[(&path, "the project")])?;
             let left_out = ProjectFile::repair(&path, &out)?;
@@ -455,7 +493,7 @@ pub(crate) fn open_read_only(path: &Path) -> Result<Session> {
 /// Opens a project to change it, taking its lock: refused, naming who edits it, while
 /// another program holds it (the file is then not touched); a stale lock of a program that
 /// died is taken over, and the user told.
-fn open_to_write(path: &Path) -> Result<Session> {
+pub(crate) fn open_to_write(path: &Path) -> Result<Session> {
     match Session::open(path) {
         Ok(session) => {
             if let Some(takeover) = session.lock_takeover() {

@@ -17,6 +17,7 @@ mod actions;
 mod background;
 mod history;
 mod sharing;
+mod units;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,6 +26,7 @@ pub use actions::{ExportKind, PreparedTerritories, TerritoryImport, TerritoryTar
 use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
 pub use history::History;
+pub use units::UnitSnap;
 
 use crate::engine::index::AccountGrid;
 use crate::engine::live::LiveAssignment;
@@ -81,6 +83,9 @@ pub enum SessionError {
     /// A file to read could not be read, or is not what it should be.
     #[error("{0}")]
     Read(String),
+    /// A layer of geographic units cannot be used as asked (unknown, unreadable).
+    #[error("{0}")]
+    Units(String),
     /// A file could not be written.
     #[error(transparent)]
     Export(#[from] crate::io::export::ExportError),
@@ -188,6 +193,7 @@ impl Session {
                 .map_or(0, |d| d.as_secs() as i64),
             territories: Vec::new(),
             overrides: Default::default(),
+            units: Default::default(),
         };
         let project = Project {
             name,
@@ -667,6 +673,7 @@ fn compute(
         created: 0,
         territories: Vec::new(),
         overrides: Default::default(),
+        units: Default::default(),
     };
     let s = project.scenarios.get(scenario).unwrap_or(&empty);
     let plan = LiveAssignment::new(project, s, grid);

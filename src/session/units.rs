@@ -1,0 +1,125 @@
+//! Plans of geographic units in a session: snapping a plan to a layer into a new scenario
+//! (`tessera units --from-plan`, and the window's "Snap plan to units").
+
+use std::sync::Arc;
+
+use super::{Session, SessionError};
+use crate::model::{Change, UnitPlan};
+use crate::units::embedded;
+use crate::units::layer::UnitLayer;
+use crate::units::snap::snap_plan;
+
+/// What snapping a plan to a layer made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitSnap {
+    /// The plan snapped.
+    pub from: String,
+    /// The new scenario.
+    pub into: String,
+    /// The layer.
+    pub layer: String,
+    /// Units given to territories (by their accounts or by area), and of those by area.
+    pub units: usize,
+    /// Units given by area (they hold no account).
+    pub by_area: usize,
+    /// Units of the layer no territory covers (left out of the plan).
+    pub left_out: usize,
+    /// Accounts that change territory by the snapping alone.
+    pub moved: usize,
+    /// Territories that got no unit (they keep their rep and targets, but no area).
+    pub without_units: Vec<String>,
+}
+
+/// The embedded layer `key`, or why not (naming the layers there are).
+pub fn unit_layer(key: &str) -> Result<Arc<UnitLayer>, SessionError> {
+    match embedded::layer(key) {
+        Some(layer) => layer.map_err(SessionError::Units),
+        None => Err(SessionError::Units(format!(
+            "there is no unit layer {key}; the layers are {}",
+            embedded::keys()
+                .map(|(k, _)| k)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+impl Session {
+    /// Makes a new scenario `into` of plan `from` (by name; the active plan, else the one
+    /// shown, when `None`) snapped to unit layer `layer`, as one undoable edit.
+    pub fn snap_to_units(
+        &mut self,
+        layer: &str,
+        from: Option<&str>,
+        into: &str,
+    ) -> Result<UnitSnap, SessionError> {
+        let units = unit_layer(layer)?;
+        let project = &self.project;
+        let source = match from {
+            Some(name) => {
+                project
+                    .scenario_by_name(name)
+                    .ok_or_else(|| SessionError::UnknownScenario {
+                        name: name.to_owned(),
+                        known: project
+                            .scenarios
+                            .iter()
+                            .map(|s| s.name.clone())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })?
+            }
+            None => project
+                .active()
+                .or(self.current())
+                .ok_or(SessionError::NoScenario)?,
+        };
+        let snapped = snap_plan(project, source, &units);
+        let (mut edit, _) = crate::edit::scenarios::duplicate_scenario(project, source.id, into)
+            .map_err(|r| SessionError::Units(r.0))?;
+        let Some(Change::Scenario {
+            after: Some(copy), ..
+        }) = edit.changes.first_mut()
+        else {
+            return Err(SessionError::Units(
+                "the copy of the plan was not made".into(),
+            ));
+        };
+        // The copy's territories are the source's, in order, under new ids.
+        let new_id = |old| {
+            source
+                .territory_index(old)
+                .and_then(|k| copy.territories.get(k))
+                .map(|t| t.id)
+        };
+        copy.units = UnitPlan {
+            layer: Some(layer.to_owned()),
+            holder: snapped
+                .holder
+                .iter()
+                .filter_map(|(code, t)| new_id(*t).map(|id| (code.clone(), id)))
+                .collect(),
+        };
+        let mut without_units = Vec::new();
+        for (territory, geometry) in copy.territories.iter_mut().zip(&snapped.geometries) {
+            if geometry.0.is_empty() {
+                without_units.push(territory.name.clone());
+            }
+            territory.geometry = geometry.clone();
+        }
+        copy.notes = format!("{} snapped to {}", source.name, units.title);
+        edit.description = format!("Snapped {} to {layer} as {into}", source.name);
+        let report = UnitSnap {
+            from: source.name.clone(),
+            into: into.to_owned(),
+            layer: layer.to_owned(),
+            units: snapped.holder.len(),
+            by_area: snapped.by_area,
+            left_out: units.units.len() - snapped.holder.len(),
+            moved: snapped.moved,
+            without_units,
+        };
+        self.apply(edit)?;
+        Ok(report)
+    }
+}

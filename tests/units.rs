@@ -1,0 +1,233 @@
+//! Plans built from geographic units (issue 13): the demo snapped to the embedded PC4 layer
+//! on the command line gives a plan where every unit is in one territory, territories share
+//! their borders exactly (no overlap, no sliver hole the layer does not have), the report has
+//! no overlap, and the count of accounts that changed hands is the one an independent
+//! recount finds; the snap is one edit that undo takes back, in the model and the file.
+
+mod cli_support;
+
+use std::sync::Arc;
+
+use cli_support::{s, tessera, text};
+use geo::{Area, BooleanOps, InteriorPoint, MultiPolygon, Polygon};
+use geo::{Contains, Point};
+use tessera::engine::index::AccountGrid;
+use tessera::engine::live::LiveAssignment;
+use tessera::engine::report::ScenarioReport;
+use tessera::model::{Project, Scenario};
+use tessera::session::Session;
+use tessera::units::embedded;
+use tessera::units::layer::UnitLayer;
+use tessera::units::snap::units_of_accounts;
+use tessera::units::topology::area_m2;
+
+/// The demo saved in a temporary folder.
+fn demo(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    let path = dir.path().join("demo.tessera");
+    let out = tessera(&["demo", s(&path)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    path
+}
+
+fn pc4() -> Arc<UnitLayer> {
+    embedded::layer("nl-pc4")
+        .expect("embedded")
+        .expect("decodes")
+}
+
+/// Owner (territory index) of every account under `scenario`.
+fn owners(project: &Project, scenario: &Scenario) -> Vec<Option<usize>> {
+    let accounts = &project.accounts;
+    let grid = Arc::new(AccountGrid::new(accounts.lons(), accounts.lats()));
+    let plan = LiveAssignment::new(project, scenario, grid);
+    (0..accounts.len()).map(|i| plan.owner(i)).collect()
+}
+
+#[test]
+fn the_demo_snapped_to_pc4_shares_borders_exactly_and_counts_its_moves() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo(&dir);
+    let out = tessera(&[
+        "units",
+        s(&path),
+        "--layer",
+        "nl-pc4",
+        "--from-plan",
+        "--into",
+        "PC4 plan",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let moved: usize = stdout
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("a count first: {stdout}"));
+    assert!(
+        stdout.contains("accounts changed territory by the snapping alone"),
+        "{stdout}"
+    );
+    let session = Session::open_read_only(&path).expect("open");
+    let project = session.project();
+    let (before, after) = (
+        &project.scenarios[0],
+        project.scenario_by_name("PC4 plan").expect("the new plan"),
+    );
+    let layer = pc4();
+    // Every unit in at most one territory (a map), every code a unit of the layer, and each
+    // territory exactly the outline of its units.
+    assert_eq!(after.units.layer.as_deref(), Some("nl-pc4"));
+    assert!(
+        after.units.holder.len() > 4_000,
+        "{}",
+        after.units.holder.len()
+    );
+    for code in after.units.holder.keys() {
+        assert!(layer.unit(code).is_some(), "{code} is a PC4 unit");
+    }
+    for t in &after.territories {
+        let outline = layer.outline(after.units.units_of(t.id));
+        assert_eq!(
+            t.geometry, outline,
+            "{} is the outline of its units",
+            t.name
+        );
+    }
+    // No two territories overlap, and no territory has a sliver hole (under 1,000 m2) that
+    // is not another territory's unit or a hole of the layer itself.
+    let everything = layer
+        .topology
+        .outline(&(0..layer.units.len() as u32).collect::<Vec<_>>());
+    for (k, a) in after.territories.iter().enumerate() {
+        for b in &after.territories[k + 1..] {
+            let overlap = area_m2(&a.geometry.intersection(&b.geometry));
+            assert!(
+                overlap < 1.0,
+                "{} and {} overlap by {overlap} m2",
+                a.name,
+                b.name
+            );
+        }
+        for hole in a.geometry.0.iter().flat_map(|p| p.interiors()) {
+            let hole = MultiPolygon(vec![Polygon::new(hole.clone(), vec![])]);
+            if area_m2(&hole) >= 1_000.0 {
+                continue;
+            }
+            let inside: Point<f64> = hole.interior_point().expect("a point");
+            let filled_by_another = after
+                .territories
+                .iter()
+                .any(|b| b.id != a.id && b.geometry.contains(&inside));
+            assert!(
+                filled_by_another || !everything.contains(&inside),
+                "{}: a sliver hole of {} m2 at {inside:?}",
+                a.name,
+                area_m2(&hole)
+            );
+        }
+    }
+    // The report: no overlaps; its gaps are exactly the accounts in no held unit.
+    let report = ScenarioReport::compute(project, after);
+    assert_eq!(report.overlaps, 0);
+    let unit_of = units_of_accounts(project, &layer);
+    let outside = unit_of
+        .iter()
+        .filter(|u| {
+            u.is_none_or(|u| {
+                !after
+                    .units
+                    .holder
+                    .contains_key(&layer.units[u as usize].code)
+            })
+        })
+        .count();
+    assert_eq!(report.gaps, outside);
+    // The moves, recounted: accounts whose territory (by position) differs between plans.
+    let recount = owners(project, before)
+        .iter()
+        .zip(owners(project, after))
+        .filter(|(a, b)| **a != *b)
+        .count();
+    assert_eq!(moved, recount);
+    assert!(
+        moved < project.accounts.len() / 10,
+        "{moved}: snapping moves few"
+    );
+    // Listed with its layer.
+    let list = text(&tessera(&["units", s(&path), "--list"]).stdout);
+    assert!(list.contains("nl-pc4\t4,067\tPostcodes (PC4)"), "{list}");
+    assert!(list.contains("PC4 plan\tnl-pc4\t"), "{list}");
+    assert!(list.contains("Current plan\t(freehand)\t0"), "{list}");
+}
+
+#[test]
+fn a_snap_is_one_edit_that_undo_takes_back_from_model_and_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo(&dir);
+    let mut session = Session::open(&path).expect("open");
+    let before = session.project().clone();
+    let snap = session
+        .snap_to_units("nl-gemeente", None, "Gemeenten")
+        .expect("snapped");
+    assert_eq!(snap.layer, "nl-gemeente");
+    assert!(snap.units > 300 && snap.units <= 345, "{snap:?}");
+    assert_eq!(session.history().undo_len(), 1);
+    let reopened = || {
+        Session::open_read_only(&path)
+            .expect("reopen")
+            .project()
+            .clone()
+    };
+    assert_eq!(&reopened(), session.project(), "in the file at once");
+    let gemeenten = session
+        .project()
+        .scenario_by_name("Gemeenten")
+        .expect("made");
+    assert!(
+        gemeenten
+            .territories
+            .iter()
+            .all(|t| t.geometry.unsigned_area() > 0.0)
+    );
+    session.undo().expect("undo");
+    assert_eq!(session.project(), &before);
+    assert_eq!(reopened(), before);
+}
+
+#[test]
+fn an_unknown_layer_or_name_taken_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo(&dir);
+    let bytes = std::fs::read(&path).expect("read");
+    for (args, words) in [
+        (
+            vec!["--layer", "nl-wijk", "--from-plan", "--into", "X"],
+            "there is no unit layer nl-wijk; the layers are nl-pc4, nl-pc3",
+        ),
+        (
+            vec!["--layer", "nl-pc4", "--from-plan", "--into", "Current plan"],
+            "Current plan",
+        ),
+        (
+            vec![
+                "--layer",
+                "nl-pc4",
+                "--from-plan",
+                "--scenario",
+                "Nope",
+                "--into",
+                "X",
+            ],
+            "Nope",
+        ),
+        (vec!["--layer", "nl-pc4"], "say what to do"),
+    ] {
+        let mut all = vec!["units", s(&path)];
+        all.extend(args.iter().copied());
+        let out = tessera(&all);
+        let message = text(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: refused");
+        assert!(message.contains(words), "{args:?}: {message}");
+        assert_eq!(std::fs::read(&path).expect("read"), bytes, "{args:?}");
+    }
+}
