@@ -2,7 +2,8 @@
 //! on the command line gives a plan where every unit is in one territory, territories share
 //! their borders exactly (no overlap, no sliver hole the layer does not have), the report has
 //! no overlap, and the count of accounts that changed hands is the one an independent
-//! recount finds; the snap is one edit that undo takes back, in the model and the file.
+//! recount finds (GDAL agrees on the exported plan: valid, no overlap); the snap is one edit
+//! that undo takes back, in the model and the file.
 
 mod cli_support;
 
@@ -230,4 +231,66 @@ fn an_unknown_layer_or_name_taken_is_refused_and_changes_nothing() {
         assert!(message.contains(words), "{args:?}: {message}");
         assert_eq!(std::fs::read(&path).expect("read"), bytes, "{args:?}");
     }
+}
+
+#[test]
+fn gdal_finds_the_exported_pc4_plan_valid_without_overlaps() {
+    if std::process::Command::new("ogrinfo")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install gdal-bin (see .ci/run)"
+        );
+        eprintln!("skipped: ogrinfo (gdal-bin) is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo(&dir);
+    let out = tessera(&[
+        "units",
+        s(&path),
+        "--layer",
+        "nl-pc4",
+        "--from-plan",
+        "--into",
+        "P",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let geojson = dir.path().join("p.geojson");
+    let out = tessera(&[
+        "export",
+        s(&path),
+        "--scenario",
+        "P",
+        "--geojson",
+        s(&geojson),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Every territory valid for GEOS, and the union's area the sum of the areas: no overlap.
+    let out = std::process::Command::new("ogrinfo")
+        .args(["-q", "-dialect", "SQLite", "-sql"])
+        .arg(
+            "SELECT SUM(ST_IsValid(geometry)) AS valid, COUNT(*) AS n, \
+             ST_Area(ST_Union(geometry)) AS united, SUM(ST_Area(geometry)) AS summed FROM p",
+        )
+        .arg(&geojson)
+        .output()
+        .expect("ogrinfo");
+    let report = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let value = |field: &str| -> f64 {
+        report
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(&format!("{field} (")))
+            .and_then(|rest| rest.split(" = ").nth(1))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{field} in {report}"))
+    };
+    assert_eq!(value("valid"), value("n"), "{report}");
+    assert_eq!(value("n"), 4.0);
+    let (united, summed) = (value("united"), value("summed"));
+    assert!((united - summed).abs() < 1e-9 * summed, "{report}");
 }
