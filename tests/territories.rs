@@ -28,8 +28,8 @@ fn a_large_circle_is_imported_whole_and_routes() {
     let done = session
         .import_territories(&file, TerritoryTarget::NewFromFile, None)
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(done.count, 1);
-    assert!(done.repaired.is_empty(), "{:?}", done.repaired);
+    assert_eq!(done.read.count, 1);
+    assert!(done.read.repaired.is_empty(), "{:?}", done.read.repaired);
     drop(session);
     // Stored as read: every vertex, bit for bit (the circle is counter-clockwise already).
     let (_, p) = ProjectFile::open(&project).expect("open");
@@ -67,8 +67,8 @@ fn a_10k_zigzag_is_repaired_and_reported_without_a_panic() {
     let done = session
         .import_territories(&file, TerritoryTarget::NewFromFile, None)
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(done.repaired.len(), 1);
-    let note = &done.repaired[0];
+    assert_eq!(done.read.repaired.len(), 1);
+    let note = &done.read.repaired[0];
     assert!(
         note.starts_with(
             "feature 1 (Zaag): repaired invalid geometry (outer ring crosses or touches itself) into "

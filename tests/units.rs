@@ -30,6 +30,21 @@ fn demo(dir: &tempfile::TempDir) -> std::path::PathBuf {
     path
 }
 
+/// `tessera units PATH --layer nl-pc4 --from-plan --into NAME`, which must succeed.
+fn snap_to_pc4(path: &std::path::Path, into: &str) -> std::process::Output {
+    let out = tessera(&[
+        "units",
+        s(path),
+        "--layer",
+        "nl-pc4",
+        "--from-plan",
+        "--into",
+        into,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    out
+}
+
 fn pc4() -> Arc<UnitLayer> {
     embedded::layer("nl-pc4")
         .expect("embedded")
@@ -48,16 +63,7 @@ fn owners(project: &Project, scenario: &Scenario) -> Vec<Option<usize>> {
 fn the_demo_snapped_to_pc4_shares_borders_exactly_and_counts_its_moves() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = demo(&dir);
-    let out = tessera(&[
-        "units",
-        s(&path),
-        "--layer",
-        "nl-pc4",
-        "--from-plan",
-        "--into",
-        "PC4 plan",
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = snap_to_pc4(&path, "PC4 plan");
     let stdout = text(&out.stdout);
     let moved: usize = stdout
         .split_whitespace()
@@ -249,16 +255,7 @@ fn gdal_finds_the_exported_pc4_plan_valid_without_overlaps() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let path = demo(&dir);
-    let out = tessera(&[
-        "units",
-        s(&path),
-        "--layer",
-        "nl-pc4",
-        "--from-plan",
-        "--into",
-        "P",
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    snap_to_pc4(&path, "P");
     let geojson = dir.path().join("p.geojson");
     let out = tessera(&[
         "export",

@@ -141,20 +141,20 @@ impl super::TesseraApp {
                 return;
             }
         };
-        let (count, file) = (prepared.count, path.display());
+        let (count, file) = (prepared.read.count, path.display());
         let mut notes = Vec::new();
-        if !prepared.repaired.is_empty() {
+        if !prepared.read.repaired.is_empty() {
             notes.push(format!(
                 "Imported {count} territories from {file}; {} repaired:\n{}",
-                prepared.repaired.len(),
-                prepared.repaired.join("\n")
+                prepared.read.repaired.len(),
+                prepared.read.repaired.join("\n")
             ));
         }
-        if !prepared.unknown_reps.is_empty() {
+        if !prepared.read.unknown_reps.is_empty() {
             notes.push(format!(
                 "Imported {count} territories from {file}; the project has no rep named {} \
                  (left without a rep)",
-                prepared.unknown_reps.join(", ")
+                prepared.read.unknown_reps.join(", ")
             ));
         }
         if self.make_edit_showing(prepared.edit, prepared.show) && !notes.is_empty() {

@@ -412,10 +412,10 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             };
             let import =
                 session.import_territories(&territories, target, name_property.as_deref())?;
-            for note in &import.repaired {
+            for note in &import.read.repaired {
                 note!("  {}: {note}", territories.display());
             }
-            note!("{}", import.summary());
+            note!("{}", import.read.summary());
             Ok(())
         }
         Some(Command::Import { .. }) => {

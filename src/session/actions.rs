@@ -23,6 +23,13 @@ pub enum TerritoryTarget {
 pub struct TerritoryImport {
     /// What the edit changed.
     pub effects: Effects,
+    /// What the file gave.
+    pub read: TerritoriesRead,
+}
+
+/// What a file of territories gives, as its import reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerritoriesRead {
     /// How many territories were imported.
     pub count: usize,
     /// One line per repaired feature ("feature 3 (Noord): ring crossed itself; repaired").
@@ -38,7 +45,7 @@ pub struct TerritoryImport {
     pub reps: usize,
 }
 
-impl TerritoryImport {
+impl TerritoriesRead {
     /// One line for the planner: how many, where, and how many were repaired.
     pub fn summary(&self) -> String {
         let to = if self.new_scenario {
@@ -83,18 +90,8 @@ pub struct PreparedTerritories {
     pub edit: crate::model::Edit,
     /// The scenario to show after the edit: the new one.
     pub show: Option<crate::model::ScenarioId>,
-    /// How many territories the file has.
-    pub count: usize,
-    /// One line per repaired feature.
-    pub repaired: Vec<String>,
-    /// The scenario they go to.
-    pub scenario: String,
-    /// Whether the edit makes that scenario.
-    pub new_scenario: bool,
-    /// Rep names the file gives that the project does not have, each once.
-    pub unknown_reps: Vec<String>,
-    /// How many territories get their rep from the file.
-    pub reps: usize,
+    /// What the file gives.
+    pub read: TerritoriesRead,
 }
 
 impl Session {
@@ -119,12 +116,7 @@ impl Session {
         effects.scenario_shown = self.current().map(|s| s.id) != shown;
         Ok(TerritoryImport {
             effects,
-            count: prepared.count,
-            repaired: prepared.repaired,
-            scenario: prepared.scenario,
-            new_scenario: prepared.new_scenario,
-            unknown_reps: prepared.unknown_reps,
-            reps: prepared.reps,
+            read: prepared.read,
         })
     }
 
@@ -204,12 +196,14 @@ impl Session {
         Ok(PreparedTerritories {
             edit,
             show: scenario,
-            count,
-            repaired,
-            scenario: scenario_name,
-            new_scenario: new_name.is_some(),
-            unknown_reps,
-            reps,
+            read: TerritoriesRead {
+                count,
+                repaired,
+                scenario: scenario_name,
+                new_scenario: new_name.is_some(),
+                unknown_reps,
+                reps,
+            },
         })
     }
 

@@ -22,7 +22,9 @@ mod units;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use actions::{ExportKind, PreparedTerritories, TerritoryImport, TerritoryTarget};
+pub use actions::{
+    ExportKind, PreparedTerritories, TerritoriesRead, TerritoryImport, TerritoryTarget,
+};
 use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
 pub use history::History;

@@ -185,11 +185,13 @@ fn copy(
     // The copy must open as any project does (checked, its data read whole; an older
     // version as it is) before it is called repaired; damaged data is the source's, so its
     // path is named.
-    ProjectFile::open_read_only(out).map(drop).map_err(|e| match e {
-        StoreError::Damaged { what, .. } => StoreError::Damaged {
-            path: source.to_owned(),
-            what: format!("{what}; a clean copy cannot mend that"),
-        },
-        e => e,
-    })
+    ProjectFile::open_read_only(out)
+        .map(drop)
+        .map_err(|e| match e {
+            StoreError::Damaged { what, .. } => StoreError::Damaged {
+                path: source.to_owned(),
+                what: format!("{what}; a clean copy cannot mend that"),
+            },
+            e => e,
+        })
 }

@@ -150,7 +150,11 @@ fn a_version_1_project_is_read_as_it_is_and_upgraded_when_opened_to_edit() {
     let bytes = std::fs::read(&path).expect("read");
     let (_, read) = ProjectFile::open_read_only(&path).expect("a reading command reads it");
     assert_eq!(read, project);
-    assert_eq!(std::fs::read(&path).expect("read"), bytes, "not a byte changed");
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        bytes,
+        "not a byte changed"
+    );
     // Opened to edit, it is upgraded (after a backup) and takes plans of units.
     let (mut file, mut read) = ProjectFile::open(&path).expect("upgraded");
     assert_eq!(read, project);

@@ -113,10 +113,10 @@ pub(crate) fn read(text: &[u8], file: &str, options: &ReadOptions) -> Result<Raw
             )?)
             .flatten(),
         };
+    let mut collected = Collected::default();
     match doc.kind.as_deref() {
-        Some("Topology") => topojson::read(doc, file, declared, options),
+        Some("Topology") => return topojson::read(doc, file, declared, options),
         Some("FeatureCollection") => {
-            let mut collected = Collected::default();
             for (i, feature) in doc.features.unwrap_or_default().into_iter().enumerate() {
                 add_feature(
                     &mut collected,
@@ -127,45 +127,37 @@ pub(crate) fn read(text: &[u8], file: &str, options: &ReadOptions) -> Result<Raw
                     feature.id,
                 )?;
             }
-            finish(
-                file,
-                LayerFormat::GeoJson,
-                collected,
-                declared,
-                "has no crs member",
-                None,
-                Vec::new(),
-            )
         }
-        Some("Feature") => {
-            let mut collected = Collected::default();
-            add_feature(
-                &mut collected,
-                file,
-                1,
-                doc.geometry,
-                doc.properties,
-                doc.id,
-            )?;
-            finish(
-                file,
-                LayerFormat::GeoJson,
-                collected,
-                declared,
-                "has no crs member",
-                None,
-                Vec::new(),
-            )
+        Some("Feature") => add_feature(
+            &mut collected,
+            file,
+            1,
+            doc.geometry,
+            doc.properties,
+            doc.id,
+        )?,
+        Some(other) => {
+            return Err(LayerError::NotJson {
+                file: file.into(),
+                reason: format!("a {other}, not a FeatureCollection or a TopoJSON Topology"),
+            });
         }
-        Some(other) => Err(LayerError::NotJson {
-            file: file.into(),
-            reason: format!("a {other}, not a FeatureCollection or a TopoJSON Topology"),
-        }),
-        None => Err(LayerError::NotJson {
-            file: file.into(),
-            reason: "no \"type\" member".into(),
-        }),
+        None => {
+            return Err(LayerError::NotJson {
+                file: file.into(),
+                reason: "no \"type\" member".into(),
+            });
+        }
     }
+    finish(
+        file,
+        LayerFormat::GeoJson,
+        collected,
+        declared,
+        "has no crs member",
+        None,
+        Vec::new(),
+    )
 }
 
 /// Properties with the feature's `id` added as `id` when they have none.
