@@ -415,3 +415,35 @@ fn file_export_and_territory_import_work_from_the_window_and_undo() {
     harness.state_mut().apply(Command::Undo, size);
     assert_eq!(harness.state().session().project().scenarios.len(), 1);
 }
+
+/// File > Export's units entry is there for a plan built from units, and greyed out (with
+/// the reason on hover) for a freehand one. `TESSERA_EXPORT_MENU_PNG=/tmp/m.png` renders
+/// the open menu (wgpu, as `tests/snapshot.rs`) to look at it.
+#[test]
+fn the_units_export_is_offered_for_plans_built_from_units_only() {
+    let entry = "Units with their territory (for the CRM)…";
+    use egui_kittest::kittest::NodeT;
+    let enabled = |session: Session| {
+        let mut h = common::window(session, common::WINDOW, 2);
+        h.get_by_label("File").click();
+        h.run_steps(2);
+        h.get_by_label("Export").hover();
+        h.run_steps(2);
+        if let Some(png) = std::env::var_os("TESSERA_EXPORT_MENU_PNG") {
+            h.render().expect("render").save(png).expect("save the PNG");
+        }
+        !h.get_by_label(entry).accesskit_node().is_disabled()
+    };
+    assert!(!enabled(Session::demo().expect("demo")), "freehand demo");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("demo.tessera");
+    let mut session = Session::demo().expect("demo");
+    session.save_as(&path).expect("save");
+    session
+        .snap_to_units("nl-provincie", None, "Provinces")
+        .expect("snap");
+    session
+        .show_scenario_named(Some("Provinces"))
+        .expect("shown");
+    assert!(enabled(session), "the snapped plan, shown");
+}

@@ -149,6 +149,12 @@ fn the_demo_snapped_to_pc4_shares_borders_exactly_and_counts_its_moves() {
         })
         .count();
     assert_eq!(report.gaps, outside);
+    // The demo had no gap, so every gap now is an account the snapping left in no unit, and
+    // the command said how many.
+    if report.gaps > 0 {
+        let said = format!("{} accounts lie in no unit", report.gaps);
+        assert!(text(&out.stderr).contains(&said), "{}", text(&out.stderr));
+    }
     // The moves, recounted: accounts whose territory (by position) differs between plans.
     let recount = owners(project, before)
         .iter()
@@ -290,4 +296,61 @@ fn gdal_finds_the_exported_pc4_plan_valid_without_overlaps() {
     assert_eq!(value("n"), 4.0);
     let (united, summed) = (value("united"), value("summed"));
     assert!((united - summed).abs() < 1e-9 * summed, "{report}");
+}
+
+#[test]
+fn the_units_export_gives_every_postcode_its_territory_and_rep_for_the_crm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = demo(&dir);
+    // A freehand plan has no units to export: refused, saying how to make one.
+    let csv = dir.path().join("units.csv");
+    let out = tessera(&["export", s(&path), "--units", s(&csv)]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("not built from units"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!csv.exists());
+    snap_to_pc4(&path, "PC4 plan");
+    let out = tessera(&[
+        "export",
+        s(&path),
+        "--scenario",
+        "PC4 plan",
+        "--units",
+        s(&csv),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let session = Session::open_read_only(&path).expect("open");
+    let project = session.project();
+    let plan = project.scenario_by_name("PC4 plan").expect("plan");
+    let mut rows = csv::Reader::from_path(&csv).expect("csv");
+    assert_eq!(
+        rows.headers().expect("header").iter().collect::<Vec<_>>(),
+        ["unit_code", "unit_name", "territory", "rep"]
+    );
+    let rows: Vec<csv::StringRecord> = rows.records().map(|r| r.expect("row")).collect();
+    let layer = pc4();
+    assert_eq!(rows.len(), layer.units.len(), "every unit of the layer");
+    for row in &rows {
+        let territory = plan
+            .units
+            .holder
+            .get(&row[0])
+            .and_then(|t| plan.territory(*t));
+        assert_eq!(
+            &row[2],
+            territory.map_or("", |t| t.name.as_str()),
+            "{row:?}"
+        );
+        let rep = territory.and_then(|t| t.rep).and_then(|r| project.rep(r));
+        assert_eq!(&row[3], rep.map_or("", |r| r.name.as_str()), "{row:?}");
+    }
+    // 1011 is Amsterdam's centre, in West (Emma Jansen).
+    let amsterdam = rows.iter().find(|r| &r[0] == "1011").expect("1011");
+    assert_eq!(
+        amsterdam.iter().collect::<Vec<_>>(),
+        ["1011", "Amsterdam", "West", "Emma Jansen"]
+    );
 }

@@ -125,6 +125,10 @@ enum Command {
         /// Territories and accounts as a GeoPackage (.gpkg).
         #[arg(long)]
         gpkg: Option<PathBuf>,
+        /// A plan built from units, as CSV for the CRM's assignment rules:
+        /// unit_code, unit_name, territory, rep for every unit of its layer.
+        #[arg(long, value_name = "FILE.csv")]
+        units: Option<PathBuf>,
         /// Scenario name (default: the active one).
         #[arg(long)]
         scenario: Option<String>,
@@ -328,12 +332,16 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             geojson,
             csv,
             gpkg,
+            units,
             scenario,
         }) => {
-            if geojson.is_none() && csv.is_none() && gpkg.is_none() {
-                bail!("say what to export: --geojson FILE, --csv FILE and/or --gpkg FILE");
+            if geojson.is_none() && csv.is_none() && gpkg.is_none() && units.is_none() {
+                bail!(
+                    "say what to export: --geojson FILE, --csv FILE, --gpkg FILE and/or \
+                     --units FILE"
+                );
             }
-            let outputs: Vec<&Path> = [&geojson, &csv, &gpkg]
+            let outputs: Vec<&Path> = [&geojson, &csv, &gpkg, &units]
                 .into_iter()
                 .filter_map(|o| o.as_deref())
                 .collect();
@@ -362,6 +370,16 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
             if let Some(out) = &csv {
                 session.export(ExportKind::Csv, out)?;
                 note!("wrote {accounts} assignments to {}", out.display());
+            }
+            if let Some(out) = &units {
+                session.export(ExportKind::Units, out)?;
+                let (layer, held) = session.current().map_or(("", 0), |s| {
+                    (s.units.layer.as_deref().unwrap_or(""), s.units.holder.len())
+                });
+                note!(
+                    "wrote the units of {layer} ({held} in a territory) to {}",
+                    out.display()
+                );
             }
             if let Some(out) = &gpkg {
                 session.export(ExportKind::GeoPackage, out)?;

@@ -39,6 +39,13 @@ pub fn run(
         whole(snap.by_area as f64),
         whole(snap.left_out as f64)
     );
+    if snap.lost > 0 {
+        note!(
+            "{} accounts lie in no unit of the plan (often geocoded in water just off the \
+             coast) and are in no territory now: see the gaps",
+            whole(snap.lost as f64)
+        );
+    }
     if !snap.without_units.is_empty() {
         note!(
             "territories without any unit (no area now): {}",

@@ -123,6 +123,32 @@ pub fn write_territories_geojson(
     })
 }
 
+/// Writes a CSV file of `header` and `rows`, every cell defused against formula injection,
+/// in place of `path` only once it is complete.
+pub fn write_csv<const N: usize>(
+    path: &Path,
+    header: [&str; N],
+    rows: impl IntoIterator<Item = [String; N]>,
+) -> Result<(), ExportError> {
+    let io = |e: std::io::Error| ExportError::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    write_replacing(path, |partial| {
+        let file = std::fs::File::create(partial).map_err(io)?;
+        let mut out = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        let csv_error = |e: csv::Error| io(std::io::Error::other(e.to_string()));
+        write_record(&mut out, header).map_err(csv_error)?;
+        for row in rows {
+            write_record(&mut out, row.iter().map(String::as_str)).map_err(csv_error)?;
+        }
+        let mut inner = out
+            .into_inner()
+            .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+        inner.flush().map_err(io)
+    })
+}
+
 /// Writes every account's assignment as CSV: `external_id,name,territory,rep` (territory and
 /// rep empty for an account in no territory), every cell defused ([`super::csv_cell`]).
 pub fn write_assignments_csv(

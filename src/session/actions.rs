@@ -80,6 +80,9 @@ pub enum ExportKind {
     Csv,
     /// Territories and accounts as a GeoPackage.
     GeoPackage,
+    /// The plan's units as CSV for the CRM's assignment rules: `unit_code,unit_name,
+    /// territory,rep` for every unit of the plan's layer (a plan built from units only).
+    Units,
 }
 
 /// An import of territories read and made into an edit, not yet applied: the window applies
@@ -221,6 +224,14 @@ impl Session {
             }
             ExportKind::GeoPackage => {
                 crate::io::geopackage::write_geopackage(path, project, s, report, assignment)
+            }
+            ExportKind::Units => {
+                let rows = super::units::unit_rows(project, s)?;
+                crate::io::export::write_csv(
+                    path,
+                    ["unit_code", "unit_name", "territory", "rep"],
+                    rows,
+                )
             }
         }
         .map_err(SessionError::from)

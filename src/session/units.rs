@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::{Session, SessionError};
-use crate::model::{Change, UnitPlan};
+use crate::model::{Change, Project, Scenario, UnitPlan};
 use crate::units::embedded;
 use crate::units::layer::UnitLayer;
 use crate::units::snap::snap_plan;
@@ -26,6 +26,8 @@ pub struct UnitSnap {
     pub left_out: usize,
     /// Accounts that change territory by the snapping alone.
     pub moved: usize,
+    /// Of those, accounts that lie in no unit of the plan: in no territory now.
+    pub lost: usize,
     /// Territories that got no unit (they keep their rep and targets, but no area).
     pub without_units: Vec<String>,
 }
@@ -42,6 +44,40 @@ pub fn unit_layer(key: &str) -> Result<Arc<UnitLayer>, SessionError> {
                 .join(", ")
         ))),
     }
+}
+
+/// Every unit of the layer `scenario` is built from, with its territory and that
+/// territory's rep (both empty for a unit no territory holds), in the layer's order: what a
+/// CRM's assignment rules need. A freehand plan has none: refused, saying how to make one.
+pub fn unit_rows(project: &Project, scenario: &Scenario) -> Result<Vec<[String; 4]>, SessionError> {
+    let Some(key) = &scenario.units.layer else {
+        return Err(SessionError::Units(format!(
+            "plan {} is not built from units; make one with tessera units --from-plan",
+            scenario.name
+        )));
+    };
+    let layer = unit_layer(key)?;
+    Ok(layer
+        .units
+        .iter()
+        .map(|unit| {
+            let territory = scenario
+                .units
+                .holder
+                .get(&unit.code)
+                .and_then(|t| scenario.territory(*t));
+            let rep = territory
+                .and_then(|t| t.rep)
+                .and_then(|r| project.rep(r))
+                .map_or(String::new(), |r| r.name.clone());
+            [
+                unit.code.clone(),
+                unit.name.clone(),
+                territory.map_or(String::new(), |t| t.name.clone()),
+                rep,
+            ]
+        })
+        .collect())
 }
 
 impl Session {
@@ -117,6 +153,7 @@ impl Session {
             by_area: snapped.by_area,
             left_out: units.units.len() - snapped.holder.len(),
             moved: snapped.moved,
+            lost: snapped.lost,
             without_units,
         };
         self.apply(edit)?;

@@ -29,6 +29,9 @@ pub struct Snapped {
     /// Accounts whose territory changes by the snapping alone (to another territory, or to
     /// none when they lie outside every unit).
     pub moved: usize,
+    /// Of those, the accounts that had a territory and lie in no unit the plan holds (often
+    /// geocoded just off the coast, in water no unit covers): gaps in the snapped plan.
+    pub lost: usize,
     /// Units given by their accounts, and by area.
     pub by_accounts: usize,
     /// Units given by area (they hold no account).
@@ -73,11 +76,12 @@ pub fn snap_plan(project: &Project, scenario: &Scenario, layer: &UnitLayer) -> S
             t
         };
     }
-    let moved = unit_of
-        .iter()
-        .enumerate()
-        .filter(|(row, unit)| plan.owner(*row) != unit.and_then(|u| holder_index[u as usize]))
-        .count();
+    let (mut moved, mut lost) = (0, 0);
+    for (row, unit) in unit_of.iter().enumerate() {
+        let (before, after) = (plan.owner(row), unit.and_then(|u| holder_index[u as usize]));
+        moved += usize::from(before != after);
+        lost += usize::from(before.is_some() && after.is_none());
+    }
     let mut members: Vec<Vec<u32>> = vec![Vec::new(); territories];
     let mut holder = BTreeMap::new();
     for (u, t) in holder_index.iter().enumerate() {
@@ -90,6 +94,7 @@ pub fn snap_plan(project: &Project, scenario: &Scenario, layer: &UnitLayer) -> S
         holder,
         geometries: members.iter().map(|m| layer.topology.outline(m)).collect(),
         moved,
+        lost,
         by_accounts,
         by_area,
     }
@@ -292,8 +297,8 @@ mod tests {
         assert_eq!(snapped.holder.get("B"), Some(&TerritoryId(1)));
         // D holds the account at 5.35 (East's, potential 0: it still counts).
         assert_eq!(snapped.holder.get("D"), Some(&TerritoryId(2)));
-        // Moved: the two East accounts in B, and the one outside every unit.
-        assert_eq!(snapped.moved, 3);
+        // Moved: the two East accounts in B, and the one outside every unit (lost).
+        assert_eq!((snapped.moved, snapped.lost), (3, 1));
         let unit_of = units_of_accounts(&project, &layer);
         assert_eq!(unit_of, [Some(1), Some(1), Some(1), Some(3), None]);
     }

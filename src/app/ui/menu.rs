@@ -57,8 +57,25 @@ impl TesseraApp {
                             "GeoPackage",
                             "gpkg",
                         ),
+                        (
+                            "Units with their territory (for the CRM)…",
+                            ExportKind::Units,
+                            "CSV",
+                            "csv",
+                        ),
                     ] {
-                        if ui.button(label).clicked()
+                        // Units are there only in a plan built from units.
+                        let enabled = kind != ExportKind::Units
+                            || self
+                                .session
+                                .current()
+                                .is_some_and(|s| s.units.layer.is_some());
+                        if ui
+                            .add_enabled(enabled, egui::Button::new(label))
+                            .on_disabled_hover_text(
+                                "This plan is not built from units (postcodes, municipalities)",
+                            )
+                            .clicked()
                             && let Some(p) = files::pick_file(filter, &[ext], true)
                         {
                             commands.push(Command::Export(kind, p));
