@@ -125,10 +125,10 @@ pub fn write_territories_geojson(
 
 /// Writes a CSV file of `header` and `rows`, every cell defused against formula injection,
 /// in place of `path` only once it is complete.
-pub fn write_csv<const N: usize>(
+pub fn write_csv<const N: usize, S: AsRef<str>>(
     path: &Path,
     header: [&str; N],
-    rows: impl IntoIterator<Item = [String; N]>,
+    rows: impl IntoIterator<Item = [S; N]>,
 ) -> Result<(), ExportError> {
     let io = |e: std::io::Error| ExportError::Io {
         path: path.display().to_string(),
@@ -140,7 +140,7 @@ pub fn write_csv<const N: usize>(
         let csv_error = |e: csv::Error| io(std::io::Error::other(e.to_string()));
         write_record(&mut out, header).map_err(csv_error)?;
         for row in rows {
-            write_record(&mut out, row.iter().map(String::as_str)).map_err(csv_error)?;
+            write_record(&mut out, row.iter().map(AsRef::as_ref)).map_err(csv_error)?;
         }
         let mut inner = out
             .into_inner()
@@ -157,38 +157,21 @@ pub fn write_assignments_csv(
     scenario: &Scenario,
     plan: &LiveAssignment,
 ) -> Result<(), ExportError> {
-    let io = |e: std::io::Error| ExportError::Io {
-        path: path.display().to_string(),
-        source: e,
-    };
-    write_replacing(path, |partial| {
-        let file = std::fs::File::create(partial).map_err(io)?;
-        let mut out = csv::Writer::from_writer(std::io::BufWriter::new(file));
-        let csv_error = |e: csv::Error| io(std::io::Error::other(e.to_string()));
-        write_record(&mut out, ["external_id", "name", "territory", "rep"]).map_err(csv_error)?;
-        let accounts = &project.accounts;
-        for row in 0..accounts.len() {
-            let territory = plan.owner(row).and_then(|t| scenario.territories.get(t));
-            let rep = territory
-                .and_then(|t| t.rep)
-                .and_then(|r| project.rep(r))
-                .map_or("", |r| r.name.as_str());
-            write_record(
-                &mut out,
-                [
-                    accounts.external_id(row),
-                    accounts.name(row),
-                    territory.map_or("", |t| t.name.as_str()),
-                    rep,
-                ],
-            )
-            .map_err(csv_error)?;
-        }
-        let mut inner = out
-            .into_inner()
-            .map_err(|e| io(std::io::Error::other(e.to_string())))?;
-        inner.flush().map_err(io)
-    })
+    let accounts = &project.accounts;
+    let rows = (0..accounts.len()).map(|row| {
+        let territory = plan.owner(row).and_then(|t| scenario.territories.get(t));
+        let rep = territory
+            .and_then(|t| t.rep)
+            .and_then(|r| project.rep(r))
+            .map_or("", |r| r.name.as_str());
+        [
+            accounts.external_id(row),
+            accounts.name(row),
+            territory.map_or("", |t| t.name.as_str()),
+            rep,
+        ]
+    });
+    write_csv(path, ["external_id", "name", "territory", "rep"], rows)
 }
 
 /// Writes the accounts that change hands between two plans as CSV: `external_id, name,
