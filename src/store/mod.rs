@@ -474,6 +474,8 @@ fn ensure_writable(path: &Path) -> StoreResult<()> {
 }
 
 #[cfg(test)]
+mod open_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod unit_plans_tests;

@@ -2,7 +2,7 @@
 //! released with a territory, and read back as they were; and the change's own rules.
 
 use super::ProjectFile;
-use super::tests::demo;
+use super::tests::{demo, write};
 use crate::model::{Change, ChangeError, Edit, Project, TerritoryId};
 
 /// A units change of the demo's plan: unit codes to territories (by index in the plan).
@@ -26,12 +26,6 @@ fn give(project: &Project, layer: &str, units: &[(&str, Option<usize>)]) -> Edit
                 .collect(),
         }],
     }
-}
-
-/// Applies `edit` to `project` and writes it.
-fn write(file: &mut ProjectFile, project: &mut Project, edit: &Edit) {
-    edit.apply(project).expect("applies");
-    file.write_edit(edit, project).expect("written");
 }
 
 #[test]

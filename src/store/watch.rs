@@ -38,7 +38,7 @@ impl ProjectFile {
 #[cfg(test)]
 mod tests {
     use super::super::ProjectFile;
-    use super::super::tests::{demo, import_edit};
+    use super::super::tests::{demo, import_edit, write};
     use crate::model::{Change, Edit, Project};
 
     /// An edit of the balance tolerance, the smallest write there is.
@@ -50,12 +50,6 @@ mod tests {
             description: "tolerance".into(),
             changes: vec![Change::Settings { before, after }],
         }
-    }
-
-    /// Applies `edit` to `project` and writes it through `file`.
-    fn write(file: &mut ProjectFile, project: &mut Project, edit: &Edit) {
-        edit.apply(project).expect("applies");
-        file.write_edit(edit, project).expect("written");
     }
 
     #[test]
