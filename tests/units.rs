@@ -354,3 +354,31 @@ fn the_units_export_gives_every_postcode_its_territory_and_rep_for_the_crm() {
         ["1011", "Amsterdam", "West", "Emma Jansen"]
     );
 }
+
+#[test]
+fn the_unit_under_a_point_is_the_one_whose_area_holds_it() {
+    let pc4 = tessera::session::unit_layer("nl-pc4").expect("pc4");
+    let province = tessera::session::unit_layer("nl-provincie").expect("provinces");
+    // The Dam in Amsterdam, the Domtoren in Utrecht, and the North Sea off Scheveningen.
+    let code = |layer: &tessera::units::layer::UnitLayer, lon, lat| {
+        layer
+            .unit_at(lon, lat)
+            .map(|u| layer.units[u as usize].code.clone())
+    };
+    assert_eq!(code(&pc4, 4.8924, 52.3731).as_deref(), Some("1012"));
+    assert_eq!(code(&pc4, 5.1213, 52.0907).as_deref(), Some("3512"));
+    assert_eq!(code(&pc4, 4.20, 52.15), None);
+    let utrecht = province
+        .unit_at(5.1213, 52.0907)
+        .map(|u| province.units[u as usize].name.clone());
+    assert_eq!(utrecht.as_deref(), Some("Utrecht"));
+    // Many points at once give the same answers as one at a time.
+    let (lons, lats) = ([4.8924, 4.20, 5.1213], [52.3731, 52.15, 52.0907]);
+    let many = pc4.units_at(&lons, &lats);
+    let one: Vec<_> = lons
+        .iter()
+        .zip(&lats)
+        .map(|(x, y)| pc4.unit_at(*x, *y))
+        .collect();
+    assert_eq!(many, one);
+}

@@ -28,7 +28,7 @@ pub use actions::{
 use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
 pub use history::History;
-pub use units::UnitSnap;
+pub use units::{UnitSnap, unit_layer};
 
 use crate::engine::index::AccountGrid;
 use crate::engine::live::LiveAssignment;

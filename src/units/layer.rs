@@ -4,11 +4,13 @@
 //! `code`, `name` and `inhabitants`.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use geo::MultiPolygon;
 use serde_json::{Map, Value};
 
 use super::topology::{TopoJsonOptions, Topology, TopologyError};
+use crate::engine::assign::{NO_TERRITORY, RuleFilter, ZoneSet};
 
 /// One unit of a layer.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +36,9 @@ pub struct UnitLayer {
     pub topology: Topology,
     /// Unit index by code.
     by_code: HashMap<String, u32>,
+    /// The units as zones, to find the unit under a point; built on first use (a layer
+    /// read for its outlines only never pays for it).
+    locator: OnceLock<ZoneSet>,
 }
 
 /// Why a layer cannot be read.
@@ -91,6 +96,7 @@ impl UnitLayer {
             units,
             topology,
             by_code,
+            locator: OnceLock::new(),
         })
     }
 
@@ -148,6 +154,32 @@ impl UnitLayer {
     /// The index of the unit with this code.
     pub fn unit(&self, code: &str) -> Option<u32> {
         self.by_code.get(code).copied()
+    }
+
+    /// The unit under a point (lon/lat), if any.
+    pub fn unit_at(&self, lon: f64, lat: f64) -> Option<u32> {
+        let owner = self.locator().locate(lon, lat, 0, 0).owner;
+        (owner != NO_TERRITORY).then_some(owner)
+    }
+
+    /// The unit under each point (lon/lat), on all cores.
+    pub fn units_at(&self, lons: &[f64], lats: &[f64]) -> Vec<Option<u32>> {
+        let (owner, _) = self.locator().locate_all(lons, lats, |_| (0, 0));
+        owner
+            .into_iter()
+            .map(|u| (u != NO_TERRITORY).then_some(u))
+            .collect()
+    }
+
+    /// The units as zones without rules (built once).
+    fn locator(&self) -> &ZoneSet {
+        self.locator.get_or_init(|| {
+            let shapes: Vec<MultiPolygon<f64>> = (0..self.units.len())
+                .map(|u| self.topology.unit_polygon(u))
+                .collect();
+            let refs: Vec<&MultiPolygon<f64>> = shapes.iter().collect();
+            ZoneSet::new(&refs, vec![RuleFilter::default(); refs.len()])
+        })
     }
 
     /// The outline of the units with these codes (codes the layer does not have are

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use geo::{BoundingRect, Contains, InteriorPoint, MultiPolygon, Point};
 
 use super::layer::UnitLayer;
-use crate::engine::assign::{NO_TERRITORY, RuleFilter, ZoneSet};
+use crate::engine::assign::{RuleFilter, ZoneSet};
 use crate::engine::index::AccountGrid;
 use crate::engine::live::LiveAssignment;
 use crate::model::{Project, Scenario, SegmentRule, TerritoryId};
@@ -102,24 +102,8 @@ pub fn snap_plan(project: &Project, scenario: &Scenario, layer: &UnitLayer) -> S
 
 /// The unit each account lies in (by row), `None` outside every unit.
 pub fn units_of_accounts(project: &Project, layer: &UnitLayer) -> Vec<Option<u32>> {
-    let shapes: Vec<MultiPolygon<f64>> = (0..layer.units.len())
-        .map(|u| layer.topology.unit_polygon(u))
-        .collect();
-    let refs: Vec<&MultiPolygon<f64>> = shapes.iter().collect();
     let accounts = &project.accounts;
-    let open = || {
-        RuleFilter::new(
-            &SegmentRule::default(),
-            accounts.industries(),
-            accounts.size_classes(),
-        )
-    };
-    let zones = ZoneSet::new(&refs, (0..refs.len()).map(|_| open()).collect());
-    let (owner, _) = zones.locate_all(accounts.lons(), accounts.lats(), |_| (0, 0));
-    owner
-        .into_iter()
-        .map(|u| (u != NO_TERRITORY).then_some(u))
-        .collect()
+    layer.units_at(accounts.lons(), accounts.lats())
 }
 
 /// The territories of a scenario as zones without their segment rules (a unit's area
