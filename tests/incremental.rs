@@ -1,12 +1,14 @@
 //! The incremental update after geometry edits equals a full recomputation.
 
+mod tallies;
+
 use std::sync::Arc;
 
 use geo::{Coord, MultiPolygon};
 use proptest::prelude::*;
+use tallies::assert_tallies_equal;
 use tessera::engine::index::AccountGrid;
 use tessera::engine::live::LiveAssignment;
-use tessera::engine::metrics::Tally;
 use tessera::model::{Project, SegmentRule};
 
 /// A small synthetic project with the awkward cases: territories without a rep (travel from a
@@ -25,35 +27,6 @@ fn project() -> Project {
     s.overrides.insert(ids[20], s.territories[7].id);
     s.overrides.insert(ids[30], s.territories[5].id);
     p
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-6 * (1.0 + a.abs().max(b.abs()))
-}
-
-fn assert_tallies_equal(live: &[Tally], full: &[Tally]) {
-    assert_eq!(live.len(), full.len());
-    for (t, (a, b)) in live.iter().zip(full).enumerate() {
-        assert_eq!(
-            (a.accounts, a.prospects, a.customers, a.won, a.lost),
-            (b.accounts, b.prospects, b.customers, b.won, b.lost),
-            "territory {t}"
-        );
-        for (x, y, what) in [
-            (a.potential, b.potential, "potential"),
-            (a.revenue, b.revenue, "revenue"),
-            (a.pipeline, b.pipeline, "pipeline"),
-            (a.visit_minutes, b.visit_minutes, "visit minutes"),
-            (a.travel_minutes, b.travel_minutes, "travel minutes"),
-            (a.distance_km, b.distance_km, "distance"),
-            (a.max_distance_km, b.max_distance_km, "max distance"),
-        ] {
-            assert!(
-                close(x, y),
-                "territory {t} {what}: incremental {x} vs full {y}"
-            );
-        }
-    }
 }
 
 /// One edit: move vertex `vertex` (modulo the ring) of territory `territory` by (dx, dy)

@@ -189,27 +189,54 @@ impl LiveAssignment {
         t: usize,
         geometry: &MultiPolygon<f64>,
     ) -> UpdateSummary {
-        let new_area = PreparedArea::new(geometry);
-        let filter = self.zones.zone(t).filter.clone();
-        let new_bounds = new_area.bounds();
-        let old = self.zones.replace(
-            t,
-            Zone {
-                area: new_area,
-                filter,
-            },
-        );
-        let shape = GeometryMeasures::of(geometry);
-        let summary = self.retest(accounts, union_bounds(old.area.bounds(), new_bounds));
-        let state = &mut self.territories[t];
-        // A territory without a rep measures travel from its centroid, which moves with the
-        // shape: then its travel sums are recomputed from its accounts, which all lie in its
-        // box or in its override list. Everything else was updated by difference above.
-        let new_base = state.base_is_centroid && state.base != shape.centroid;
-        state.shape = shape;
-        if new_base {
-            state.base = state.shape.centroid;
-            self.recompute_travel(t);
+        self.set_geometries(accounts, &[(t, geometry)], None)
+    }
+
+    /// Gives several territories new geometries at once and updates owners and tallies.
+    ///
+    /// `changed_within` is a box outside which no geometry changed (a geographic unit that
+    /// moved from one territory to another): only the accounts in it are re-tested, however
+    /// large the territories. `None` re-tests the old and new boxes of every territory given.
+    pub fn set_geometries(
+        &mut self,
+        accounts: &Accounts,
+        changes: &[(usize, &MultiPolygon<f64>)],
+        changed_within: Option<super::index::Bounds>,
+    ) -> UpdateSummary {
+        let mut touched = changed_within;
+        for &(t, geometry) in changes {
+            let new_area = PreparedArea::new(geometry);
+            let filter = self.zones.zone(t).filter.clone();
+            let new_bounds = new_area.bounds();
+            let old = self.zones.replace(
+                t,
+                Zone {
+                    area: new_area,
+                    filter,
+                },
+            );
+            if changed_within.is_none() {
+                let both = union_bounds(old.area.bounds(), new_bounds);
+                touched = Some(touched.map_or(both, |b| union_bounds(b, both)));
+            }
+        }
+        let summary = match touched {
+            Some(bounds) => self.retest(accounts, bounds),
+            None => UpdateSummary::default(),
+        };
+        for &(t, geometry) in changes {
+            let shape = GeometryMeasures::of(geometry);
+            let state = &mut self.territories[t];
+            // A territory without a rep measures travel from its centroid, which moves with
+            // the shape: then its travel sums are recomputed from its accounts, which all lie
+            // in its box or in its override list. Everything else was updated by difference
+            // above.
+            let new_base = state.base_is_centroid && state.base != shape.centroid;
+            state.shape = shape;
+            if new_base {
+                state.base = state.shape.centroid;
+                self.recompute_travel(t);
+            }
         }
         summary
     }

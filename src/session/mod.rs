@@ -16,6 +16,7 @@
 mod actions;
 mod background;
 mod history;
+mod paint;
 mod sharing;
 mod units;
 
@@ -28,6 +29,7 @@ pub use actions::{
 use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
 pub use history::History;
+pub use paint::{Brush, UnitStroke};
 pub use units::{UnitSnap, unit_layer};
 
 use crate::engine::index::AccountGrid;
@@ -468,6 +470,9 @@ impl Session {
         }
         self.check_writable()?;
         let shown = self.current().map(|s| s.id);
+        // Areas a live preview already shows need no update (the live plan follows the
+        // project's areas at all times); checked before the edit makes them equal.
+        let previewed = self.previewed_areas(edit);
         // No worker holds the project while the session is not busy, so this does not copy
         // (a finished compare's snapshot is gone; one still computing costs a copy here).
         let project = Arc::make_mut(&mut self.project);
@@ -492,13 +497,23 @@ impl Session {
         let only_geometry = only_geometry(edit, current);
         let only_tolerance = only_tolerance(edit);
         if only_geometry {
-            for change in &edit.changes {
-                if let Change::Geometry {
-                    territory, after, ..
-                } = change
-                {
-                    self.update_geometry(*territory, after);
-                }
+            let within = unit_moves_bounds(edit);
+            let areas: Vec<(usize, &geo::MultiPolygon<f64>)> = edit
+                .changes
+                .iter()
+                .filter_map(|change| match change {
+                    Change::Geometry {
+                        territory, after, ..
+                    } if !previewed.contains(territory) => {
+                        let s = self.project.scenarios.get(self.scenario)?;
+                        Some((s.territory_index(*territory)?, after))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if !areas.is_empty() {
+                self.assignment
+                    .set_geometries(&self.project.accounts, &areas, within);
             }
             self.refresh_report();
         } else if only_tolerance {
@@ -520,6 +535,32 @@ impl Session {
             accounts,
             scenario_shown: current != shown,
         })
+    }
+
+    /// The territories whose area in the scenario shown already is the one `edit` gives them
+    /// (a preview showed it).
+    fn previewed_areas(&self, edit: &Edit) -> Vec<TerritoryId> {
+        let Some(shown) = self.current() else {
+            return Vec::new();
+        };
+        edit.changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Geometry {
+                    scenario,
+                    territory,
+                    after,
+                    ..
+                } if *scenario == shown.id
+                    && shown
+                        .territory(*territory)
+                        .is_some_and(|t| t.geometry == *after) =>
+                {
+                    Some(*territory)
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// Shows a territory of the current scenario with a new area, in memory only: the live
@@ -626,12 +667,34 @@ impl Session {
     }
 }
 
-/// Whether every change of `edit` moves an area of scenario `shown` (the live plan is then
-/// updated in place, not recomputed).
+/// Whether every change of `edit` moves an area or a unit of scenario `shown` (the live plan
+/// is then updated in place, not recomputed: it follows the areas, which a unit-based
+/// territory's units make).
 fn only_geometry(edit: &Edit, shown: Option<ScenarioId>) -> bool {
-    edit.changes
-        .iter()
-        .all(|c| matches!(c, Change::Geometry { .. }) && c.scenario() == shown)
+    edit.changes.iter().all(|c| {
+        matches!(c, Change::Geometry { .. } | Change::Units { .. }) && c.scenario() == shown
+    })
+}
+
+/// For an edit that moves units and changes only the areas of the territories that gave or
+/// got them (a paint stroke, its undo and redo), the box of those units: no account outside
+/// it can change territory. `None` for any other edit.
+fn unit_moves_bounds(edit: &Edit) -> Option<crate::engine::index::Bounds> {
+    let mut within = None;
+    let mut involved = std::collections::BTreeSet::new();
+    for change in &edit.changes {
+        if let Change::Units { layer, changes, .. } = change {
+            involved.extend(changes.iter().flat_map(|(_, a, b)| [*a, *b]).flatten());
+            let codes = changes.iter().map(|(code, ..)| code.as_str());
+            let b = paint::units_bounds(layer, codes)?;
+            within = Some(within.map_or(b, |a| crate::engine::index::union_bounds(a, b)));
+        }
+    }
+    let areas_of_involved = edit.changes.iter().all(|c| match c {
+        Change::Geometry { territory, .. } => involved.contains(territory),
+        _ => true,
+    });
+    within.filter(|_| areas_of_involved)
 }
 
 /// Whether `edit` changes only the balance tolerance, which changes only how the report
