@@ -382,3 +382,27 @@ fn the_unit_under_a_point_is_the_one_whose_area_holds_it() {
         .collect();
     assert_eq!(many, one);
 }
+
+#[test]
+fn a_set_of_units_measures_as_its_outline_does() {
+    use tessera::engine::metrics::GeometryMeasures;
+    let layer = pc4();
+    let n = layer.units.len() as u32;
+    // A large block, a scattered set (several parts, holes where the gaps are) and one unit.
+    let block: Vec<u32> = (0..n).filter(|u| u % 3 != 0 && *u < 2_000).collect();
+    let scattered: Vec<u32> = (0..n).step_by(7).collect();
+    for members in [block, scattered, vec![1234]] {
+        let (outline, fast) = layer.shape_of(&members);
+        let slow = GeometryMeasures::of(&outline);
+        let near = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+        assert!(near(fast.area_km2, slow.area_km2), "{fast:?} vs {slow:?}");
+        assert!(
+            near(fast.perimeter_km, slow.perimeter_km),
+            "{fast:?} vs {slow:?}"
+        );
+        assert!(near(fast.polsby_popper, slow.polsby_popper));
+        assert_eq!(fast.parts, slow.parts);
+        let ((x, y), (sx, sy)) = (fast.centroid.expect("c"), slow.centroid.expect("c"));
+        assert!(near(x, sx) && near(y, sy), "{fast:?} vs {slow:?}");
+    }
+}

@@ -191,12 +191,17 @@ impl PreparedArea {
     }
 
     fn rasterize(&mut self, segments: &[Segment]) {
+        // Each segment's edge, made once (the steps below read them several times). Rows
+        // file edges by index: a territory of tens of thousands of edges is rebuilt at every
+        // paint step, and copying whole edges into every row they touch cost more than the
+        // rest of the work.
+        let edge_of: Vec<Option<Edge>> = segments.iter().map(|&(a, b)| Edge::new(a, b)).collect();
         // 1. Mark every cell an edge touches as BORDER, and file non-horizontal edges by row.
-        let mut per_row: Vec<Vec<Edge>> = vec![Vec::new(); self.rows];
-        for &(a, b) in segments {
+        let mut per_row: Vec<Vec<u32>> = vec![Vec::new(); self.rows];
+        for (k, &(a, b)) in segments.iter().enumerate() {
             let (y_lo, y_hi) = (a.1.min(b.1), a.1.max(b.1));
             let (r0, r1) = self.row_span(y_lo, y_hi);
-            let edge = Edge::new(a, b);
+            let edge = edge_of[k];
             for (row, row_edges) in per_row.iter_mut().enumerate().take(r1 + 1).skip(r0) {
                 // The part of the edge inside this row's band.
                 let band_lo = self.row_y(row).max(y_lo);
@@ -211,8 +216,8 @@ impl PreparedArea {
                 let (c0, c1) = self.col_span(x_a.min(x_b), x_a.max(x_b));
                 let start = row * self.cols;
                 self.cells[start + c0..=start + c1].fill(BORDER);
-                if let Some(e) = edge {
-                    row_edges.push(e);
+                if edge.is_some() {
+                    row_edges.push(k as u32);
                 }
             }
         }
@@ -225,6 +230,7 @@ impl PreparedArea {
             crossings.extend(
                 row_edges
                     .iter()
+                    .filter_map(|&k| edge_of[k as usize])
                     .filter(|e| e.y0 <= y && y < e.y1)
                     .map(|e| e.x0 + (y - e.y0) * e.slope),
             );
@@ -244,10 +250,7 @@ impl PreparedArea {
         }
         // 3. File every non-horizontal edge in the slabs its y-range touches (widened a
         //    little, like the rows, so rounding never misses one).
-        let edges: Vec<Edge> = segments
-            .iter()
-            .filter_map(|&(a, b)| Edge::new(a, b))
-            .collect();
+        let edges: Vec<Edge> = edge_of.into_iter().flatten().collect();
         let slab_of = |y: f64, slack: f64| {
             (((y - self.min_y) * self.inv_slab_h + slack)
                 .floor()
@@ -264,15 +267,22 @@ impl PreparedArea {
             count[s + 1] += count[s];
         }
         let mut fill = count.clone();
-        let mut slab_edges = vec![None; count[self.slabs] as usize];
+        // Every slot is filled below (the counts and the fills walk the same slabs); the
+        // placeholder only saves an Option per slot.
+        let placeholder = Edge {
+            x0: 0.0,
+            y0: 0.0,
+            y1: 0.0,
+            slope: 0.0,
+        };
+        let mut slab_edges = vec![placeholder; count[self.slabs] as usize];
         for e in &edges {
             for next in &mut fill[slab_of(e.y0, -1e-6)..=slab_of(e.y1, 1e-6)] {
-                slab_edges[*next as usize] = Some(*e);
+                slab_edges[*next as usize] = *e;
                 *next += 1;
             }
         }
-        // Every slot was filled: the counts and the fills walk the same slabs.
-        self.slab_edges = slab_edges.into_iter().flatten().collect();
+        self.slab_edges = slab_edges;
         self.slab_start = count;
     }
 

@@ -189,10 +189,12 @@ impl LiveAssignment {
         t: usize,
         geometry: &MultiPolygon<f64>,
     ) -> UpdateSummary {
-        self.set_geometries(accounts, &[(t, geometry)], None)
+        self.set_geometries(accounts, &[(t, geometry, None)], None)
     }
 
     /// Gives several territories new geometries at once and updates owners and tallies.
+    /// Each comes with its measures when the caller knows them cheaper than measuring it
+    /// (a territory of units: see `UnitLayer::shape_of`).
     ///
     /// `changed_within` is a box outside which no geometry changed (a geographic unit that
     /// moved from one territory to another): only the accounts in it are re-tested, however
@@ -200,12 +202,16 @@ impl LiveAssignment {
     pub fn set_geometries(
         &mut self,
         accounts: &Accounts,
-        changes: &[(usize, &MultiPolygon<f64>)],
+        changes: &[(usize, &MultiPolygon<f64>, Option<GeometryMeasures>)],
         changed_within: Option<super::index::Bounds>,
     ) -> UpdateSummary {
         let mut touched = changed_within;
-        for &(t, geometry) in changes {
-            let new_area = PreparedArea::new(geometry);
+        // Preparing a large area is the dearest part of a step: prepare them side by side.
+        let prepared: Vec<PreparedArea> = changes
+            .par_iter()
+            .map(|(_, geometry, _)| PreparedArea::new(geometry))
+            .collect();
+        for (&(t, _, _), new_area) in changes.iter().zip(prepared) {
             let filter = self.zones.zone(t).filter.clone();
             let new_bounds = new_area.bounds();
             let old = self.zones.replace(
@@ -224,8 +230,11 @@ impl LiveAssignment {
             Some(bounds) => self.retest(accounts, bounds),
             None => UpdateSummary::default(),
         };
-        for &(t, geometry) in changes {
-            let shape = GeometryMeasures::of(geometry);
+        for (t, geometry, measures) in changes {
+            let t = *t;
+            let shape = measures
+                .clone()
+                .unwrap_or_else(|| GeometryMeasures::of(geometry));
             let state = &mut self.territories[t];
             // A territory without a rep measures travel from its centroid, which moves with
             // the shape: then its travel sums are recomputed from its accounts, which all lie

@@ -498,7 +498,7 @@ impl Session {
         let only_tolerance = only_tolerance(edit);
         if only_geometry {
             let within = unit_moves_bounds(edit);
-            let areas: Vec<(usize, &geo::MultiPolygon<f64>)> = edit
+            let areas: Vec<_> = edit
                 .changes
                 .iter()
                 .filter_map(|change| match change {
@@ -506,7 +506,7 @@ impl Session {
                         territory, after, ..
                     } if !previewed.contains(territory) => {
                         let s = self.project.scenarios.get(self.scenario)?;
-                        Some((s.territory_index(*territory)?, after))
+                        Some((s.territory_index(*territory)?, after, None))
                     }
                     _ => None,
                 })

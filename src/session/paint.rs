@@ -176,14 +176,22 @@ impl Session {
         scenario.units.layer = (!scenario.units.holder.is_empty()).then(|| layer.key.clone());
         let mut areas = Vec::with_capacity(touched.len());
         for t in touched {
-            let outline = layer.outline(scenario.units.units_of(t));
+            let members: Vec<u32> = scenario
+                .units
+                .units_of(t)
+                .filter_map(|code| layer.unit(code))
+                .collect();
+            let (outline, measures) = layer.shape_of(&members);
             if let Some(k) = scenario.territory_index(t) {
-                scenario.territories[k].geometry = outline.clone();
-                areas.push((k, outline));
+                scenario.territories[k].geometry = outline;
+                areas.push((k, measures));
             }
         }
-        let changes: Vec<(usize, &MultiPolygon<f64>)> =
-            areas.iter().map(|(k, g)| (*k, g)).collect();
+        let territories = &self.project.scenarios[index].territories;
+        let changes: Vec<_> = areas
+            .into_iter()
+            .map(|(k, m)| (k, &territories[k].geometry, Some(m)))
+            .collect();
         self.assignment
             .set_geometries(&self.project.accounts, &changes, Some(bounds));
         self.refresh_report();
@@ -249,8 +257,7 @@ impl Session {
                 .keys()
                 .filter_map(|&u| unit_bounds(&stroke.layer, u))
                 .reduce(union_bounds);
-            let changes: Vec<(usize, &MultiPolygon<f64>)> =
-                areas.iter().map(|(k, g)| (*k, *g)).collect();
+            let changes: Vec<_> = areas.iter().map(|(k, g)| (*k, *g, None)).collect();
             self.assignment
                 .set_geometries(&self.project.accounts, &changes, bounds);
             self.refresh_report();

@@ -6,5 +6,6 @@
 
 pub mod embedded;
 pub mod layer;
+pub mod measure;
 pub mod snap;
 pub mod topology;
