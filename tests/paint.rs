@@ -1,12 +1,14 @@
 //! Painting units into territories: random strokes keep the live plan equal to a full
 //! recomputation and the file equal to the model, and undo takes every stroke back.
 
+mod common;
 mod tallies;
 
 use std::path::Path;
 
 use proptest::prelude::*;
 use tallies::assert_tallies_equal;
+use tessera::app::{Command, Tool};
 use tessera::engine::live::LiveAssignment;
 use tessera::model::Scenario;
 use tessera::session::{Brush, Session, unit_layer};
@@ -164,8 +166,14 @@ fn a_painted_unit_takes_its_accounts_to_the_territory() {
     let mut stroke = session
         .begin_stroke("nl-gemeente", Brush::Add(other.id))
         .expect("begun");
-    assert!(session.paint_unit(&mut stroke, utrecht));
-    assert!(!session.paint_unit(&mut stroke, utrecht), "once is enough");
+    assert_eq!(
+        session.paint_unit(&mut stroke, utrecht),
+        vec![holder, other.id]
+    );
+    assert!(
+        session.paint_unit(&mut stroke, utrecht).is_empty(),
+        "once is enough"
+    );
     assert_eq!(accounts(&session, holder), had - in_utrecht);
     assert_eq!(accounts(&session, other.id), got + in_utrecht);
     let effects = session
@@ -199,4 +207,179 @@ fn a_freehand_territory_or_another_layer_cannot_be_painted() {
         .begin_stroke("nl-gemeente", Brush::Add(freehand.id))
         .expect_err("freehand");
     assert!(err.to_string().contains("drawn freehand"), "{err}");
+}
+
+/// The window on the demo with its plan copied into municipalities ("To units"), the Paint
+/// tool on (as the snap leaves it) and territory `selected` selected.
+fn painting_window(selected: usize) -> common::H {
+    let mut h = common::demo_window(common::WINDOW, 4);
+    common::command(&mut h, Command::SnapToUnits("nl-gemeente".into()));
+    common::command(&mut h, Command::ZoomToFit);
+    common::command(&mut h, Command::SelectTerritory(selected));
+    h.run_steps(2);
+    assert_eq!(
+        h.state().editing().tool,
+        Tool::Paint,
+        "the snap turns Paint on"
+    );
+    h
+}
+
+/// Municipalities another territory holds next to territory `t`, with accounts in them, well
+/// inside the map on screen: the units a planner would paint into `t`. With each, a point
+/// inside it and the number of its accounts.
+fn units_next_to(h: &common::H, t: usize, count: usize) -> Vec<(String, geo::Coord<f64>, usize)> {
+    use geo::InteriorPoint;
+    let app = h.state();
+    let session = app.session();
+    let scenario = session.current().expect("plan");
+    let id = scenario.territories[t].id;
+    let layer = unit_layer("nl-gemeente").expect("layer");
+    let neighbours = layer.topology.neighbours();
+    let screen = app.map().last_screen.expect("drawn");
+    let accounts = &session.project().accounts;
+    let mut per_unit = vec![0usize; layer.units.len()];
+    for u in layer
+        .units_at(accounts.lons(), accounts.lats())
+        .into_iter()
+        .flatten()
+    {
+        per_unit[u as usize] += 1;
+    }
+    let held = |u: usize| scenario.units.holder.get(&layer.units[u].code).copied();
+    (0..layer.units.len())
+        .filter(|&u| held(u).is_some_and(|h| h != id) && per_unit[u] > 0)
+        .filter(|&u| neighbours[u].iter().any(|&n| held(n as usize) == Some(id)))
+        .filter_map(|u| {
+            let inside = layer.topology.unit_polygon(u).interior_point()?;
+            let on_screen = screen
+                .rect
+                .shrink(120.0)
+                .contains(screen.to_screen(inside.0.into()));
+            on_screen.then(|| (layer.units[u].code.clone(), inside.0, per_unit[u]))
+        })
+        .take(count)
+        .collect()
+}
+
+fn accounts_of(h: &common::H, t: usize) -> u64 {
+    h.state().session().report().territories[t].metrics.accounts
+}
+
+/// `TESSERA_PAINT_PNG=/tmp/p.png` renders the window after the three clicks (wgpu, as
+/// `tests/snapshot.rs`) to look at it.
+#[test]
+fn clicking_three_units_paints_them_into_the_selected_territory_live_and_undoably() {
+    let mut h = painting_window(0);
+    let units = units_next_to(&h, 0, 3);
+    assert_eq!(
+        units.len(),
+        3,
+        "three units to paint next to the first territory"
+    );
+    let before = accounts_of(&h, 0);
+    let total: usize = units.iter().map(|u| u.2).sum();
+    let edits = h.state().session().history().undo_len();
+    for (_, at, _) in &units {
+        let p = common::screen_point(&h, *at);
+        common::click(&mut h, p);
+    }
+    let app = h.state();
+    let scenario = app.session().current().expect("plan");
+    for (code, ..) in &units {
+        assert_eq!(
+            scenario.units.holder[code], scenario.territories[0].id,
+            "{code}"
+        );
+    }
+    assert_eq!(
+        app.session().history().undo_len(),
+        edits + 3,
+        "one edit per click"
+    );
+    assert_eq!(
+        accounts_of(&h, 0),
+        before + total as u64,
+        "the metrics follow"
+    );
+    if let Some(png) = std::env::var_os("TESSERA_PAINT_PNG") {
+        let p = common::screen_point(&h, units[0].1);
+        h.hover_at(p);
+        h.run_steps(2);
+        h.render().expect("render").save(png).expect("save the PNG");
+    }
+    // Shift+click takes the last one out again.
+    let last = common::screen_point(&h, units[2].1);
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::SHIFT));
+    common::click(&mut h, last);
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    h.run_steps(1);
+    assert_eq!(accounts_of(&h, 0), before + (total - units[2].2) as u64);
+    assert!(
+        !h.state()
+            .session()
+            .current()
+            .expect("plan")
+            .units
+            .holder
+            .contains_key(&units[2].0)
+    );
+    // Undo takes every stroke back.
+    for _ in 0..4 {
+        common::command(&mut h, Command::Undo);
+    }
+    assert_eq!(accounts_of(&h, 0), before);
+}
+
+#[test]
+fn a_drag_paints_every_unit_it_crosses_as_one_edit_and_alt_click_picks_a_territory() {
+    let mut h = painting_window(1);
+    let units = units_next_to(&h, 1, 2);
+    assert_eq!(units.len(), 2);
+    let edits = h.state().session().history().undo_len();
+    let (from, to) = (
+        common::screen_point(&h, units[0].1),
+        common::screen_point(&h, units[1].1),
+    );
+    common::drag(&mut h, from, to, 12);
+    let app = h.state();
+    let scenario = app.session().current().expect("plan");
+    let id = scenario.territories[1].id;
+    assert!(
+        units
+            .iter()
+            .all(|(code, ..)| scenario.units.holder[code] == id)
+    );
+    assert_eq!(
+        app.session().history().undo_len(),
+        edits + 1,
+        "one stroke, one edit"
+    );
+    // Alt+click on the first territory selects it, painting nothing.
+    let first = scenario.territories[0].id;
+    let inside = scenario
+        .units
+        .holder
+        .iter()
+        .find(|(_, t)| **t == first)
+        .map(|(code, _)| code.clone())
+        .expect("a unit of the first territory");
+    let layer = unit_layer("nl-gemeente").expect("layer");
+    let point = {
+        use geo::InteriorPoint;
+        let u = layer.unit(&inside).expect("unit") as usize;
+        layer
+            .topology
+            .unit_polygon(u)
+            .interior_point()
+            .expect("point")
+            .0
+    };
+    let p = common::screen_point(&h, point);
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::ALT));
+    common::click(&mut h, p);
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    h.run_steps(1);
+    assert_eq!(h.state().selected_territory(), Some(0));
+    assert_eq!(h.state().session().history().undo_len(), edits + 1);
 }

@@ -76,8 +76,11 @@ pub enum Command {
     ChooseTerritoryNames(PathBuf, bool),
     /// Open the mapping dialog for an accounts file.
     ImportAccounts(PathBuf),
-    /// An accounts import was written: redraw what it changed.
-    AccountsImported(crate::session::Effects),
+    /// An edit the session made itself (an accounts import, a paint stroke) was written:
+    /// redraw what it changed.
+    Changed(crate::session::Effects),
+    /// Copy the plan shown into a new scenario built from units of this layer, and show it.
+    SnapToUnits(String),
     /// Show a message in the error window.
     ShowError(String),
     /// Make this edit, then show scenario `id` (a new or duplicated scenario).

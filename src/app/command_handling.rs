@@ -146,8 +146,9 @@ impl TesseraApp {
                 );
             }
             Command::ImportAccounts(path) => self.import = Some(ImportDialog::open(&path)),
-            Command::AccountsImported(effects) => self.after_change(&effects),
+            Command::Changed(effects) => self.after_change(&effects),
             Command::ShowError(message) => self.error = Some(message),
+            Command::SnapToUnits(layer) => self.snap_to_units(&layer),
             Command::EditAndShow(edit, id) => {
                 self.make_edit_showing(edit, Some(id));
             }

@@ -210,7 +210,7 @@ impl ImportDialog {
                 Poll::Running => {}
                 Poll::Done(written) => {
                     match doc.finish_background_edit(Some(written)) {
-                        Ok(Some(effects)) => commands.push(Command::AccountsImported(effects)),
+                        Ok(Some(effects)) => commands.push(Command::Changed(effects)),
                         Ok(None) => {}
                         Err(e) => commands.push(Command::ShowError(e.to_string())),
                     }

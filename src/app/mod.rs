@@ -23,6 +23,7 @@ mod territory_import;
 mod tiles;
 mod tools;
 mod ui;
+mod units;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

@@ -103,6 +103,22 @@ pub fn section(ui: &mut egui::Ui, doc: &Session, commands: &mut Vec<Command>) {
         {
             commands.push(Command::Compare(true));
         }
+        ui.menu_button("To units", |ui| {
+            ui.label(
+                egui::RichText::new(
+                    "A copy of this plan built from units: each unit goes to the territory \
+                     holding most of its accounts' potential",
+                )
+                .weak(),
+            );
+            for (key, title) in crate::units::embedded::keys() {
+                if ui.button(title).clicked() {
+                    commands.push(Command::SnapToUnits(key.to_owned()));
+                }
+            }
+        })
+        .response
+        .on_hover_text("Make a copy of this plan built from postcodes or municipalities, to paint");
     });
     if let Some(s) = current.filter(|s| !s.notes.is_empty()) {
         ui.label(egui::RichText::new(&s.notes).italics().weak());

@@ -80,6 +80,7 @@ pub const SHORTCUTS: &[Shortcut] = &[
     plain(Action::Tool(Tool::Reshape), &[(NONE, Key::R)]),
     plain(Action::Tool(Tool::Split), &[(NONE, Key::X)]),
     plain(Action::Tool(Tool::Lasso), &[(NONE, Key::L)]),
+    plain(Action::Tool(Tool::Paint), &[(NONE, Key::P)]),
     plain(Action::ZoomToFit, &[(NONE, Key::F)]),
     plain(Action::ZoomIn, &[(NONE, Key::Plus), (NONE, Key::Equals)]),
     plain(Action::ZoomOut, &[(NONE, Key::Minus)]),

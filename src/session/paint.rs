@@ -137,25 +137,25 @@ impl Session {
     }
 
     /// Paints unit `unit` (its index in the stroke's layer) with the stroke's brush. In
-    /// memory only; the live plan and report follow. Returns whether anything changed
-    /// (adding a unit the territory already holds does not).
-    pub fn paint_unit(&mut self, stroke: &mut UnitStroke, unit: u32) -> bool {
+    /// memory only; the live plan and report follow. Returns the territories whose area
+    /// changed: none when nothing did (adding a unit the territory already holds).
+    pub fn paint_unit(&mut self, stroke: &mut UnitStroke, unit: u32) -> Vec<TerritoryId> {
         if self.read_only || self.is_busy() || self.current().map(|s| s.id) != Some(stroke.scenario)
         {
-            return false;
+            return Vec::new();
         }
         let layer = Arc::clone(&stroke.layer);
         let Some(code) = layer.units.get(unit as usize).map(|u| u.code.clone()) else {
-            return false;
+            return Vec::new();
         };
         let Some(bounds) = unit_bounds(&layer, unit) else {
-            return false;
+            return Vec::new();
         };
         let index = self.scenario;
         let scenario = &self.project.scenarios[index];
         let was = scenario.units.holder.get(&code).copied();
         let Some(now) = stroke.brush.holder_after(was) else {
-            return false;
+            return Vec::new();
         };
         stroke.before.entry(unit).or_insert(was);
         let touched: Vec<TerritoryId> = was.into_iter().chain(now).collect();
@@ -175,7 +175,7 @@ impl Session {
         };
         scenario.units.layer = (!scenario.units.holder.is_empty()).then(|| layer.key.clone());
         let mut areas = Vec::with_capacity(touched.len());
-        for t in touched {
+        for &t in &touched {
             let members: Vec<u32> = scenario
                 .units
                 .units_of(t)
@@ -195,7 +195,7 @@ impl Session {
         self.assignment
             .set_geometries(&self.project.accounts, &changes, Some(bounds));
         self.refresh_report();
-        true
+        touched
     }
 
     /// Ends a stroke: what it changed becomes one undoable edit, written to the file.

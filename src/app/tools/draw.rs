@@ -76,7 +76,7 @@ impl Editing {
                 Some(t) => outcome(edit::split(doc.project(), scenario, t, &points)),
                 None => Outcome::Refused("select the territory to split first".into()),
             },
-            Tool::Select | Tool::Reshape | Tool::Lasso => Outcome::None,
+            Tool::Select | Tool::Reshape | Tool::Lasso | Tool::Paint => Outcome::None,
         }
     }
 

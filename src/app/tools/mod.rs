@@ -1,4 +1,4 @@
-//! The editing tools on the map: Select, Draw, Reshape, Split and Lasso, their gestures,
+//! The editing tools on the map: Select, Draw, Reshape, Split, Lasso and Paint, their gestures,
 //! their overlays, and the live preview of a drag.
 //!
 //! A drag changes the territories in memory only (the live assignment follows every frame); when
@@ -9,6 +9,7 @@
 
 mod draw;
 mod lasso;
+mod paint;
 mod reshape;
 mod select;
 
@@ -40,16 +41,19 @@ pub enum Tool {
     Split,
     /// Circle accounts to name them key accounts of a territory (or remove their overrides).
     Lasso,
+    /// Click or drag across geographic units to add them to the selected territory.
+    Paint,
 }
 
 impl Tool {
     /// Every tool, in toolbar order.
-    pub const ALL: [Tool; 5] = [
+    pub const ALL: [Tool; 6] = [
         Tool::Select,
         Tool::Draw,
         Tool::Reshape,
         Tool::Split,
         Tool::Lasso,
+        Tool::Paint,
     ];
 
     /// Toolbar label (the toolbar adds the key from the shortcut table).
@@ -60,6 +64,7 @@ impl Tool {
             Tool::Reshape => "Reshape",
             Tool::Split => "Split",
             Tool::Lasso => "Lasso",
+            Tool::Paint => "Paint",
         }
     }
 
@@ -78,6 +83,9 @@ impl Tool {
             }
             Tool::Split => {
                 "Select a territory, click a line across it; double-click or Enter splits, Esc cancels."
+            }
+            Tool::Paint => {
+                "Click or drag across units to add them to the selected territory; Shift takes them out; Alt+click picks the territory under the pointer; Esc cancels. Plans of units (Plan > Snap to units)."
             }
         }
     }
@@ -107,6 +115,12 @@ pub struct Editing {
     moving: Option<TerritoryMove>,
     /// The rep whose home is being dragged in Select, as it was before the drag.
     rep_drag: Option<crate::model::Rep>,
+    /// The paint stroke under way.
+    stroke: Option<crate::session::UnitStroke>,
+    /// Where the pointer was when the stroke last painted (screen).
+    last_paint: Option<Pos2>,
+    /// The unit under the pointer in Paint, outlined on the map.
+    hover_unit: Option<(std::sync::Arc<crate::units::layer::UnitLayer>, u32)>,
 }
 
 impl Default for Editing {
@@ -123,6 +137,9 @@ impl Default for Editing {
             drag: None,
             moving: None,
             rep_drag: None,
+            stroke: None,
+            last_paint: None,
+            hover_unit: None,
         }
     }
 }
@@ -135,6 +152,10 @@ pub enum Outcome {
     Edit(crate::model::Edit),
     /// Tell the planner why nothing was done.
     Refused(String),
+    /// Select this territory (scenario index; `None`: none).
+    Pick(Option<usize>),
+    /// The session made an edit itself (a paint stroke): redraw what it changed.
+    Made(crate::session::Effects),
 }
 
 impl Outcome {
@@ -144,6 +165,8 @@ impl Outcome {
             Outcome::None => None,
             Outcome::Edit(edit) => Some(super::Command::Edit(edit)),
             Outcome::Refused(why) => Some(super::Command::ShowError(why)),
+            Outcome::Pick(t) => Some(super::Command::PickTerritory(t)),
+            Outcome::Made(effects) => Some(super::Command::Changed(effects)),
         }
     }
 }
@@ -164,7 +187,10 @@ pub fn vertex_near(scenario: &Scenario, screen: &Screen, p: Pos2) -> Option<Coor
 impl Editing {
     /// Whether a drag of a vertex, a territory or a rep's home is under way.
     pub fn dragging(&self) -> bool {
-        self.drag.is_some() || self.moving.is_some() || self.rep_drag.is_some()
+        self.drag.is_some()
+            || self.moving.is_some()
+            || self.rep_drag.is_some()
+            || self.stroke.is_some()
     }
 
     /// Switches tools, dropping any unfinished sketch.
@@ -172,6 +198,7 @@ impl Editing {
         self.tool = tool;
         self.sketch.clear();
         self.over_handle = false;
+        self.hover_unit = None;
     }
 
     /// Esc: drops a drag, a territory move or a rep-home drag (all back as they were), a
@@ -186,6 +213,7 @@ impl Editing {
         if let Some(rep) = self.rep_drag.take() {
             doc.preview_rep_home(rep.id, rep.home_lon, rep.home_lat);
         }
+        self.cancel_stroke(doc, map);
         self.baseline = None;
         self.sketch.clear();
         self.pending = None;
@@ -197,6 +225,9 @@ impl Editing {
         let painter = ui.painter().with_clip_rect(screen.rect);
         if !self.sketch.is_empty() {
             self.paint_sketch(ui, &painter, screen);
+        }
+        if self.tool == Tool::Paint {
+            self.paint_hover(&painter, screen);
         }
         if self.tool != Tool::Reshape {
             return;
@@ -228,4 +259,16 @@ fn preview(doc: &mut Session, map: &mut MapView, areas: &NewAreas) {
         doc.preview_geometry(id, area);
         map.territory_changed(id.0);
     }
+}
+
+/// The territory of the scenario shown under a lon/lat point (the first in plan order, as
+/// ownership breaks ties).
+pub fn territory_at(session: &Session, at: crate::app::map::LonLat) -> Option<usize> {
+    use geo::Contains;
+    let point = geo::Point::new(at.lon, at.lat);
+    session
+        .current()?
+        .territories
+        .iter()
+        .position(|t| t.geometry.contains(&point))
 }

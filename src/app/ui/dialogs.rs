@@ -87,7 +87,7 @@ impl TesseraApp {
 
     /// The notice window: a report the planner reads and closes (not an error).
     pub(super) fn notice_window(&mut self, ctx: &egui::Context) {
-        message_window(ctx, "Import report", &mut self.notice);
+        message_window(ctx, "Report", &mut self.notice);
     }
 }
 

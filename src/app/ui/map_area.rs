@@ -5,8 +5,7 @@ use egui::Vec2;
 
 use super::super::shortcuts::{self, Action};
 use super::super::tools::{self, Tool};
-use super::super::{Command, LonLat, OsmLayer, TesseraApp, map, panels, scenario_view};
-use crate::session::Session;
+use super::super::{Command, OsmLayer, TesseraApp, map, panels, scenario_view};
 
 impl TesseraApp {
     /// The map in the middle, with its tools: returns the map's size.
@@ -53,7 +52,9 @@ impl TesseraApp {
                 let tool = editing.tool;
                 // A drag on a handle moves the handle, not the map; a double-click finishes
                 // a drawing rather than zooming.
-                let pan = !(editing.over_handle || editing.dragging() || tool == Tool::Lasso);
+                let pan = !(editing.over_handle
+                    || editing.dragging()
+                    || matches!(tool, Tool::Lasso | Tool::Paint));
                 let shift = ui.input(|i| i.modifiers.shift);
                 let inner = walkers::Map::new(tiles, &mut memory, centre)
                     .drag_pan_buttons(if pan {
@@ -73,7 +74,8 @@ impl TesseraApp {
                             tile_notes(ui, offline);
                         }
                         if response.clicked() && matches!(tool, Tool::Select | Tool::Reshape) {
-                            let territory = map.pointer.and_then(|p| territory_at(session, p));
+                            let territory =
+                                map.pointer.and_then(|p| tools::territory_at(session, p));
                             commands.push(match map.hovered_account {
                                 _ if shift => Command::AlsoSelect(territory),
                                 Some(row) if tool == Tool::Select => {
@@ -119,6 +121,12 @@ impl TesseraApp {
                     Tool::Lasso => self
                         .editing
                         .lasso(&inner.response, &self.session, &self.map),
+                    Tool::Paint => self.editing.paint_units(
+                        &inner.response,
+                        &mut self.session,
+                        &mut self.map,
+                        self.selected,
+                    ),
                 };
                 // The gesture's edit (or why it was refused) is a command like any other.
                 commands.extend(outcome.into_command());
@@ -200,15 +208,4 @@ fn map_buttons(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
             commands.push(command);
         }
     }
-}
-
-/// The territory under a lon/lat point (the first in plan order, as ownership breaks ties).
-fn territory_at(session: &Session, at: LonLat) -> Option<usize> {
-    use geo::Contains;
-    let point = geo::Point::new(at.lon, at.lat);
-    session
-        .current()?
-        .territories
-        .iter()
-        .position(|t| t.geometry.contains(&point))
 }
