@@ -383,3 +383,78 @@ fn a_drag_paints_every_unit_it_crosses_as_one_edit_and_alt_click_picks_a_territo
     assert_eq!(h.state().selected_territory(), Some(0));
     assert_eq!(h.state().session().history().undo_len(), edits + 1);
 }
+
+/// `TESSERA_UNITS_PNG=/tmp/u.png` renders the choropleth (wgpu) to look at it.
+#[test]
+fn hovering_a_unit_tells_what_it_holds_and_the_choropleth_draws_under_a_freehand_plan() {
+    use tessera::units::stats::UnitMeasure;
+    let mut h = common::demo_window(common::WINDOW, 4);
+    common::command(&mut h, Command::ShowUnitLayer(Some("nl-gemeente".into())));
+    common::command(&mut h, Command::ColourUnitsBy(Some(UnitMeasure::Potential)));
+    h.run_steps(3);
+    if let Some(png) = std::env::var_os("TESSERA_UNITS_PNG") {
+        h.render().expect("render").save(png).expect("save the PNG");
+    }
+    let layer = unit_layer("nl-gemeente").expect("layer");
+    let utrecht = layer.unit("Utrecht").expect("Utrecht");
+    let at = {
+        use geo::InteriorPoint;
+        layer
+            .topology
+            .unit_polygon(utrecht as usize)
+            .interior_point()
+            .expect("point")
+            .0
+    };
+    let p = common::screen_point(&h, at);
+    h.hover_at(p);
+    h.run_steps(2);
+    assert_eq!(h.state().map().hovered_unit, Some(utrecht));
+    let accounts = &h.state().session().project().accounts;
+    let inside = layer
+        .units_at(accounts.lons(), accounts.lats())
+        .into_iter()
+        .filter(|u| *u == Some(utrecht))
+        .count();
+    let details = h
+        .state_mut()
+        .hovered_unit_details()
+        .expect("a unit is hovered");
+    assert!(details.contains("Utrecht (Municipalities"), "{details}");
+    assert!(
+        details.contains(&format!("Accounts: {inside} ")),
+        "{details}"
+    );
+    let holder = {
+        use geo::Contains;
+        let scenario = h.state().session().current().expect("plan");
+        let point = geo::Point::from(at);
+        scenario
+            .territories
+            .iter()
+            .find(|t| t.geometry.contains(&point))
+            .map(|t| t.name.clone())
+            .expect("a territory")
+    };
+    assert!(
+        details.ends_with(&format!("Territory: {holder}")),
+        "{details}"
+    );
+    if let Some(png) = std::env::var_os("TESSERA_UNITS_PNG") {
+        // Postcodes close up, with their codes, and the hover.
+        common::command(&mut h, Command::ShowUnitLayer(Some("nl-pc4".into())));
+        common::command(&mut h, Command::ColourUnitsBy(None));
+        let memory = &mut h.state_mut().map_mut().memory;
+        memory.center_at(walkers::lon_lat(5.12, 52.09));
+        let _ = memory.set_zoom(12.0);
+        h.run_steps(3);
+        h.hover_at(p);
+        h.run_steps(3);
+        let mut close = std::path::PathBuf::from(png);
+        close.set_extension("pc4.png");
+        h.render()
+            .expect("render")
+            .save(close)
+            .expect("save the PNG");
+    }
+}

@@ -81,6 +81,10 @@ pub enum Command {
     Changed(crate::session::Effects),
     /// Copy the plan shown into a new scenario built from units of this layer, and show it.
     SnapToUnits(String),
+    /// Draw this unit layer under freehand plans (`None`: none).
+    ShowUnitLayer(Option<String>),
+    /// Colour the units by this measure (`None`: not at all).
+    ColourUnitsBy(Option<crate::units::stats::UnitMeasure>),
     /// Show a message in the error window.
     ShowError(String),
     /// Make this edit, then show scenario `id` (a new or duplicated scenario).

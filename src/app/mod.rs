@@ -190,6 +190,12 @@ impl TesseraApp {
         &self.map
     }
 
+    /// What the hover shows about the unit under the pointer, if one is hovered.
+    pub fn hovered_unit_details(&mut self) -> Option<String> {
+        let unit = self.map.hovered_unit?;
+        Some(self.map.unit_details(&self.session, unit))
+    }
+
     /// The map's view and caches, to move the view or mark territories changed.
     pub fn map_mut(&mut self) -> &mut MapView {
         &mut self.map

@@ -19,6 +19,12 @@ pub struct Preferences {
     /// Whether account dots are sized by potential.
     #[serde(default)]
     pub size_by_potential: bool,
+    /// The unit layer drawn under freehand plans (plans of units draw their own).
+    #[serde(default)]
+    pub unit_layer: Option<String>,
+    /// What units are coloured by on the map, if anything.
+    #[serde(default)]
+    pub choropleth: Option<crate::units::stats::UnitMeasure>,
 }
 
 /// The key of the preferences in eframe's storage.

@@ -8,4 +8,5 @@ pub mod embedded;
 pub mod layer;
 pub mod measure;
 pub mod snap;
+pub mod stats;
 pub mod topology;

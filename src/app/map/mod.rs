@@ -9,6 +9,7 @@ mod accounts;
 mod overlays;
 mod projection;
 mod shapes;
+mod units;
 
 use std::collections::HashMap;
 use std::sync::{Arc, mpsc};
@@ -25,6 +26,7 @@ pub use overlays::paint_scale_bar;
 pub use projection::{LonLat, LonLatBounds, Screen};
 use projection::{MercatorRect, WORLD_PIXELS};
 use shapes::MapShape;
+pub use units::UnitsOnMap;
 
 /// Colour of the sea, also the map's background.
 pub const WATER: Color32 = Color32::from_rgb(0xc6, 0xdc, 0xec);
@@ -87,6 +89,15 @@ pub struct MapView {
     pub size_by_potential: bool,
     /// The projection of the last frame (for tests and tools that need screen positions).
     pub last_screen: Option<Screen>,
+    /// The unit layer to draw when the plan shown is not built from units (a plan of units
+    /// always shows its own layer).
+    pub unit_layer: Option<String>,
+    /// What the units are coloured by, if anything.
+    pub choropleth: Option<crate::units::stats::UnitMeasure>,
+    /// The unit layer drawn, ready to draw.
+    pub units: Option<UnitsOnMap>,
+    /// The unit under the pointer, for the hover.
+    pub hovered_unit: Option<u32>,
 }
 
 impl Default for MapView {
@@ -109,6 +120,10 @@ impl Default for MapView {
             aggregated: false,
             size_by_potential: false,
             last_screen: None,
+            unit_layer: None,
+            choropleth: None,
+            units: None,
+            hovered_unit: None,
         }
     }
 }
@@ -169,6 +184,18 @@ impl MapView {
             painter.rect_filled(screen.rect, 0.0, WATER);
             self.paint_land(&painter, &screen, basemap, projector.zoom(), &mut budget);
         }
+        self.load_units(doc);
+        let measure = self.choropleth.filter(|_| self.units.is_some());
+        let mut legend = None;
+        if let (Some(units), Some(measure)) = (&mut self.units, measure) {
+            let stats = units.stats(
+                &doc.project.accounts,
+                &doc.project.settings,
+                &doc.assignment.shared_grid(),
+            );
+            let breaks = units.paint_choropleth(&painter, &screen, &stats, measure, &mut budget);
+            legend = Some((measure, breaks));
+        }
         if let Some(scenario) = doc.scenario {
             self.paint_territories(
                 &painter,
@@ -176,7 +203,12 @@ impl MapView {
                 scenario,
                 selection.territory,
                 &mut budget,
+                measure.is_none(),
             );
+        }
+        if let Some(units) = &self.units {
+            units.paint_outlines(&painter, &screen);
+            units.paint_labels(&painter, &screen);
         }
         if budget.ran_out {
             ui.ctx().request_repaint();
@@ -186,6 +218,10 @@ impl MapView {
             .pointer_hover_pos()
             .filter(|p| screen.rect.contains(*p))
             .map(|p| screen.to_lon_lat(p));
+        self.hovered_unit = match (&self.units, ui.ctx().pointer_hover_pos()) {
+            (Some(units), Some(p)) if screen.rect.contains(p) => units.unit_at(&screen, p),
+            _ => None,
+        };
         self.paint_accounts(ui, &painter, &screen, doc, projector.zoom());
         if let Some(row) = selection.account {
             overlays::paint_selected_account(&painter, &screen, doc, row);
@@ -196,5 +232,75 @@ impl MapView {
             overlays::paint_places(&painter, &screen, basemap, projector.zoom());
         }
         self.paint_territory_labels(&painter, &screen, doc, selection.territory);
+        if let Some((measure, breaks)) = legend {
+            units::paint_legend(&painter, &screen, measure, &breaks);
+        }
+    }
+
+    /// Loads the unit layer to draw: the plan's own, else the one chosen in View (none when
+    /// neither). A layer that cannot be read is not drawn.
+    fn load_units(&mut self, doc: &ScenarioView<'_>) {
+        let wanted = doc
+            .scenario
+            .and_then(|s| s.units.layer.clone())
+            .or_else(|| self.unit_layer.clone());
+        let Some(key) = wanted else {
+            self.units = None;
+            return;
+        };
+        if self.units.as_ref().is_some_and(|u| u.key() == key) {
+            return;
+        }
+        self.units = crate::session::unit_layer(&key).ok().map(UnitsOnMap::new);
+    }
+
+    /// What the planner reads when hovering a unit: its name and code, inhabitants, the
+    /// accounts and potential in it, and the territory holding it.
+    pub fn unit_details(&mut self, session: &crate::session::Session, unit: u32) -> String {
+        let Some(units) = &mut self.units else {
+            return String::new();
+        };
+        let project = session.project();
+        let stats = units.stats(
+            &project.accounts,
+            &project.settings,
+            &session.assignment().shared_grid(),
+        );
+        let layer = &units.layer;
+        let u = unit as usize;
+        let Some(about) = layer.units.get(u) else {
+            return String::new();
+        };
+        let scenario = session.current();
+        let territory = match scenario.filter(|s| s.units.layer.as_deref() == Some(&layer.key)) {
+            Some(s) => s
+                .units
+                .holder
+                .get(&about.code)
+                .and_then(|t| s.territory(*t))
+                .map(|t| t.name.clone()),
+            None => self
+                .pointer
+                .and_then(|p| super::tools::territory_at(session, p))
+                .and_then(|t| Some(scenario?.territories.get(t)?.name.clone())),
+        };
+        let mut text = if about.name == about.code {
+            format!("{} ({})", about.code, layer.title)
+        } else {
+            format!("{} {} ({})", about.code, about.name, layer.title)
+        };
+        if let Some(people) = about.inhabitants {
+            text += &format!("\nInhabitants: {}", crate::numbers::whole(people));
+        }
+        text += &format!(
+            "\nAccounts: {}   potential: EUR {}",
+            crate::numbers::whole(stats.accounts[u] as f64),
+            crate::numbers::whole(stats.potential[u])
+        );
+        text += &format!(
+            "\nTerritory: {}",
+            territory.unwrap_or_else(|| "none".to_owned())
+        );
+        text
     }
 }

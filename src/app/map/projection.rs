@@ -208,6 +208,14 @@ impl MercatorRect {
         self.max.y - self.min.y
     }
 
+    /// Whether the boxes overlap (touching counts).
+    pub fn intersects(self, other: MercatorRect) -> bool {
+        self.min.x <= other.max.x
+            && other.min.x <= self.max.x
+            && self.min.y <= other.max.y
+            && other.min.y <= self.max.y
+    }
+
     /// Whether `other` lies wholly inside this box.
     pub fn contains(self, other: MercatorRect) -> bool {
         other.min.x >= self.min.x

@@ -47,7 +47,7 @@ impl ShapeBudget {
     }
 
     /// The shape cached under `key`, built now by `make` if the budget allows.
-    fn get_or_build<'a, K: std::hash::Hash + Eq>(
+    pub(super) fn get_or_build<'a, K: std::hash::Hash + Eq>(
         &mut self,
         cache: &'a mut HashMap<K, MapShape>,
         key: K,
@@ -125,7 +125,7 @@ impl MapShape {
         Rect::from_two_pos(min, max).intersects(screen.rect)
     }
 
-    fn fill(&self, painter: &egui::Painter, screen: &Screen, colour: Color32) {
+    pub(super) fn fill(&self, painter: &egui::Painter, screen: &Screen, colour: Color32) {
         let mesh = Mesh {
             vertices: self
                 .vertices
@@ -219,7 +219,10 @@ impl MapView {
         scenario: &Scenario,
         selected: Option<usize>,
         budget: &mut ShapeBudget,
+        tinted: bool,
     ) {
+        // Over a choropleth the territories are outlines (the units' colours are the point).
+        let (alpha, selected_alpha) = if tinted { (60, 110) } else { (0, 40) };
         for (t, territory) in scenario.territories.iter().enumerate() {
             let is_selected = selected == Some(t);
             let Some(shape) =
@@ -235,7 +238,10 @@ impl MapView {
             shape.fill(
                 painter,
                 screen,
-                colour(territory.colour, if is_selected { 110 } else { 60 }),
+                colour(
+                    territory.colour,
+                    if is_selected { selected_alpha } else { alpha },
+                ),
             );
             let stroke = if is_selected {
                 Stroke::new(3.0, Color32::from_rgb(20, 20, 20))

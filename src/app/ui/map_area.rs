@@ -45,6 +45,8 @@ impl TesseraApp {
                 };
                 let map = &mut self.map;
                 map.size_by_potential = self.preferences.size_by_potential;
+                map.unit_layer.clone_from(&self.preferences.unit_layer);
+                map.choropleth = self.preferences.choropleth;
                 let mut memory = std::mem::take(&mut map.memory);
                 let tiles = self.osm.as_mut().map(|t| t as &mut dyn walkers::Tiles);
                 let tiles_on = tiles.is_some();
@@ -89,6 +91,13 @@ impl TesseraApp {
                         {
                             response.clone().on_hover_ui_at_pointer(|ui| {
                                 panels::account_details(ui, session, row)
+                            });
+                        } else if let Some(unit) = map.hovered_unit
+                            && !editing.dragging()
+                        {
+                            let details = map.unit_details(session, unit);
+                            response.clone().on_hover_ui_at_pointer(|ui| {
+                                ui.label(details);
                             });
                         }
                     });

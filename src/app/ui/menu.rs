@@ -135,6 +135,7 @@ impl TesseraApp {
                 {
                     commands.push(Command::SizeByPotential(sized));
                 }
+                self.units_menu(ui, commands);
                 ui.separator();
                 self.action_button(ui, "Zoom to fit", Action::ZoomToFit, commands);
                 self.action_button(ui, "Zoom in", Action::ZoomIn, commands);
@@ -167,5 +168,44 @@ impl TesseraApp {
         {
             self.trigger(action, ui.ctx(), commands);
         }
+    }
+
+    /// View > Units and View > Colour units by.
+    fn units_menu(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let own = self.session.current().and_then(|s| s.units.layer.clone());
+        ui.menu_button("Units", |ui| {
+            if let Some(own) = &own {
+                ui.label(format!(
+                    "This plan is built from {own}: its units are drawn"
+                ));
+            }
+            let chosen = &self.preferences.unit_layer;
+            ui.add_enabled_ui(own.is_none(), |ui| {
+                if ui.radio(chosen.is_none(), "None").clicked() {
+                    commands.push(Command::ShowUnitLayer(None));
+                }
+                for (key, title) in crate::units::embedded::keys() {
+                    if ui.radio(chosen.as_deref() == Some(key), title).clicked() {
+                        commands.push(Command::ShowUnitLayer(Some(key.to_owned())));
+                    }
+                }
+            });
+        });
+        let shown = own.is_some() || self.preferences.unit_layer.is_some();
+        ui.add_enabled_ui(shown, |ui| {
+            ui.menu_button("Colour units by", |ui| {
+                let chosen = self.preferences.choropleth;
+                if ui.radio(chosen.is_none(), "Nothing").clicked() {
+                    commands.push(Command::ColourUnitsBy(None));
+                }
+                for measure in crate::units::stats::UnitMeasure::ALL {
+                    if ui.radio(chosen == Some(measure), measure.label()).clicked() {
+                        commands.push(Command::ColourUnitsBy(Some(measure)));
+                    }
+                }
+            })
+            .response
+            .on_disabled_hover_text("Show a unit layer first (View > Units)");
+        });
     }
 }
