@@ -6,5 +6,6 @@
 
 pub mod embedded;
 pub mod layer;
+pub mod postcode;
 pub mod snap;
 pub mod topology;
