@@ -18,6 +18,7 @@ mod background;
 mod history;
 mod sharing;
 mod units;
+mod whereabouts;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,6 +30,7 @@ use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
 pub use history::History;
 pub use units::{UnitSnap, unit_layer};
+pub use whereabouts::{AccountUnit, unit_at_point};
 
 use crate::engine::index::AccountGrid;
 use crate::engine::live::LiveAssignment;
