@@ -247,10 +247,10 @@ pub fn route_csv(
         };
         if lat_col.is_none() || lon_col.is_none() {
             return Err(input_error(format!(
-                "no {what} column (looked for {}) and no postcode column ({}); the header has: {}",
+                "no {what} column (looked for {}); the header has: {}; nor a Dutch postcode column ({}), which would do instead",
                 names.join(", "),
-                POSTCODE_NAMES.join(", "),
-                header_text()
+                header_text(),
+                POSTCODE_NAMES.join(", ")
             )));
         }
     }
