@@ -108,7 +108,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "lat",
         "lon",
     ])?;
-    let mut centres = 0;
+    let (mut centres, mut written) = (0, 0);
     for ((name, municipality), place) in &places {
         let units: Vec<u32> = place
             .areas
@@ -172,6 +172,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &lat.to_string(),
             &lon.to_string(),
         ])?;
+        written += 1;
     }
     let csv = out.into_inner()?;
     let path = "assets/nl-woonplaatsen.csv.gz";
@@ -181,8 +182,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     gz.write_all(&csv)?;
     gz.finish()?.sync_all()?;
     println!(
-        "wrote {} places ({centres} at their GeoNames centre) to {path}; {} postcodes of the table are not in the PC4 layer: {}",
-        places.len(),
+        "wrote {written} places ({centres} at their GeoNames centre) to {path}; {} postcodes of the table are not in the PC4 layer: {}",
         missing.len(),
         missing.join(" ")
     );

@@ -441,7 +441,6 @@ struct RowNotes {
 }
 
 /// One row as an account, or why not.
-
 fn account_from(
     row: &csv::StringRecord,
     mapping: &Mapping,
