@@ -61,7 +61,8 @@ fn rows_without_coordinates_are_placed_at_their_postcode_area() {
          P7;Coordinaten;1011 AB;;;52,0907;5,1214\n\
          P8;Onbekend;1000 AA;;;;\n\
          P9;Belg;1000;Brussels;BE;;\n\
-         P10;Dorp;9999;;NL;;\n",
+         P10;Dorp;9999;;NL;;\n\
+         P11;Zip;90210;Maastricht;;;\n",
     )
     .expect("write");
     let out = tessera(&["import", s(&project), "--accounts", s(&csv)]);
@@ -70,8 +71,8 @@ fn rows_without_coordinates_are_placed_at_their_postcode_area() {
     for expected in [
         "skipped line 6 (postcode): postcode \"10X1 AB\" is not a Dutch postcode",
         "skipped line 9 (postcode): postcode \"1000 AA\": there is no postcode area 1000",
-        "8 added, 0 updated, 0 unchanged, 2 skipped",
-        "6 located by postcode; 1 located by place name",
+        "9 added, 0 updated, 0 unchanged, 2 skipped",
+        "6 located by postcode; 2 located by place name",
         "column \"postcode\": Postcode",
     ] {
         assert!(
@@ -110,6 +111,9 @@ fn rows_without_coordinates_are_placed_at_their_postcode_area() {
         "{lat} {lon}"
     );
     assert_eq!(located.as_deref(), Some("place: Brussels, BE"));
+    // A postcode not written the Dutch way gives way to the row's place.
+    let (_, _, located) = position("P11");
+    assert_eq!(located.as_deref(), Some("place: Maastricht, NL"));
     // The village Stitswerd (95 inhabitants) by its postcode.
     let (lon, lat, _) = position("P10");
     assert_eq!(area_containing(&layer, lon, lat).as_deref(), Some("9999"));

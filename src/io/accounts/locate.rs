@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use super::{Skipped, parse_decimal};
 use crate::geocode::Gazetteer;
-use crate::units::postcode::{Postcodes, dutch_country};
+use crate::units::postcode::{Postcodes, dutch_country, pc4_of};
 
 /// How a row was placed, for the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,10 +56,15 @@ impl Locate<'_> {
     ) -> Result<Position, Skipped> {
         let filled = |c: usize| !cell(c).is_empty();
         let country = self.country.map(cell).filter(|t| !t.is_empty());
-        // A Belgian "1000" is Brussels: only a Dutch (or unstated) country reads it.
-        let postcode = self
-            .postcode
-            .filter(|&c| filled(c) && country.is_none_or(dutch_country));
+        // A Belgian "1000" is Brussels: only a Dutch (or unstated) country reads it. A
+        // postcode not written the Dutch way (a US zip in a file without a country column)
+        // gives way to the row's place, when it has one; without one it is refused.
+        let has_place = self.gazetteer.is_some() && self.place.is_some_and(filled);
+        let postcode = self.postcode.filter(|&c| {
+            filled(c)
+                && country.is_none_or(dutch_country)
+                && !(has_place && pc4_of(cell(c)).is_err())
+        });
         // Coordinates when the row has them; else the postcode; else the place.
         let given = self.coordinates.filter(|&(la, lo)| {
             filled(la) || filled(lo) || (self.postcode.is_none() && self.place.is_none())
