@@ -39,7 +39,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "io",
         &[
-            "model", "progress", "engine", "geometry", "geocode", "store",
+            "model", "progress", "engine", "geometry", "units", "geocode", "store",
         ],
     ),
     ("basemap", &[]),

@@ -47,6 +47,11 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     ("no-name-column.csv", "no name column"),
     ("no-coordinate-columns.csv", "no place named"),
+    // Postcodes that are not Dutch, or of no postcode area: refused by line and field.
+    (
+        "bad-postcodes.csv",
+        "line 2 (postcode): postcode \"10 11\" is not a Dutch postcode",
+    ),
     ("not-json.geojson", "not a GeoJSON file"),
     ("truncated.geojson", "not a GeoJSON file"),
     ("unclosed-ring.geojson", "feature 1"),

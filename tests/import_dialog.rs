@@ -380,3 +380,51 @@ fn territory_import_offers_the_text_properties_and_guesses_the_name() {
         .collect();
     assert_eq!(names, ["N", "O", "Z"]);
 }
+
+#[test]
+fn the_mapping_dialog_guesses_a_postcode_column_and_places_rows_by_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("leads.csv");
+    std::fs::write(
+        &file,
+        "Company,PC4,City\nA,1011,\nB,9999 AA,Den Haag\nC,12345,\nD,,Den Bosch\n",
+    )
+    .expect("write");
+    let mut harness = harness();
+    let size = Vec2::new(700.0, 700.0);
+    harness
+        .state_mut()
+        .apply(Command::ImportAccounts(file), size);
+    until_idle(&mut harness);
+    let shows =
+        |h: &Harness<'static, TesseraApp>, text: &str| h.query_by_label_contains(text).is_some();
+    // The PC4 column is offered as postcode; a postcode beats the place of the same row.
+    assert!(harness.query_by_value("postcode").is_some(), "guessed");
+    assert!(shows(&harness, "3 added, 0 updated"), "the plan is shown");
+    assert!(shows(
+        &harness,
+        "2 located by postcode; 1 located by place name"
+    ));
+    assert!(shows(
+        &harness,
+        "line 4 (PC4): postcode \"12345\" is not a Dutch postcode"
+    ));
+    harness.get_by_label("Import").click();
+    harness.run_steps(1);
+    until_idle(&mut harness);
+    let session = harness.state().session();
+    let a = &session.project().accounts;
+    let unit = |name: &str| {
+        let row = (0..a.len()).find(|&i| a.name(i) == name).expect(name);
+        session
+            .account_unit(row, "nl-pc4")
+            .expect("layer")
+            .map(|u| (u.code, u.name))
+    };
+    assert_eq!(unit("A"), Some(("1011".into(), "Amsterdam".into())));
+    assert_eq!(unit("B"), Some(("9999".into(), "Stitswerd".into())));
+    assert_eq!(
+        unit("D").map(|(_, place)| place),
+        Some("'s-Hertogenbosch".into())
+    );
+}

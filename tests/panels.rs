@@ -186,3 +186,48 @@ fn find_holes_lists_a_hole_and_zooms_to_it() {
     command(&mut h, Command::Undo);
     assert!(h.state().holes().is_none());
 }
+
+#[test]
+fn the_account_panel_names_the_selected_accounts_postcode_area_municipality_and_province() {
+    let mut h = harness();
+    // The demo account nearest Amsterdam's Dam square.
+    let row = {
+        let a = &h.state().session().project().accounts;
+        (0..a.len())
+            .min_by(|&i, &j| {
+                let d = |k: usize| (a.lons()[k] - 4.893).powi(2) + (a.lats()[k] - 52.373).powi(2);
+                d(i).total_cmp(&d(j))
+            })
+            .expect("accounts")
+    };
+    command(&mut h, Command::SelectAccount(Some(row)));
+    h.run_steps(2);
+    // What geo says the account lies in, layer by layer (not the locator the panel uses).
+    let (lon, lat) = {
+        let a = &h.state().session().project().accounts;
+        (a.lons()[row], a.lats()[row])
+    };
+    let containing = |key: &str| {
+        let layer = tessera::units::embedded::layer(key)
+            .expect("layer")
+            .expect("decodes");
+        let point = geo::Point::new(lon, lat);
+        (0..layer.units.len())
+            .find(|&u| geo::Contains::contains(&layer.topology.unit_polygon(u), &point))
+            .map(|u| layer.units[u].clone())
+            .expect("inside")
+    };
+    let pc4 = containing("nl-pc4");
+    assert_eq!(pc4.name, "Amsterdam");
+    for label in [
+        format!("Postcode: {} (Amsterdam)", pc4.code),
+        format!("Municipality: {}", containing("nl-gemeente").name),
+        "Province: Noord-Holland".to_owned(),
+    ] {
+        assert!(h.query_by_label(&label).is_some(), "{label} shown");
+    }
+    if let Ok(image) = h.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("account-panel.png");
+        image.save(&out).expect("png");
+    }
+}

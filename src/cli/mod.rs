@@ -90,7 +90,9 @@ enum Command {
         format: Format,
     },
     /// Add the territory (and rep) of each row of a CSV file of accounts or leads, for the
-    /// CRM. The CSV needs `lat` and `lon` columns; all other columns pass through unchanged.
+    /// CRM. The CSV needs `lat` and `lon` columns, or a Dutch `postcode` column (a row
+    /// without coordinates is routed from a point inside its PC4 area); all other columns
+    /// pass through unchanged.
     Route {
         /// The accounts or leads, CSV with a header row (`,` `;` tab or `|`).
         #[arg(long)]
@@ -601,6 +603,12 @@ fn route(
         stats.outside,
         stats.bad
     );
+    if stats.by_postcode > 0 {
+        note!(
+            "{} rows without coordinates were routed by their postcode area (PC4)",
+            stats.by_postcode
+        );
+    }
     if timings {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         note!(

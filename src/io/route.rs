@@ -1,4 +1,5 @@
 //! Lead routing: give every row of a CSV file the territory (and rep) its coordinates fall in.
+//! A row without coordinates is routed by its Dutch postcode, at a point inside its PC4 area.
 //!
 //! This is how new leads reach the right person in the CRM. The rows pass through unchanged;
 //! a `territory` column (and a `rep` column when reps are known) is filled in, replacing
@@ -122,8 +123,10 @@ pub struct RouteStats {
     pub routed: usize,
     /// Rows with good coordinates in no territory.
     pub outside: usize,
-    /// Rows with unusable coordinates (each reported).
+    /// Rows with unusable coordinates and no usable postcode (each reported).
     pub bad: usize,
+    /// Rows without coordinates placed at their postcode area (PC4).
+    pub by_postcode: usize,
     /// Time to read and parse the input.
     pub read: Duration,
     /// Time to prepare the territories (done by the caller, recorded here for the report).
@@ -141,6 +144,17 @@ const LAT_NAMES: [&str; 3] = ["lat", "latitude", "breedtegraad"];
 const LON_NAMES: [&str; 5] = ["lon", "lng", "long", "longitude", "lengtegraad"];
 const INDUSTRY_NAMES: [&str; 3] = ["industry", "branche", "sector"];
 const SIZE_NAMES: [&str; 4] = ["size_class", "size", "grootte", "omvang"];
+const POSTCODE_NAMES: [&str; 8] = [
+    "postcode",
+    "postal code",
+    "postal_code",
+    "zip",
+    "zipcode",
+    "pc4",
+    "postcode_4",
+    "postcode 4",
+];
+const COUNTRY_NAMES: [&str; 2] = ["country", "land"];
 
 /// Picks the delimiter that the header line uses most: `,` `;` tab or `|`.
 pub fn sniff_delimiter(first_line: &[u8]) -> u8 {
@@ -222,20 +236,27 @@ pub fn route_csv(
             None => text,
         }
     };
-    let lat_col = find_column(&header, &LAT_NAMES).ok_or_else(|| {
-        input_error(format!(
-            "no latitude column (looked for {}); the header has: {}",
-            LAT_NAMES.join(", "),
-            header_text()
-        ))
-    })?;
-    let lon_col = find_column(&header, &LON_NAMES).ok_or_else(|| {
-        input_error(format!(
-            "no longitude column (looked for {}); the header has: {}",
-            LON_NAMES.join(", "),
-            header_text()
-        ))
-    })?;
+    let postcode_col = find_column(&header, &POSTCODE_NAMES);
+    let country_col = find_column(&header, &COUNTRY_NAMES);
+    let lat_col = find_column(&header, &LAT_NAMES);
+    let lon_col = find_column(&header, &LON_NAMES);
+    if postcode_col.is_none() {
+        let (names, what) = match lat_col {
+            None => (LAT_NAMES.as_slice(), "latitude"),
+            Some(_) => (LON_NAMES.as_slice(), "longitude"),
+        };
+        if lat_col.is_none() || lon_col.is_none() {
+            return Err(input_error(format!(
+                "no {what} column (looked for {}); the header has: {}; nor a Dutch postcode column ({}), which would do instead",
+                names.join(", "),
+                header_text(),
+                POSTCODE_NAMES.join(", ")
+            )));
+        }
+    }
+    let coordinates = lat_col.zip(lon_col);
+    // The PC4 areas, decoded when the first row needs them.
+    let mut postcodes: Option<crate::units::postcode::Postcodes> = None;
     let industry_col = find_column(&header, &INDUSTRY_NAMES);
     let size_col = find_column(&header, &SIZE_NAMES);
 
@@ -270,9 +291,59 @@ pub fn route_csv(
             parse_coordinate(record.get(col).unwrap_or_default(), limit)
                 .map_err(|e| format!("{file} line {line}, column {name}: {e}"))
         };
-        let lat = coordinate(lat_col, "lat", 90.0);
-        let lon = coordinate(lon_col, "lon", 180.0);
-        match (lat, lon) {
+        let text = |col: Option<usize>| {
+            col.and_then(|c| record.get(c))
+                .map(|v| String::from_utf8_lossy(v).trim().to_owned())
+                .unwrap_or_default()
+        };
+        let has_coordinates = coordinates
+            .is_some_and(|(la, lo)| !text(Some(la)).is_empty() || !text(Some(lo)).is_empty());
+        let postcode = text(postcode_col);
+        let position = if !has_coordinates && !postcode.is_empty() {
+            let located = if crate::units::postcode::dutch_country(&text(country_col)) {
+                if postcodes.is_none() {
+                    postcodes =
+                        Some(crate::units::postcode::Postcodes::embedded().map_err(&input_error)?);
+                }
+                postcodes
+                    .as_ref()
+                    .map(|p| p.locate(&postcode).map_err(|e| e.to_string()))
+            } else {
+                Some(Err(format!(
+                    "postcode {postcode:?} in {} is not read as Dutch, and the row has no coordinates",
+                    text(country_col)
+                )))
+            };
+            match located {
+                Some(Ok(place)) => {
+                    stats.by_postcode += 1;
+                    (Ok(place.lat), Ok(place.lon))
+                }
+                Some(Err(e)) => {
+                    let name = postcode_col
+                        .and_then(|c| header.get(c))
+                        .map(normalise_header)
+                        .unwrap_or_default();
+                    (
+                        Err(format!("{file} line {line}, column {name}: {e}")),
+                        Ok(0.0),
+                    )
+                }
+                None => (
+                    Err(format!("{file} line {line}: no postcode areas")),
+                    Ok(0.0),
+                ),
+            }
+        } else if let Some((lat_col, lon_col)) = coordinates {
+            (
+                coordinate(lat_col, "lat", 90.0),
+                coordinate(lon_col, "lon", 180.0),
+            )
+        } else {
+            let e = format!("{file} line {line}: no coordinates and no postcode");
+            (Err(e), Ok(0.0))
+        };
+        match position {
             (Ok(lat), Ok(lon)) => {
                 lats.push(lat);
                 lons.push(lon);

@@ -19,6 +19,7 @@ mod history;
 mod paint;
 mod sharing;
 mod units;
+mod whereabouts;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -31,6 +32,7 @@ pub use background::{BackgroundWrite, LentFile};
 pub use history::History;
 pub use paint::{Brush, UnitStroke};
 pub use units::{UnitSnap, unit_layer};
+pub use whereabouts::{AccountUnit, unit_at_point};
 
 use crate::engine::index::AccountGrid;
 use crate::engine::live::LiveAssignment;

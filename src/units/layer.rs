@@ -43,6 +43,8 @@ pub struct UnitLayer {
     locator: OnceLock<ZoneSet>,
     /// Every unit's and arc's measures, for measuring sets of units fast; built on first use.
     measures: OnceLock<LayerMeasures>,
+    /// A point inside each unit (lon/lat), computed on first use.
+    interior: OnceLock<Vec<Option<[f64; 2]>>>,
 }
 
 /// Why a layer cannot be read.
@@ -102,6 +104,7 @@ impl UnitLayer {
             by_code,
             locator: OnceLock::new(),
             measures: OnceLock::new(),
+            interior: OnceLock::new(),
         })
     }
 
@@ -174,6 +177,27 @@ impl UnitLayer {
             .into_iter()
             .map(|u| (u != NO_TERRITORY).then_some(u))
             .collect()
+    }
+
+    /// A point inside unit `u` (lon/lat): where an account known only by this unit is
+    /// placed. Not the centroid, which falls outside a crescent or a unit of islands; geo's
+    /// interior point of the unit's shape, computed for every unit on first use, on all
+    /// cores. `None` for an index out of range or a unit without area.
+    pub fn interior_point(&self, u: u32) -> Option<[f64; 2]> {
+        let points = self.interior.get_or_init(|| {
+            use geo::InteriorPoint;
+            use rayon::prelude::*;
+            (0..self.units.len())
+                .into_par_iter()
+                .map(|u| {
+                    self.topology
+                        .unit_polygon(u)
+                        .interior_point()
+                        .map(|p| [p.x(), p.y()])
+                })
+                .collect()
+        });
+        points.get(u as usize).copied().flatten()
     }
 
     /// The units as zones without rules (built once).

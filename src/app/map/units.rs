@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use egui::{Color32, Pos2, Rect, Stroke};
-use geo::InteriorPoint;
 
 use super::projection::{LonLat, Mercator, MercatorRect, Screen};
 use super::shapes::{MapShape, ShapeBudget};
@@ -91,9 +90,9 @@ impl UnitsOnMap {
             }
             boxes.push(b);
             label_at.push(
-                shape
-                    .interior_point()
-                    .map(|p| Mercator::from(LonLat::from(p.0))),
+                layer
+                    .interior_point(u as u32)
+                    .map(|[lon, lat]| Mercator::from(LonLat::new(lon, lat))),
             );
         }
         let typical = (area / layer.units.len().max(1) as f64).sqrt();

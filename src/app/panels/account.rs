@@ -1,4 +1,5 @@
-//! One account's details: name, industry, status, potential, territory and rep.
+//! One account's details: name, industry, status, potential, territory and rep; and, for the
+//! selected account, its postcode area, municipality and province.
 
 use crate::numbers::whole;
 use crate::session::Session;
@@ -26,4 +27,34 @@ pub fn account_details(ui: &mut egui::Ui, doc: &Session, row: usize) {
         territory.map_or("none (gap)", |t| t.name.as_str())
     ));
     ui.label(format!("Rep: {}", rep.unwrap_or("-")));
+}
+
+/// The embedded layers the account panel names: postcode area, municipality, province.
+const PANEL_LAYERS: [&str; 3] = ["nl-pc4", "nl-gemeente", "nl-provincie"];
+
+/// The selected account's postcode area (PC4), municipality and province, found on demand
+/// (each layer's units are prepared once per run, then a lookup is microseconds).
+pub fn account_units(ui: &mut egui::Ui, doc: &Session, row: usize) {
+    let units = match doc.account_units(row, &PANEL_LAYERS) {
+        Ok(units) => units,
+        Err(e) => {
+            ui.label(format!("Units: {e}"));
+            return;
+        }
+    };
+    for unit in units {
+        let what = match unit.layer {
+            "nl-pc4" => "Postcode",
+            "nl-gemeente" => "Municipality",
+            _ => "Province",
+        };
+        let text = match &unit.unit {
+            Some(u) if unit.layer == "nl-pc4" && u.name != u.code => {
+                format!("{what}: {} ({})", u.code, u.name)
+            }
+            Some(u) => format!("{what}: {}", u.name),
+            None => format!("{what}: none"),
+        };
+        ui.label(text);
+    }
 }

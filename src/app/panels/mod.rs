@@ -8,7 +8,7 @@ mod plan;
 mod status;
 mod validation;
 
-pub use account::account_details;
+pub use account::{account_details, account_units};
 pub use balance::balance;
 pub use history::history;
 pub use plan::territories;

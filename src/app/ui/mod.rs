@@ -73,6 +73,7 @@ impl TesseraApp {
                         ui.separator();
                         ui.heading("Selected account");
                         panels::account_details(ui, &self.session, row);
+                        panels::account_units(ui, &self.session, row);
                     }
                     if let Some(t) = self.selected {
                         ui.separator();

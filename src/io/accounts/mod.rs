@@ -136,7 +136,20 @@ impl Role {
         ),
         (
             Role::Postcode,
-            &["postcode", "postal code", "zip", "zipcode", "postal_code"],
+            &[
+                "postcode",
+                "postal code",
+                "postal_code",
+                "postalcode",
+                "post code",
+                "zip",
+                "zipcode",
+                "zip code",
+                "pc4",
+                "postcode_4",
+                "postcode 4",
+                "postcode4",
+            ],
         ),
         (
             Role::City,
@@ -423,6 +436,7 @@ pub const FILE_EXTENSIONS: [&str; 9] = [
 ];
 
 mod defaults;
+mod locate;
 mod numbers;
 mod plan;
 mod points;

@@ -6,7 +6,8 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::collections::BTreeMap;
 
-use super::{AccountsError, Mapping, Role, Table, known_status, parse_decimal, parse_number};
+use super::locate::{How, Locate};
+use super::{AccountsError, Mapping, Role, Table, known_status, parse_number};
 use crate::geocode::Gazetteer;
 use crate::model::{Account, AccountStatus, Accounts, MAX_NAME_CHARS};
 use crate::progress::Progress;
@@ -63,6 +64,10 @@ pub struct ImportPreview {
     pub no_visits: BTreeMap<String, usize>,
     /// Rows that got the default visits of their size class.
     pub visits_filled: usize,
+    /// Imported rows without coordinates placed at their postcode area (PC4).
+    pub located_by_postcode: usize,
+    /// Imported rows without coordinates placed at their place name.
+    pub located_by_place: usize,
     /// Rows without an external id that updated the existing account of the same name at
     /// the same place ([`Mapping::match_by_name`]).
     pub matched_by_name: usize,
@@ -95,6 +100,18 @@ impl ImportPreview {
             line.push_str(&format!(
                 "; {} matched by name and place",
                 self.matched_by_name
+            ));
+        }
+        if self.located_by_postcode > 0 {
+            line.push_str(&format!(
+                "; {} located by postcode",
+                self.located_by_postcode
+            ));
+        }
+        if self.located_by_place > 0 {
+            line.push_str(&format!(
+                "; {} located by place name",
+                self.located_by_place
             ));
         }
         line
@@ -157,7 +174,8 @@ impl ImportPreview {
 
 /// Plans the import of `table` with `mapping` into a project holding `existing`: rows with
 /// the external id of an existing account update it; others are added. A row is placed by its
-/// coordinates, or, without them, by its place (and country) in `gazetteer`. Rows that cannot
+/// coordinates, or, without them, at its Dutch postcode (a point inside its PC4 area), or, without
+/// one, by its place (and country) in `gazetteer`. Rows that cannot
 /// be placed (or have a duplicate external id, or unreadable numbers) are skipped. A file
 /// whose latitude and longitude columns look swapped is refused.
 pub fn plan(
@@ -191,7 +209,17 @@ pub fn plan_with_progress(
     let name_col = mapping.column(Role::Name).ok_or_else(|| missing("name"))?;
     let place = mapping.column(Role::City).filter(|_| gazetteer.is_some());
     let coordinates = mapping.column(Role::Lat).zip(mapping.column(Role::Lon));
-    if coordinates.is_none() && place.is_none() {
+    let postcode = mapping.column(Role::Postcode);
+    let mut locate = Locate {
+        coordinates,
+        postcode,
+        place,
+        country: mapping.column(Role::Country),
+        gazetteer,
+        postcodes: std::sync::OnceLock::new(),
+        near: None,
+    };
+    if !locate.possible() {
         let what = if mapping.column(Role::Lat).is_none() {
             "latitude"
         } else {
@@ -200,7 +228,7 @@ pub fn plan_with_progress(
         return Err(missing(what));
     }
     // An ambiguous place name resolves to the one among the project's accounts, if any.
-    let near = (!existing.is_empty()).then(|| {
+    locate.near = (!existing.is_empty()).then(|| {
         let fold = |f: fn(f64, f64) -> f64, v: &[f64], start: f64| v.iter().copied().fold(start, f);
         let (lons, lats) = (existing.lons(), existing.lats());
         (
@@ -211,15 +239,8 @@ pub fn plan_with_progress(
         )
     });
     if let Some(columns) = coordinates {
-        super::swapped::check_swapped(table, columns, near, file)?;
+        super::swapped::check_swapped(table, columns, locate.near, file)?;
     }
-    let locate = Locate {
-        coordinates,
-        place,
-        country: mapping.column(Role::Country),
-        gazetteer,
-        near,
-    };
     let id_col = mapping.column(Role::ExternalId);
     let by_external: HashMap<&str, usize> = (0..existing.len())
         .map(|i| (existing.external_id(i), i))
@@ -322,6 +343,11 @@ pub fn plan_with_progress(
                         *out.no_visits.entry(size).or_default() += 1;
                     }
                     out.visits_filled += usize::from(notes.visits_filled);
+                    match notes.located {
+                        How::Postcode => out.located_by_postcode += 1,
+                        How::Place => out.located_by_place += 1,
+                        How::Coordinates => {}
+                    }
                 }
             }
         }
@@ -400,20 +426,7 @@ impl ImportPreview {
     }
 }
 
-/// One row as an account, or why not.
-/// Where an account's position comes from: coordinate columns, else a place name (and
-/// country) looked up in the gazetteer.
-struct Locate<'g> {
-    coordinates: Option<(usize, usize)>,
-    place: Option<usize>,
-    country: Option<usize>,
-    gazetteer: Option<&'g Gazetteer>,
-    /// Around the project's accounts, to settle ambiguous place names.
-    near: Option<(f64, f64, f64, f64)>,
-}
-
 /// What a converted row leaves open, for the report.
-#[derive(Default)]
 struct RowNotes {
     /// A status value the mapping does not know (trimmed, lower case).
     unknown_status: Option<String>,
@@ -423,8 +436,11 @@ struct RowNotes {
     no_visits: bool,
     /// The default visits of the size class were used.
     visits_filled: bool,
+    /// How the row was placed.
+    located: How,
 }
 
+/// One row as an account, or why not.
 fn account_from(
     row: &csv::StringRecord,
     mapping: &Mapping,
@@ -459,41 +475,7 @@ fn account_from(
             format!("the name is {length} characters long (at most {MAX_NAME_CHARS})"),
         ));
     }
-    let coordinate = |c: usize, limit: f64, what: &str| -> Result<f64, Skipped> {
-        let text = cell(c);
-        if text.is_empty() {
-            return Err(skip(c, format!("no {what}")));
-        }
-        let v = parse_decimal(text)
-            .ok_or_else(|| skip(c, format!("{what} {text:?} is not a number")))?;
-        if v.abs() > limit {
-            return Err(skip(c, format!("{what} {v} is out of range (±{limit})")));
-        }
-        Ok(v)
-    };
-    // Coordinates when the row has them; else the place, when the file names one.
-    let given = locate
-        .coordinates
-        .filter(|&(la, lo)| !cell(la).is_empty() || !cell(lo).is_empty() || locate.place.is_none());
-    let (lat, lon, located) = match (given, locate.place, locate.gazetteer) {
-        (Some((la, lo)), _, _) => (
-            coordinate(la, 90.0, "latitude")?,
-            coordinate(lo, 180.0, "longitude")?,
-            "coordinates".to_owned(),
-        ),
-        (None, Some(c), Some(g)) => {
-            let country = locate.country.map(cell).filter(|t| !t.is_empty());
-            let place = g
-                .locate_near(cell(c), country, locate.near)
-                .map_err(|m| skip(c, m.to_string()))?;
-            (
-                place.lat,
-                place.lon,
-                format!("place: {}, {}", place.name, place.country),
-            )
-        }
-        _ => return Err(skip(name_col, "no coordinates and no place".into())),
-    };
+    let (lat, lon, how, located) = locate.position(&cell, skip, name_col)?;
     let mut account = Account {
         name: name.to_owned(),
         lat,
@@ -502,9 +484,11 @@ fn account_from(
     };
     account.extra.insert("located by".into(), located);
     let mut notes = RowNotes {
+        unknown_status: None,
         no_potential: true,
         no_visits: true,
-        ..RowNotes::default()
+        visits_filled: false,
+        located: how,
     };
     for (c, role) in mapping.roles.iter().enumerate() {
         let text = cell(c);
