@@ -80,6 +80,27 @@ fn frames(c: &mut Criterion) {
             app.map().aggregated
         );
     }
+    // The 4,068 PC4 outlines (issue 13: at most 16 ms), at the zoom where the whole country
+    // shows them, and close up with their codes.
+    app.apply(
+        tessera::app::Command::ShowUnitLayer(Some("nl-pc4".into())),
+        SIZE,
+    );
+    for (name, zoom) in [("country", 8.0), ("city", 12.0)] {
+        let mut step = 0u32;
+        group.bench_function(format!("pan with PC4 outlines at {name} zoom"), |b| {
+            b.iter(|| {
+                step += 1;
+                let dx = f64::from(step % 20) * 0.002 * 2f64.powf(7.6 - zoom);
+                app.map_mut()
+                    .memory
+                    .center_at(walkers::lon_lat(5.3 + dx, 52.2));
+                let _ = app.map_mut().memory.set_zoom(zoom);
+                black_box(frame(&ctx, &mut app))
+            })
+        });
+    }
+    app.apply(tessera::app::Command::ShowUnitLayer(None), SIZE);
     // Dragging a shared vertex at country zoom: per frame, what the Reshape tool does (move
     // the vertex in every territory that has it, update the live plan and the report) plus
     // the frame itself.
