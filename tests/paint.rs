@@ -458,3 +458,38 @@ fn hovering_a_unit_tells_what_it_holds_and_the_choropleth_draws_under_a_freehand
             .expect("save the PNG");
     }
 }
+
+#[test]
+fn merging_or_deleting_a_territory_of_units_moves_its_units_and_undo_gives_them_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut session = painted_demo(dir.path());
+    let plan = session.current().expect("plan").clone();
+    let (a, b) = (plan.territories[0].id, plan.territories[1].id);
+    let of_b: Vec<String> = plan.units.units_of(b).map(str::to_owned).collect();
+    assert!(!of_b.is_empty());
+    let merge = tessera::edit::merge(&plan, 0, 1).expect("merged");
+    session.apply(merge).expect("applied");
+    let merged = session.current().expect("plan");
+    assert!(
+        of_b.iter().all(|code| merged.units.holder[code] == a),
+        "b's units are a's"
+    );
+    session.undo().expect("undone");
+    assert_eq!(session.current().expect("plan"), &plan);
+    let delete = tessera::edit::delete_territory(&plan, 1).expect("deleted");
+    session.apply(delete).expect("applied");
+    let left = session.current().expect("plan");
+    assert!(
+        of_b.iter()
+            .all(|code| !left.units.holder.contains_key(code)),
+        "released"
+    );
+    session.undo().expect("undone");
+    assert_eq!(session.current().expect("plan"), &plan);
+    assert_eq!(plan_in_file(&session), plan);
+    // Reshaping a territory of units would part it from its units: refused.
+    let mut moved = tessera::edit::NewAreas::new();
+    moved.push((0, plan.territories[0].geometry.clone()));
+    let refusal = tessera::edit::check(&plan, &moved).expect_err("refused");
+    assert!(refusal.0.contains("built from units"), "{}", refusal.0);
+}

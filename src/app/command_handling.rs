@@ -108,6 +108,11 @@ impl TesseraApp {
                 self.status_note = Some("Read-only: the editing tools are off".into());
             }
             Command::SetTool(tool) => self.editing.set_tool(tool),
+            // A gesture under way (a drag, a paint stroke) holds what it changed in memory:
+            // it is taken back first, so that the history and the gesture do not mix.
+            Command::Undo | Command::Redo if self.editing.dragging() => {
+                self.editing.cancel(&mut self.session, &mut self.map);
+            }
             Command::Undo => self.undo_or_redo(false),
             Command::Redo => self.undo_or_redo(true),
             Command::Merge => {

@@ -216,8 +216,24 @@ fn move_overrides(
     })
 }
 
-/// Merges territory `b` into territory `a`: `a` gets the union of both areas and `b`'s
-/// named-account overrides; `b` is removed.
+/// The change that gives every unit of territory `from` to `to` (`None`: releases them), so
+/// that a territory removed after it gets its units back on undo.
+fn move_units(scenario: &Scenario, from: TerritoryId, to: Option<TerritoryId>) -> Option<Change> {
+    let layer = scenario.units.layer.clone()?;
+    let changes: Vec<_> = scenario
+        .units
+        .units_of(from)
+        .map(|code| (code.to_owned(), Some(from), to))
+        .collect();
+    (!changes.is_empty()).then_some(Change::Units {
+        scenario: scenario.id,
+        layer,
+        changes,
+    })
+}
+
+/// Merges territory `b` into territory `a`: `a` gets the union of both areas, `b`'s
+/// named-account overrides and its units; `b` is removed.
 pub fn merge(scenario: &Scenario, a: usize, b: usize) -> Result<Edit, Refusal> {
     let (Some(ta), Some(tb)) = (scenario.territories.get(a), scenario.territories.get(b)) else {
         return refuse("select two territories to merge");
@@ -235,6 +251,7 @@ pub fn merge(scenario: &Scenario, a: usize, b: usize) -> Result<Edit, Refusal> {
     };
     let mut changes: Vec<Change> = move_overrides(scenario, tb.id, Some(ta.id))
         .into_iter()
+        .chain(move_units(scenario, tb.id, Some(ta.id)))
         .collect();
     changes.push(Change::Geometry {
         scenario: scenario.id,
@@ -253,11 +270,13 @@ pub fn merge(scenario: &Scenario, a: usize, b: usize) -> Result<Edit, Refusal> {
     })
 }
 
-/// Deletes territory `t`; its named-account overrides go first, so undo brings them back.
+/// Deletes territory `t`; its named-account overrides and units go first, so undo brings
+/// them back.
 pub fn delete_territory(scenario: &Scenario, t: usize) -> Option<Edit> {
     let territory = scenario.territories.get(t)?;
     let mut changes: Vec<Change> = move_overrides(scenario, territory.id, None)
         .into_iter()
+        .chain(move_units(scenario, territory.id, None))
         .collect();
     changes.push(Change::Remove {
         scenario: scenario.id,

@@ -185,11 +185,19 @@ fn sharing(
         .map(|(k, t)| (k, t.geometry.clone()))
 }
 
-/// Checks new areas: every ring stays simple (no self-intersection) and every territory keeps
-/// some area.
+/// Checks new areas: every ring stays simple (no self-intersection), every territory keeps
+/// some area, and none is built from units (its area is its units': reshaping it would part
+/// the two).
 pub fn check(scenario: &Scenario, areas: &NewAreas) -> Result<(), Refusal> {
     for (t, area) in areas {
         let name = scenario.territories.get(*t).map_or("", |t| t.name.as_str());
+        if let Some(territory) = scenario.territories.get(*t)
+            && scenario.units.units_of(territory.id).next().is_some()
+        {
+            return refuse(format!(
+                "{name} is built from units: change it with Paint (P); nothing was changed"
+            ));
+        }
         // geo's own validation is quadratic: seconds per drag on a 100k-vertex territory.
         if !crate::geometry::is_valid(area) {
             return refuse(format!(
