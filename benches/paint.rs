@@ -3,6 +3,9 @@
 //! plans: 110 territories (about 37 postcodes each) and 4 territories (about a thousand
 //! postcodes each, tens of thousands of vertices: a step must not cost in proportion).
 //!
+//! Also: counting a million accounts into PC4 units (the map's hover and choropleth do it once
+//! per set of accounts), and how long snapping them to PC4 takes (printed).
+//!
 //! `cargo bench --bench paint`
 
 use std::hint::black_box;
@@ -19,9 +22,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn plan(territories: usize) -> Session {
     let project = tessera::synth::project(1_000_000, territories, 7);
     let mut session = Session::unsaved(project);
+    // Snapping runs on the window's thread ("To units"): how long it stalls the window.
+    let started = std::time::Instant::now();
     session
         .snap_to_units("nl-pc4", None, "PC4")
         .expect("snapped");
+    eprintln!(
+        "snapping 1M accounts in {territories} territories to PC4 took {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
     session.show_scenario_named(Some("PC4")).expect("shown");
     session
 }
@@ -57,6 +66,15 @@ fn border_unit(session: &Session) -> (u32, TerritoryId, TerritoryId) {
 fn paint(c: &mut Criterion) {
     let mut group = c.benchmark_group("paint");
     group.sample_size(30);
+    let project = tessera::synth::project(1_000_000, 110, 7);
+    let layer = tessera::session::unit_layer("nl-pc4").expect("layer");
+    // What the map's hover and choropleth count once per set of accounts.
+    group.bench_function("count 1M accounts into PC4 units", |b| {
+        b.iter(|| {
+            tessera::units::stats::UnitStats::of(&project.accounts, &layer, &project.settings)
+        })
+    });
+    drop(project);
     for territories in [110, 4] {
         let mut session = plan(territories);
         let (unit, mine, theirs) = border_unit(&session);

@@ -450,11 +450,22 @@ fn hovering_a_unit_tells_what_it_holds_and_the_choropleth_draws_under_a_freehand
         h.run_steps(3);
         h.hover_at(p);
         h.run_steps(3);
-        let mut close = std::path::PathBuf::from(png);
+        let mut close = std::path::PathBuf::from(&png);
         close.set_extension("pc4.png");
         h.render()
             .expect("render")
             .save(close)
+            .expect("save the PNG");
+        // All of the country's postcodes, as the frame bench draws them.
+        let memory = &mut h.state_mut().map_mut().memory;
+        memory.center_at(walkers::lon_lat(5.3, 52.2));
+        let _ = memory.set_zoom(8.0);
+        h.run_steps(3);
+        let mut country = std::path::PathBuf::from(png);
+        country.set_extension("country.png");
+        h.render()
+            .expect("render")
+            .save(country)
             .expect("save the PNG");
     }
 }
