@@ -19,6 +19,7 @@ mod history;
 mod paint;
 mod sharing;
 mod units;
+mod update;
 mod whereabouts;
 
 use std::path::{Path, PathBuf};
@@ -37,9 +38,7 @@ pub use whereabouts::{AccountUnit, unit_at_point};
 use crate::engine::index::AccountGrid;
 use crate::engine::live::LiveAssignment;
 use crate::engine::report::ScenarioReport;
-use crate::model::{
-    Change, ChangeError, Edit, Project, RepId, Scenario, ScenarioId, Settings, TerritoryId,
-};
+use crate::model::{Change, ChangeError, Edit, Project, RepId, Scenario, ScenarioId, TerritoryId};
 use crate::progress::Progress;
 use crate::store::lock::{Holder, LockError, ProjectLock};
 use crate::store::{ProjectFile, StoreError};
@@ -427,7 +426,7 @@ impl Session {
     /// grows with the project (areas of the scenario shown and the tolerance are updated in
     /// place); the window makes such edits on another thread when the project is large.
     pub fn reassigns_all(&self, edit: &Edit) -> bool {
-        !(only_geometry(edit, self.current().map(|s| s.id)) || only_tolerance(edit))
+        !(update::only_geometry(edit, self.current().map(|s| s.id)) || update::only_tolerance(edit))
     }
 
     /// Undoes the last edit; `None` when there is nothing to undo.
@@ -474,7 +473,7 @@ impl Session {
         let shown = self.current().map(|s| s.id);
         // Areas a live preview already shows need no update (the live plan follows the
         // project's areas at all times); checked before the edit makes them equal.
-        let previewed = self.previewed_areas(edit);
+        let previewed = update::previewed_areas(self.current(), edit);
         // No worker holds the project while the session is not busy, so this does not copy
         // (a finished compare's snapshot is gone; one still computing costs a copy here).
         let project = Arc::make_mut(&mut self.project);
@@ -496,10 +495,10 @@ impl Session {
             .changes
             .iter()
             .any(|c| matches!(c, Change::Accounts { .. }));
-        let only_geometry = only_geometry(edit, current);
-        let only_tolerance = only_tolerance(edit);
+        let only_geometry = update::only_geometry(edit, current);
+        let only_tolerance = update::only_tolerance(edit);
         if only_geometry {
-            let within = unit_moves_bounds(edit);
+            let within = update::unit_moves_bounds(edit);
             let areas: Vec<_> = edit
                 .changes
                 .iter()
@@ -537,32 +536,6 @@ impl Session {
             accounts,
             scenario_shown: current != shown,
         })
-    }
-
-    /// The territories whose area in the scenario shown already is the one `edit` gives them
-    /// (a preview showed it).
-    fn previewed_areas(&self, edit: &Edit) -> Vec<TerritoryId> {
-        let Some(shown) = self.current() else {
-            return Vec::new();
-        };
-        edit.changes
-            .iter()
-            .filter_map(|c| match c {
-                Change::Geometry {
-                    scenario,
-                    territory,
-                    after,
-                    ..
-                } if *scenario == shown.id
-                    && shown
-                        .territory(*territory)
-                        .is_some_and(|t| t.geometry == *after) =>
-                {
-                    Some(*territory)
-                }
-                _ => None,
-            })
-            .collect()
     }
 
     /// Shows a territory of the current scenario with a new area, in memory only: the live
@@ -667,47 +640,6 @@ impl Session {
         self.watch();
         Ok(())
     }
-}
-
-/// Whether every change of `edit` moves an area or a unit of scenario `shown` (the live plan
-/// is then updated in place, not recomputed: it follows the areas, which a unit-based
-/// territory's units make).
-fn only_geometry(edit: &Edit, shown: Option<ScenarioId>) -> bool {
-    edit.changes.iter().all(|c| {
-        matches!(c, Change::Geometry { .. } | Change::Units { .. }) && c.scenario() == shown
-    })
-}
-
-/// For an edit that moves units and changes only the areas of the territories that gave or
-/// got them (a paint stroke, its undo and redo), the box of those units: no account outside
-/// it can change territory. `None` for any other edit.
-fn unit_moves_bounds(edit: &Edit) -> Option<crate::engine::index::Bounds> {
-    let mut within = None;
-    let mut involved = std::collections::BTreeSet::new();
-    for change in &edit.changes {
-        if let Change::Units { layer, changes, .. } = change {
-            involved.extend(changes.iter().flat_map(|(_, a, b)| [*a, *b]).flatten());
-            let codes = changes.iter().map(|(code, ..)| code.as_str());
-            let b = paint::units_bounds(layer, codes)?;
-            within = Some(within.map_or(b, |a| crate::engine::index::union_bounds(a, b)));
-        }
-    }
-    let areas_of_involved = edit.changes.iter().all(|c| match c {
-        Change::Geometry { territory, .. } => involved.contains(territory),
-        _ => true,
-    });
-    within.filter(|_| areas_of_involved)
-}
-
-/// Whether `edit` changes only the balance tolerance, which changes only how the report
-/// judges the tallies.
-fn only_tolerance(edit: &Edit) -> bool {
-    edit.changes.iter().all(|c| {
-        matches!(c, Change::Settings { before, after } if Settings {
-            balance_tolerance: after.balance_tolerance,
-            ..before.clone()
-        } == *after)
-    })
 }
 
 /// The units of [`Session::open_with_progress`]: reading the file takes about 60 % of an
