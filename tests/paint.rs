@@ -499,8 +499,29 @@ fn merging_or_deleting_a_territory_of_units_moves_its_units_and_undo_gives_them_
     assert_eq!(session.current().expect("plan"), &plan);
     assert_eq!(plan_in_file(&session), plan);
     // Reshaping a territory of units would part it from its units: refused.
-    let mut moved = tessera::edit::NewAreas::new();
-    moved.push((0, plan.territories[0].geometry.clone()));
+    let moved: tessera::edit::NewAreas = vec![(0, plan.territories[0].geometry.clone())];
     let refusal = tessera::edit::check(&plan, &moved).expect_err("refused");
     assert!(refusal.0.contains("built from units"), "{}", refusal.0);
+}
+
+#[test]
+fn a_new_territory_starts_empty_and_takes_the_units_painted_into_it() {
+    let mut h = painting_window(0);
+    let before = common::territory_count(&h);
+    common::command(&mut h, Command::NewTerritoryToPaint);
+    assert_eq!(common::territory_count(&h), before + 1);
+    assert_eq!(
+        h.state().selected_territory(),
+        Some(before),
+        "the new one is selected"
+    );
+    let fresh = h.state().session().current().expect("plan").territories[before].clone();
+    assert!(fresh.geometry.0.is_empty(), "no area until painted");
+    let (code, at, accounts) = units_next_to(&h, 0, 1).pop().expect("a unit");
+    let p = common::screen_point(&h, at);
+    common::click(&mut h, p);
+    let plan = h.state().session().current().expect("plan");
+    assert_eq!(plan.units.holder[&code], fresh.id);
+    assert_eq!(accounts_of(&h, before), accounts as u64);
+    assert!(!plan.territories[before].geometry.0.is_empty());
 }

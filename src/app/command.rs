@@ -85,6 +85,8 @@ pub enum Command {
     ShowUnitLayer(Option<String>),
     /// Colour the units by this measure (`None`: not at all).
     ColourUnitsBy(Option<crate::units::stats::UnitMeasure>),
+    /// Add a territory without area, select it, and paint into it.
+    NewTerritoryToPaint,
     /// Show a message in the error window.
     ShowError(String),
     /// Make this edit, then show scenario `id` (a new or duplicated scenario).

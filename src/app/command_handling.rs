@@ -156,6 +156,7 @@ impl TesseraApp {
             Command::Changed(effects) => self.after_change(&effects),
             Command::ShowError(message) => self.error = Some(message),
             Command::SnapToUnits(layer) => self.snap_to_units(&layer),
+            Command::NewTerritoryToPaint => self.new_territory_to_paint(),
             Command::EditAndShow(edit, id) => {
                 self.make_edit_showing(edit, Some(id));
             }

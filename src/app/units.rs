@@ -31,6 +31,21 @@ impl TesseraApp {
     }
 }
 
+impl TesseraApp {
+    /// Adds a territory without area to the plan shown and selects it, to paint units into.
+    pub(super) fn new_territory_to_paint(&mut self) {
+        let Some(scenario) = self.session.current() else {
+            return;
+        };
+        let edit = crate::edit::add_empty_territory(self.session.project(), scenario);
+        let position = scenario.territories.len();
+        if self.make_edit_showing(edit, None) {
+            self.selected = Some(position);
+            self.editing.set_tool(super::Tool::Paint);
+        }
+    }
+}
+
 /// What a snap did, for the planner: the new plan, the accounts that changed territory by
 /// the snapping alone, and what to do next.
 fn snap_summary(snap: &crate::session::UnitSnap) -> String {

@@ -22,7 +22,9 @@ pub use properties::{
     balance_tolerance, delete_rep, new_rep, rep_properties, set_overrides, territory_properties,
 };
 pub use query::{holes, nearest_territory, territories_at};
-pub use shape::{add_territory, covered_by, delete_territory, merge, resolve_overlap, split};
+pub use shape::{
+    add_empty_territory, add_territory, covered_by, delete_territory, merge, resolve_overlap, split,
+};
 pub use vertex::{
     areas_at, areas_edit, check, insert_vertex, midpoint, move_vertex, moved, nearest_midpoint,
     nearest_vertex, nearest_vertex_among, remove_vertex,

@@ -31,20 +31,8 @@ pub fn add_territory(
     if !is_valid(&area) || area.unsigned_area() <= 0.0 {
         return refuse("the drawn outline crosses itself; draw it again without crossing");
     }
-    let id = next_territory_id(project);
     let n = scenario.territories.len();
-    let template = scenario.territories.first();
-    let territory = Territory {
-        id,
-        name: unique_name(scenario, "Territory"),
-        colour: Colour::nth(n),
-        rep: None,
-        geometry: area.clone(),
-        rule: Default::default(),
-        target: template.map_or(800_000.0, |t| t.target),
-        average_deal: template.map_or(40_000.0, |t| t.average_deal),
-        conversion: template.map_or(0.10, |t| t.conversion),
-    };
+    let territory = new_territory(project, scenario, area.clone());
     let mut changes = Vec::new();
     let mut losers = Vec::new();
     if take_area {
@@ -81,6 +69,36 @@ pub fn add_territory(
         description,
         changes,
     })
+}
+
+/// A new territory of the scenario with this area: the next colour, no rep, targets as the
+/// first territory's.
+fn new_territory(project: &Project, scenario: &Scenario, geometry: MultiPolygon<f64>) -> Territory {
+    let template = scenario.territories.first();
+    Territory {
+        id: next_territory_id(project),
+        name: unique_name(scenario, "Territory"),
+        colour: Colour::nth(scenario.territories.len()),
+        rep: None,
+        geometry,
+        rule: Default::default(),
+        target: template.map_or(800_000.0, |t| t.target),
+        average_deal: template.map_or(40_000.0, |t| t.average_deal),
+        conversion: template.map_or(0.10, |t| t.conversion),
+    }
+}
+
+/// A new territory without area at the end of the scenario's list, to paint units into.
+pub fn add_empty_territory(project: &Project, scenario: &Scenario) -> Edit {
+    let territory = new_territory(project, scenario, MultiPolygon(vec![]));
+    Edit {
+        description: format!("Added {} (to paint)", territory.name),
+        changes: vec![Change::Add {
+            scenario: scenario.id,
+            position: scenario.territories.len(),
+            territory,
+        }],
+    }
 }
 
 /// Names of the territories a drawn ring would cover (for the "take or overlap" question).

@@ -22,6 +22,20 @@ impl TesseraApp {
                     self.trigger(Action::Tool(tool), ui.ctx(), commands);
                 }
             }
+            if self.editing.tool == Tool::Paint {
+                let unit_plan = self
+                    .session
+                    .current()
+                    .is_some_and(|s| s.units.layer.is_some());
+                if ui
+                    .add_enabled(unit_plan && !read_only, egui::Button::new("New territory"))
+                    .on_hover_text("A territory without area, selected, to paint units into")
+                    .on_disabled_hover_text("Plans of units only (To units in the Plan panel)")
+                    .clicked()
+                {
+                    commands.push(Command::NewTerritoryToPaint);
+                }
+            }
             ui.separator();
             let merge = ui.add_enabled(
                 self.selected.is_some() && self.editing.also_selected.is_some(),
