@@ -525,3 +525,29 @@ fn a_new_territory_starts_empty_and_takes_the_units_painted_into_it() {
     assert_eq!(accounts_of(&h, before), accounts as u64);
     assert!(!plan.territories[before].geometry.0.is_empty());
 }
+
+#[test]
+fn a_big_projects_plan_is_built_from_units_on_another_thread_and_shown_when_done() {
+    let mut h = common::demo_window(common::WINDOW, 4);
+    // The demo counts as big: the snap and its edit go to other threads.
+    h.state_mut().set_background_from(0);
+    let scenarios = h.state().session().project().scenarios.len();
+    common::command(&mut h, Command::SnapToUnits("nl-provincie".into()));
+    h.state_mut().wait_for_background();
+    h.run_steps(2);
+    h.state_mut().wait_for_background();
+    h.run_steps(2);
+    let app = h.state();
+    assert_eq!(app.session().project().scenarios.len(), scenarios + 1);
+    let shown = app.session().current().expect("plan");
+    assert_eq!(
+        shown.units.layer.as_deref(),
+        Some("nl-provincie"),
+        "the new plan is shown"
+    );
+    assert_eq!(app.editing().tool, Tool::Paint);
+    assert!(
+        app.notice()
+            .is_some_and(|n| n.contains("accounts changed territory"))
+    );
+}

@@ -167,11 +167,13 @@ impl TesseraApp {
                 Poll::Lost => self.changed(None),
             }
         }
+        self.poll_snapping(false);
     }
 
     /// Waits for the open or change under way and takes its result: for tests and benches,
     /// which need the outcome now rather than in a later frame.
     pub fn wait_for_background(&mut self) {
+        self.poll_snapping(true);
         if let Some(opening) = &self.opening {
             match opening.job.wait() {
                 Poll::Done(result) => self.opened(result),

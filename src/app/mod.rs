@@ -101,6 +101,8 @@ pub struct TesseraApp {
     opening: Option<background::Opening>,
     /// A change of the session under way on another thread.
     working: Option<background::Working>,
+    /// A plan being built from units on another thread.
+    snapping: Option<units::Snapping>,
     /// From this many accounts on, changes that assign every account run on another thread.
     background_from: usize,
     /// First frame, longest frame: what `--screenshot` reports.
@@ -140,6 +142,7 @@ impl TesseraApp {
             polled_at: 0.0,
             opening: None,
             working: None,
+            snapping: None,
             background_from: BACKGROUND_FROM,
             frame_log: screenshot::FrameLog::default(),
         }

@@ -2,11 +2,22 @@
 //! scenario bar's "To units" menu), to paint it.
 
 use super::TesseraApp;
+use super::job::{Job, Poll};
 use crate::edit::scenarios::unique_scenario_name;
+use crate::model::{Change, Edit};
+use crate::session::{SessionError, UnitSnap, snap_edit};
+
+/// A snap computed on another thread (a big project: about half a second at a million
+/// accounts), with the revision of the project it read.
+pub(super) struct Snapping {
+    job: Job<Result<(Edit, UnitSnap), SessionError>>,
+    revision: u64,
+}
 
 impl TesseraApp {
     /// Copies the plan shown into a new scenario built from units of `layer`, shows it, and
-    /// says what the snapping alone changed.
+    /// says what the snapping alone changed. In a big project the snap is worked out on
+    /// another thread and made when it arrives.
     pub(super) fn snap_to_units(&mut self, layer: &str) {
         let Some(current) = self.session.current() else {
             return;
@@ -16,17 +27,64 @@ impl TesseraApp {
             .map_or(layer, |(_, title)| title);
         let from = current.name.clone();
         let into = unique_scenario_name(self.session.project(), &format!("{from} ({title})"));
-        match self.session.snap_to_units(layer, Some(&from), &into) {
-            Ok(snap) => {
-                if let Some(id) = self.session.project().scenario_by_name(&into).map(|s| s.id) {
-                    self.session.show_scenario(id);
-                    self.scenario_shown();
-                }
-                self.map.plan_edited();
-                self.editing.set_tool(super::Tool::Paint);
-                self.notice = Some(snap_summary(&snap));
+        let project = self.session.shared_project();
+        let layer = layer.to_owned();
+        let work = move || snap_edit(&project, None, &layer, Some(&from), &into);
+        if self.session.project().accounts.len() >= self.background_from {
+            self.snapping = Some(Snapping {
+                job: Job::spawn(move |_| work()),
+                revision: self.session.revision(),
+            });
+            self.status_note = Some("Building the plan from units…".into());
+        } else {
+            self.snapped(work());
+        }
+    }
+
+    /// Takes a snap worked out on another thread once it has arrived.
+    pub(super) fn poll_snapping(&mut self, wait: bool) {
+        let Some(snapping) = &self.snapping else {
+            return;
+        };
+        let result = match if wait {
+            snapping.job.wait()
+        } else {
+            snapping.job.poll()
+        } {
+            Poll::Running => return,
+            Poll::Done(result) => result,
+            Poll::Lost => Err(SessionError::Units(
+                "building the plan from units failed".into(),
+            )),
+        };
+        let stale = snapping.revision != self.session.revision();
+        self.snapping = None;
+        self.status_note = None;
+        if stale {
+            self.error = Some(
+                "The project changed while the plan was being built from units; do it again".into(),
+            );
+        } else {
+            self.snapped(result);
+        }
+    }
+
+    /// Makes a snap's edit, shows the new plan with Paint on, and says what it did.
+    fn snapped(&mut self, made: Result<(Edit, UnitSnap), SessionError>) {
+        let (edit, snap) = match made {
+            Ok(made) => made,
+            Err(e) => {
+                self.error = Some(e.to_string());
+                return;
             }
-            Err(e) => self.error = Some(e.to_string()),
+        };
+        let id = edit.changes.iter().find_map(|c| match c {
+            Change::Scenario { after: Some(s), .. } => Some(s.id),
+            _ => None,
+        });
+        if self.make_edit_showing(edit, id) {
+            self.editing.set_tool(super::Tool::Paint);
+            self.notice = Some(snap_summary(&snap));
         }
     }
 }
@@ -48,7 +106,7 @@ impl TesseraApp {
 
 /// What a snap did, for the planner: the new plan, the accounts that changed territory by
 /// the snapping alone, and what to do next.
-fn snap_summary(snap: &crate::session::UnitSnap) -> String {
+fn snap_summary(snap: &UnitSnap) -> String {
     let mut text = format!(
         "{} is {} built from {} units ({} of them placed by area, as they hold no account).\n\n\
          {} accounts changed territory by the snapping alone",

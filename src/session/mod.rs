@@ -32,7 +32,7 @@ use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
 pub use history::History;
 pub use paint::{Brush, UnitStroke};
-pub use units::{UnitSnap, unit_layer};
+pub use units::{UnitSnap, snap_edit, unit_layer};
 pub use whereabouts::{AccountUnit, unit_at_point};
 
 use crate::engine::index::AccountGrid;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::{Session, SessionError};
-use crate::model::{Change, Project, Scenario, UnitPlan};
+use crate::model::{Change, Edit, Project, Scenario, UnitPlan};
 use crate::units::embedded;
 use crate::units::layer::UnitLayer;
 use crate::units::snap::snap_plan;
@@ -89,74 +89,84 @@ impl Session {
         from: Option<&str>,
         into: &str,
     ) -> Result<UnitSnap, SessionError> {
-        let units = unit_layer(layer)?;
-        let project = &self.project;
-        let source = match from {
-            Some(name) => {
-                project
-                    .scenario_by_name(name)
-                    .ok_or_else(|| SessionError::UnknownScenario {
-                        name: name.to_owned(),
-                        known: project
-                            .scenarios
-                            .iter()
-                            .map(|s| s.name.clone())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    })?
-            }
-            None => project
-                .active()
-                .or(self.current())
-                .ok_or(SessionError::NoScenario)?,
-        };
-        let snapped = snap_plan(project, source, &units);
-        let (mut edit, _) = crate::edit::scenarios::duplicate_scenario(project, source.id, into)
-            .map_err(|r| SessionError::Units(r.0))?;
-        let Some(Change::Scenario {
-            after: Some(copy), ..
-        }) = edit.changes.first_mut()
-        else {
-            return Err(SessionError::Units(
-                "the copy of the plan was not made".into(),
-            ));
-        };
-        // The copy's territories are the source's, in order, under new ids.
-        let new_id = |old| {
-            source
-                .territory_index(old)
-                .and_then(|k| copy.territories.get(k))
-                .map(|t| t.id)
-        };
-        copy.units = UnitPlan {
-            layer: Some(layer.to_owned()),
-            holder: snapped
-                .holder
-                .iter()
-                .filter_map(|(code, t)| new_id(*t).map(|id| (code.clone(), id)))
-                .collect(),
-        };
-        let mut without_units = Vec::new();
-        for (territory, geometry) in copy.territories.iter_mut().zip(&snapped.geometries) {
-            if geometry.0.is_empty() {
-                without_units.push(territory.name.clone());
-            }
-            territory.geometry = geometry.clone();
-        }
-        copy.notes = format!("{} snapped to {}", source.name, units.title);
-        edit.description = format!("Snapped {} to {layer} as {into}", source.name);
-        let report = UnitSnap {
-            from: source.name.clone(),
-            into: into.to_owned(),
-            layer: layer.to_owned(),
-            units: snapped.holder.len(),
-            by_area: snapped.by_area,
-            left_out: units.units.len() - snapped.holder.len(),
-            moved: snapped.moved,
-            lost: snapped.lost,
-            without_units,
-        };
+        let (edit, report) = snap_edit(&self.project, self.current(), layer, from, into)?;
         self.apply(edit)?;
         Ok(report)
     }
+}
+
+/// The edit that makes a new scenario `into` of plan `from` (by name; the active plan, else
+/// `shown`, when `None`) snapped to unit layer `layer`, and what it does. Reads the project
+/// only, so that the window can make it on another thread for a big project.
+pub fn snap_edit(
+    project: &Project,
+    shown: Option<&Scenario>,
+    layer: &str,
+    from: Option<&str>,
+    into: &str,
+) -> Result<(Edit, UnitSnap), SessionError> {
+    let units = unit_layer(layer)?;
+    let source = match from {
+        Some(name) => {
+            project
+                .scenario_by_name(name)
+                .ok_or_else(|| SessionError::UnknownScenario {
+                    name: name.to_owned(),
+                    known: project
+                        .scenarios
+                        .iter()
+                        .map(|s| s.name.clone())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?
+        }
+        None => project.active().or(shown).ok_or(SessionError::NoScenario)?,
+    };
+    let snapped = snap_plan(project, source, &units);
+    let (mut edit, _) = crate::edit::scenarios::duplicate_scenario(project, source.id, into)
+        .map_err(|r| SessionError::Units(r.0))?;
+    let Some(Change::Scenario {
+        after: Some(copy), ..
+    }) = edit.changes.first_mut()
+    else {
+        return Err(SessionError::Units(
+            "the copy of the plan was not made".into(),
+        ));
+    };
+    // The copy's territories are the source's, in order, under new ids.
+    let new_id = |old| {
+        source
+            .territory_index(old)
+            .and_then(|k| copy.territories.get(k))
+            .map(|t| t.id)
+    };
+    copy.units = UnitPlan {
+        layer: Some(layer.to_owned()),
+        holder: snapped
+            .holder
+            .iter()
+            .filter_map(|(code, t)| new_id(*t).map(|id| (code.clone(), id)))
+            .collect(),
+    };
+    let mut without_units = Vec::new();
+    for (territory, geometry) in copy.territories.iter_mut().zip(&snapped.geometries) {
+        if geometry.0.is_empty() {
+            without_units.push(territory.name.clone());
+        }
+        territory.geometry = geometry.clone();
+    }
+    copy.notes = format!("{} snapped to {}", source.name, units.title);
+    edit.description = format!("Snapped {} to {layer} as {into}", source.name);
+    let report = UnitSnap {
+        from: source.name.clone(),
+        into: into.to_owned(),
+        layer: layer.to_owned(),
+        units: snapped.holder.len(),
+        by_area: snapped.by_area,
+        left_out: units.units.len() - snapped.holder.len(),
+        moved: snapped.moved,
+        lost: snapped.lost,
+        without_units,
+    };
+    Ok((edit, report))
 }
