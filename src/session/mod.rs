@@ -16,6 +16,7 @@
 mod actions;
 mod background;
 mod history;
+mod layers;
 mod paint;
 mod sharing;
 mod units;
@@ -30,6 +31,7 @@ pub use actions::{
 use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
 pub use history::History;
+pub use layers::{LayerChoice, PreparedLayer, check_new_key, layer_in, layer_list, prepare_layer};
 pub use paint::{Brush, UnitStroke};
 pub use units::{UnitSnap, unit_layer};
 pub use whereabouts::{AccountUnit, unit_at_point};
@@ -499,7 +501,7 @@ impl Session {
         let only_geometry = only_geometry(edit, current);
         let only_tolerance = only_tolerance(edit);
         if only_geometry {
-            let within = unit_moves_bounds(edit);
+            let within = unit_moves_bounds(&self.project, edit);
             let areas: Vec<_> = edit
                 .changes
                 .iter()
@@ -681,14 +683,14 @@ fn only_geometry(edit: &Edit, shown: Option<ScenarioId>) -> bool {
 /// For an edit that moves units and changes only the areas of the territories that gave or
 /// got them (a paint stroke, its undo and redo), the box of those units: no account outside
 /// it can change territory. `None` for any other edit.
-fn unit_moves_bounds(edit: &Edit) -> Option<crate::engine::index::Bounds> {
+fn unit_moves_bounds(project: &Project, edit: &Edit) -> Option<crate::engine::index::Bounds> {
     let mut within = None;
     let mut involved = std::collections::BTreeSet::new();
     for change in &edit.changes {
         if let Change::Units { layer, changes, .. } = change {
             involved.extend(changes.iter().flat_map(|(_, a, b)| [*a, *b]).flatten());
             let codes = changes.iter().map(|(code, ..)| code.as_str());
-            let b = paint::units_bounds(layer, codes)?;
+            let b = paint::units_bounds(project, layer, codes)?;
             within = Some(within.map_or(b, |a| crate::engine::index::union_bounds(a, b)));
         }
     }

@@ -56,7 +56,7 @@ pub fn unit_rows(project: &Project, scenario: &Scenario) -> Result<Vec<[String; 
             scenario.name
         )));
     };
-    let layer = unit_layer(key)?;
+    let layer = super::layer_in(project, key)?;
     Ok(layer
         .units
         .iter()
@@ -89,7 +89,7 @@ impl Session {
         from: Option<&str>,
         into: &str,
     ) -> Result<UnitSnap, SessionError> {
-        let units = unit_layer(layer)?;
+        let units = super::layer_in(&self.project, layer)?;
         let project = &self.project;
         let source = match from {
             Some(name) => {
