@@ -9,7 +9,7 @@ use anyhow::{Result, anyhow, bail};
 use super::terminal::{note, print_out};
 use crate::io::layers::read_layer;
 use crate::numbers::whole;
-use crate::session::{LayerChoice, check_new_key, layer_in, prepare_layer};
+use crate::session::{LayerChoice, check_new_key, layer_in, layer_key_from, prepare_layer};
 use crate::units::embedded;
 
 /// Runs `tessera units`: `--list`, or `--layer K --from-plan --into NAME`.
@@ -118,7 +118,7 @@ pub fn add(path: &Path, file: &Path, options: AddOptions) -> Result<()> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let key = options.key.unwrap_or_else(|| key_from(&stem));
+    let key = options.key.unwrap_or_else(|| layer_key_from(&stem));
     let title = options.title.unwrap_or_else(|| stem.clone());
     let prepared = {
         let session = super::open_read_only(path)?;
@@ -181,20 +181,6 @@ pub fn add(path: &Path, file: &Path, options: AddOptions) -> Result<()> {
         "added unit layer {key} ({} units)\n",
         whole(units as f64)
     ))
-}
-
-/// A layer key from a file name: lower case, runs of anything but letters and digits made
-/// one dash.
-fn key_from(stem: &str) -> String {
-    let mut key = String::new();
-    for c in stem.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            key.push(c);
-        } else if !key.is_empty() && !key.ends_with('-') {
-            key.push('-');
-        }
-    }
-    key.trim_end_matches('-').to_owned()
 }
 
 /// Runs `tessera units P --remove K`, as one undoable edit.

@@ -96,7 +96,7 @@ pub struct LayerChoice {
 }
 
 /// A layer made ready to add: the project layer, and what was chosen and cleaned.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PreparedLayer {
     /// The layer to store.
     pub layer: ProjectLayer,
@@ -224,6 +224,20 @@ pub fn prepare_layer(
         name_field,
         report,
     })
+}
+
+/// A layer key from a file name: lower case, runs of anything but letters and digits made
+/// one dash.
+pub fn layer_key_from(stem: &str) -> String {
+    let mut key = String::new();
+    for c in stem.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            key.push(c);
+        } else if !key.is_empty() && !key.ends_with('-') {
+            key.push('-');
+        }
+    }
+    key.trim_end_matches('-').to_owned()
 }
 
 /// Whether every feature has a value of `field` and no two the same.

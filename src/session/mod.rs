@@ -31,7 +31,9 @@ pub use actions::{
 use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
 pub use history::History;
-pub use layers::{LayerChoice, PreparedLayer, check_new_key, layer_in, layer_list, prepare_layer};
+pub use layers::{
+    LayerChoice, PreparedLayer, check_new_key, layer_in, layer_key_from, layer_list, prepare_layer,
+};
 pub use paint::{Brush, UnitStroke};
 pub use units::{UnitSnap, unit_layer};
 pub use whereabouts::{AccountUnit, unit_at_point};
