@@ -185,6 +185,7 @@ pub fn project() -> Result<Project, DemoError> {
             units: Default::default(),
         }],
         active_scenario: Some(ScenarioId(1)),
+        unit_layers: Vec::new(),
     })
 }
 

@@ -263,6 +263,7 @@ pub fn project(accounts: usize, territories: usize, seed: u64) -> Project {
         reps,
         scenarios: vec![scenario],
         active_scenario: Some(ScenarioId(1)),
+        unit_layers: Vec::new(),
     }
 }
 

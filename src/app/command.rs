@@ -74,6 +74,10 @@ pub enum Command {
     /// Ask which feature property names the territories of a GeoJSON file, then import
     /// them (to a new scenario when true).
     ChooseTerritoryNames(PathBuf, bool),
+    /// Ask for the key, title and fields of a unit layer file, then clean and add it.
+    ChooseUnitLayer(PathBuf),
+    /// Store a cleaned unit layer in the project, as one edit.
+    AddUnitLayer(Box<crate::session::PreparedLayer>),
     /// Open the mapping dialog for an accounts file.
     ImportAccounts(PathBuf),
     /// An edit the session made itself (an accounts import, a paint stroke) was written:

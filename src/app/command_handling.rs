@@ -207,6 +207,11 @@ impl TesseraApp {
                     Err(e) => self.error = Some(e),
                 }
             }
+            Command::ChooseUnitLayer(path) => match super::UnitLayerDialog::open(&path) {
+                Ok(dialog) => self.unit_layer = Some(dialog),
+                Err(e) => self.error = Some(e),
+            },
+            Command::AddUnitLayer(prepared) => self.add_unit_layer(*prepared),
             Command::ImportTerritories(path, as_new) => {
                 self.apply(
                     Command::ImportTerritoriesNamed(path, as_new, None),

@@ -23,6 +23,7 @@ mod territory_import;
 mod tiles;
 mod tools;
 mod ui;
+mod unit_layer_dialog;
 mod units;
 
 use std::path::PathBuf;
@@ -40,6 +41,7 @@ pub use sharing::{InUse, RELOADED};
 pub use territory_import::TerritoryNamesDialog;
 pub use tiles::{OsmLayer, TileHealth};
 pub use tools::{Editing, Tool};
+pub use unit_layer_dialog::UnitLayerDialog;
 
 use crate::basemap::Basemap;
 use crate::engine::balance::BalanceMetric;
@@ -62,6 +64,8 @@ pub struct TesseraApp {
     import: Option<ImportDialog>,
     /// The territories import's choice of name property, while open.
     territory_names: Option<TerritoryNamesDialog>,
+    /// File > Add unit layer's dialog, while open.
+    unit_layer: Option<UnitLayerDialog>,
     /// The side-by-side compare view, while open (it replaces the editing panels).
     compare: Option<CompareView>,
     /// A page of the plan and its balance being saved (File > Save page).
@@ -121,6 +125,7 @@ impl TesseraApp {
             properties: properties::Drafts::default(),
             import: None,
             territory_names: None,
+            unit_layer: None,
             rename: None,
             page: None,
             page_rect: egui::Rect::NOTHING,
@@ -227,6 +232,11 @@ impl TesseraApp {
     /// The territories import's name-property dialog, while open.
     pub fn territory_names_dialog(&self) -> Option<&TerritoryNamesDialog> {
         self.territory_names.as_ref()
+    }
+
+    /// File > Add unit layer's dialog, while open.
+    pub fn unit_layer_dialog(&self) -> Option<&UnitLayerDialog> {
+        self.unit_layer.as_ref()
     }
 
     /// The compare view, while open.

@@ -111,9 +111,10 @@ pub fn section(ui: &mut egui::Ui, doc: &Session, commands: &mut Vec<Command>) {
                 )
                 .weak(),
             );
-            for (key, title) in crate::units::embedded::keys() {
+            // The embedded layers, then the project's own.
+            for (key, title) in crate::session::layer_list(doc.project()) {
                 if ui.button(title).clicked() {
-                    commands.push(Command::SnapToUnits(key.to_owned()));
+                    commands.push(Command::SnapToUnits(key));
                 }
             }
         })

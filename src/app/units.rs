@@ -22,9 +22,10 @@ impl TesseraApp {
         let Some(current) = self.session.current() else {
             return;
         };
-        let title = crate::units::embedded::keys()
-            .find(|(k, _)| *k == layer)
-            .map_or(layer, |(_, title)| title);
+        let title = crate::session::layer_list(self.session.project())
+            .into_iter()
+            .find(|(k, _)| k == layer)
+            .map_or_else(|| layer.to_owned(), |(_, title)| title);
         let from = current.name.clone();
         let into = unique_scenario_name(self.session.project(), &format!("{from} ({title})"));
         let project = self.session.shared_project();

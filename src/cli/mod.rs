@@ -232,6 +232,26 @@ enum Command {
         /// The name of the new scenario.
         #[arg(long, value_name = "NAME")]
         into: Option<String>,
+        /// Add a unit layer of your own from a file (GeoJSON, TopoJSON, Shapefile with its
+        /// .dbf and .prj, GeoPackage): its topology is cleaned and it is stored in the
+        /// project, as one undoable edit.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["list", "from_plan", "remove"])]
+        add: Option<PathBuf>,
+        /// The key plans will refer to the added layer by (default: from the file's name).
+        #[arg(long, value_name = "K", requires = "add")]
+        key: Option<String>,
+        /// The added layer's title (default: the file's name).
+        #[arg(long, value_name = "T", requires = "add")]
+        title: Option<String>,
+        /// The field that codes the units of the added layer (default: guessed).
+        #[arg(long, value_name = "F", requires = "add")]
+        code_field: Option<String>,
+        /// The field that names the units of the added layer (default: guessed).
+        #[arg(long, value_name = "F", requires = "add")]
+        name_field: Option<String>,
+        /// Remove a unit layer of your own (refused while a plan is built from it).
+        #[arg(long, value_name = "K", conflicts_with_all = ["list", "from_plan"])]
+        remove: Option<String>,
     },
     /// Writes a clean copy of a project that Tessera refuses because its file holds
     /// triggers, views or tables Tessera did not create: the project's data, without them.
@@ -450,11 +470,35 @@ fn run(cli: Cli, window: WindowLauncher) -> Result<()> {
         }) => compare::run(&path, &a, &b, format, moves.as_deref()),
         Some(Command::Units {
             path,
+            add: Some(file),
+            key,
+            title,
+            code_field,
+            name_field,
+            ..
+        }) => units::add(
+            &path,
+            &file,
+            units::AddOptions {
+                key,
+                title,
+                code_field,
+                name_field,
+            },
+        ),
+        Some(Command::Units {
+            path,
+            remove: Some(key),
+            ..
+        }) => units::remove(&path, &key),
+        Some(Command::Units {
+            path,
             list,
             layer,
             from_plan,
             scenario,
             into,
+            ..
         }) => units::run(
             &path,
             list,

@@ -7,8 +7,8 @@
 use geo::MultiPolygon;
 
 use super::{
-    Account, AccountId, Accounts, Project, Rep, RepId, Scenario, ScenarioId, Settings, Territory,
-    TerritoryId,
+    Account, AccountId, Accounts, Project, ProjectLayer, Rep, RepId, Scenario, ScenarioId,
+    Settings, Territory, TerritoryId, key_problem,
 };
 
 /// One change to one scenario.
@@ -105,6 +105,14 @@ pub enum Change {
         /// Per unit code: the territory holding it before and after (`None`: none).
         changes: Vec<(String, Option<TerritoryId>, Option<TerritoryId>)>,
     },
+    /// A planner's unit layer added (`before` is `None`), replaced (both set, same key) or
+    /// removed (`after` is `None`). A layer a plan is built from cannot be removed.
+    UnitLayer {
+        /// The layer before.
+        before: Option<ProjectLayer>,
+        /// The layer after.
+        after: Option<ProjectLayer>,
+    },
     /// Named-account overrides set, moved or removed.
     Overrides {
         /// The scenario.
@@ -139,6 +147,14 @@ pub enum ChangeError {
     /// so that every error stays small).
     #[error("the plan is built from layer {0}")]
     OtherLayer(String),
+    /// A unit layer cannot be added under this key (reserved, taken or malformed), or the
+    /// layer to replace or remove is not in the project; the text says which.
+    #[error("{0}")]
+    LayerKey(String),
+    /// The unit layer is what plans are built from: it cannot be removed. The text names
+    /// the layer and the plans (one string, so that every error stays small).
+    #[error("{0}")]
+    LayerInUse(String),
 }
 
 impl Change {
@@ -200,6 +216,10 @@ impl Change {
                 before: after,
                 after: before,
             },
+            Change::UnitLayer { before, after } => Change::UnitLayer {
+                before: after,
+                after: before,
+            },
             Change::Scenario { before, after } => Change::Scenario {
                 before: after,
                 after: before,
@@ -235,6 +255,7 @@ impl Change {
             | Change::Units { scenario, .. }
             | Change::Overrides { scenario, .. } => Some(*scenario),
             Change::Rep { .. }
+            | Change::UnitLayer { .. }
             | Change::Accounts { .. }
             | Change::Scenario { .. }
             | Change::Active { .. }
@@ -248,6 +269,9 @@ impl Change {
         // until it is applied here (and written by the store).
         match self {
             Change::Rep { before, after } => apply_rep(project, before.as_ref(), after.as_ref()),
+            Change::UnitLayer { before, after } => {
+                apply_unit_layer(project, before.as_ref(), after.as_ref())
+            }
             Change::Accounts {
                 added,
                 removed,
@@ -372,6 +396,11 @@ impl Change {
                 }
                 Change::Properties { before, after, .. } => territory(before) + territory(after),
                 Change::Rep { .. } | Change::Active { .. } | Change::Settings { .. } => 0,
+                Change::UnitLayer { before, after } => before
+                    .iter()
+                    .chain(after)
+                    .map(|l| l.key.len() + l.title.len() + l.topojson().len())
+                    .sum(),
                 Change::Accounts {
                     added,
                     removed,
@@ -484,6 +513,57 @@ fn apply_rep(
             project.reps.remove(k);
         }
         (None, None) => return Err(ChangeError::NoRep(id.0)),
+    }
+    Ok(())
+}
+
+/// Adds, replaces or removes a planner's unit layer. Layers are kept in key order, as the
+/// file lists them, so that undoing a removal puts the layer back where it was.
+fn apply_unit_layer(
+    project: &mut Project,
+    before: Option<&ProjectLayer>,
+    after: Option<&ProjectLayer>,
+) -> Result<(), ChangeError> {
+    let key = after.or(before).map_or("", |l| l.key.as_str());
+    let at = project.unit_layers.iter().position(|l| l.key == key);
+    match (at, before, after) {
+        (None, None, Some(new)) => {
+            if let Some(problem) = key_problem(&new.key) {
+                return Err(ChangeError::LayerKey(problem));
+            }
+            let k = project.unit_layers.partition_point(|l| l.key < new.key);
+            project.unit_layers.insert(k, new.clone());
+        }
+        (Some(_), None, Some(new)) => {
+            return Err(ChangeError::LayerKey(format!(
+                "the project has a unit layer {} already; choose another key or replace it",
+                new.key
+            )));
+        }
+        (Some(k), Some(old), Some(new)) if old.key == new.key => {
+            project.unit_layers[k] = new.clone();
+        }
+        (Some(k), Some(_), None) => {
+            let plans: Vec<&str> = project
+                .scenarios
+                .iter()
+                .filter(|s| s.units.layer.as_deref() == Some(key))
+                .map(|s| s.name.as_str())
+                .collect();
+            if !plans.is_empty() {
+                return Err(ChangeError::LayerInUse(format!(
+                    "unit layer {key} cannot be removed: plan {} is built from it (snap it \
+                     to another layer or delete the plan first)",
+                    plans.join(", ")
+                )));
+            }
+            project.unit_layers.remove(k);
+        }
+        (_, Some(_), Some(_)) | (None, Some(_), None) | (_, None, None) => {
+            return Err(ChangeError::LayerKey(format!(
+                "the project has no unit layer {key} to change"
+            )));
+        }
     }
     Ok(())
 }

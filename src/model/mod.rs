@@ -9,6 +9,7 @@ mod named_area;
 mod project;
 mod scenario;
 mod settings;
+mod unit_layers;
 
 pub use accounts::{Account, AccountStatus, Accounts, Vocabulary};
 pub use change::{Change, ChangeError, Edit, next_rep_id, next_scenario_id, next_territory_id};
@@ -18,3 +19,4 @@ pub use named_area::{AreaProperties, MAX_NAME_CHARS, NamedArea};
 pub use project::Project;
 pub use scenario::{Rep, Scenario, SegmentRule, Territory, UnitPlan};
 pub use settings::Settings;
+pub use unit_layers::{ProjectLayer, RESERVED_PREFIX, key_problem};

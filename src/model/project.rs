@@ -1,6 +1,6 @@
 //! The whole project: what one `.tessera` file holds.
 
-use super::{Accounts, Rep, RepId, Scenario, ScenarioId, Settings};
+use super::{Accounts, ProjectLayer, Rep, RepId, Scenario, ScenarioId, Settings};
 
 /// Everything a planner works on: accounts, reps, plan versions and settings.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17,6 +17,8 @@ pub struct Project {
     pub scenarios: Vec<Scenario>,
     /// The plan in force (or being worked on).
     pub active_scenario: Option<ScenarioId>,
+    /// The planner's own layers of units, by key (the embedded Dutch layers are not here).
+    pub unit_layers: Vec<ProjectLayer>,
 }
 
 impl Project {
@@ -33,6 +35,11 @@ impl Project {
     /// The scenario with this name.
     pub fn scenario_by_name(&self, name: &str) -> Option<&Scenario> {
         self.scenarios.iter().find(|s| s.name == name)
+    }
+
+    /// The planner's layer with this key.
+    pub fn unit_layer(&self, key: &str) -> Option<&ProjectLayer> {
+        self.unit_layers.iter().find(|l| l.key == key)
     }
 
     /// The active scenario, or the first one when none is marked active.

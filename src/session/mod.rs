@@ -16,6 +16,7 @@
 mod actions;
 mod background;
 mod history;
+mod layers;
 mod paint;
 mod sharing;
 mod units;
@@ -31,6 +32,9 @@ pub use actions::{
 use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
 pub use history::History;
+pub use layers::{
+    LayerChoice, PreparedLayer, check_new_key, layer_in, layer_key_from, layer_list, prepare_layer,
+};
 pub use paint::{Brush, UnitStroke};
 pub use units::{UnitSnap, snap_edit, unit_layer};
 pub use whereabouts::{AccountUnit, unit_at_point};
@@ -498,7 +502,7 @@ impl Session {
         let only_geometry = update::only_geometry(edit, current);
         let only_tolerance = update::only_tolerance(edit);
         if only_geometry {
-            let within = update::unit_moves_bounds(edit);
+            let within = update::unit_moves_bounds(&self.project, edit);
             let areas: Vec<_> = edit
                 .changes
                 .iter()

@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use geo::{BoundingRect, MultiPolygon};
 
-use super::units::unit_layer;
 use super::{Effects, Session, SessionError};
 use crate::engine::index::{Bounds, union_bounds};
 use crate::model::{Change, Edit, ScenarioId, TerritoryId};
@@ -82,10 +81,11 @@ fn unit_bounds(layer: &UnitLayer, unit: u32) -> Option<Bounds> {
 /// The box of every unit of `codes` in layer `key`: where an edit that moves these units
 /// (and changes only their territories' areas) can change owners.
 pub(super) fn units_bounds<'a>(
+    project: &crate::model::Project,
     key: &str,
     codes: impl IntoIterator<Item = &'a str>,
 ) -> Option<Bounds> {
-    let layer = unit_layer(key).ok()?;
+    let layer = super::layer_in(project, key).ok()?;
     let mut all: Option<Bounds> = None;
     for code in codes {
         let b = unit_bounds(&layer, layer.unit(code)?)?;
@@ -129,7 +129,7 @@ impl Session {
         }
         Ok(UnitStroke {
             scenario: scenario.id,
-            layer: unit_layer(layer)?,
+            layer: self.unit_layer(layer)?,
             brush,
             before: BTreeMap::new(),
             shapes: BTreeMap::new(),

@@ -56,7 +56,7 @@ pub fn unit_rows(project: &Project, scenario: &Scenario) -> Result<Vec<[String; 
             scenario.name
         )));
     };
-    let layer = unit_layer(key)?;
+    let layer = super::layer_in(project, key)?;
     Ok(layer
         .units
         .iter()
@@ -105,7 +105,7 @@ pub fn snap_edit(
     from: Option<&str>,
     into: &str,
 ) -> Result<(Edit, UnitSnap), SessionError> {
-    let units = unit_layer(layer)?;
+    let units = super::layer_in(project, layer)?;
     let source = match from {
         Some(name) => {
             project

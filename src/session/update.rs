@@ -42,14 +42,17 @@ pub(super) fn only_geometry(edit: &Edit, shown: Option<ScenarioId>) -> bool {
 /// For an edit that moves units and changes only the areas of the territories that gave or
 /// got them (a paint stroke, its undo and redo), the box of those units: no account outside
 /// it can change territory. `None` for any other edit.
-pub(super) fn unit_moves_bounds(edit: &Edit) -> Option<crate::engine::index::Bounds> {
+pub(super) fn unit_moves_bounds(
+    project: &crate::model::Project,
+    edit: &Edit,
+) -> Option<crate::engine::index::Bounds> {
     let mut within = None;
     let mut involved = std::collections::BTreeSet::new();
     for change in &edit.changes {
         if let Change::Units { layer, changes, .. } = change {
             involved.extend(changes.iter().flat_map(|(_, a, b)| [*a, *b]).flatten());
             let codes = changes.iter().map(|(code, ..)| code.as_str());
-            let b = super::paint::units_bounds(layer, codes)?;
+            let b = super::paint::units_bounds(project, layer, codes)?;
             within = Some(within.map_or(b, |a| crate::engine::index::union_bounds(a, b)));
         }
     }

@@ -31,7 +31,12 @@ impl Session {
     pub fn account_unit(&self, row: usize, key: &str) -> Result<Option<Unit>, SessionError> {
         let accounts = &self.project().accounts;
         match (accounts.lons().get(row), accounts.lats().get(row)) {
-            (Some(&lon), Some(&lat)) => unit_at_point(key, lon, lat),
+            (Some(&lon), Some(&lat)) => {
+                let layer = self.unit_layer(key)?;
+                Ok(layer
+                    .unit_at(lon, lat)
+                    .map(|u| layer.units[u as usize].clone()))
+            }
             _ => Ok(None),
         }
     }

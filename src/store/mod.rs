@@ -478,4 +478,6 @@ mod open_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod unit_layers_tests;
+#[cfg(test)]
 mod unit_plans_tests;

@@ -8,8 +8,8 @@ use rusqlite::types::{FromSql, ValueRef};
 use rusqlite::{Connection, Row};
 
 use crate::model::{
-    AccountId, AccountStatus, Accounts, Colour, Project, Rep, RepId, Scenario, ScenarioId,
-    SegmentRule, Settings, Territory, TerritoryId,
+    AccountId, AccountStatus, Accounts, Colour, Project, ProjectLayer, Rep, RepId, Scenario,
+    ScenarioId, SegmentRule, Settings, Territory, TerritoryId,
 };
 
 /// A failure while reading.
@@ -123,6 +123,7 @@ pub fn read_project(conn: &Connection, reopen: Reopen<'_>) -> Result<Project, Re
     let accounts = read_accounts(conn, reopen)?;
     let reps = read_reps(conn)?;
     let scenarios = read_scenarios(conn)?;
+    let unit_layers = read_unit_layers(conn)?;
     Ok(Project {
         name,
         settings,
@@ -130,6 +131,7 @@ pub fn read_project(conn: &Connection, reopen: Reopen<'_>) -> Result<Project, Re
         reps,
         scenarios,
         active_scenario: active.map(ScenarioId),
+        unit_layers,
     })
 }
 
@@ -406,6 +408,45 @@ fn read_units(conn: &Connection, scenarios: &mut [Scenario]) -> Result<(), ReadE
         s.units.holder.insert(unit, territory);
     }
     Ok(())
+}
+
+/// Whether the file has table `name` (a file of an older version, read without upgrading
+/// it, lacks what later versions added).
+fn has_table(conn: &Connection, name: &str) -> Result<bool, ReadError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+        [name],
+        |r| r.get(0),
+    )?)
+}
+
+/// The planner's unit layers, in key order (schema version 3 on). The TopoJSON is unzipped
+/// here and decoded only when used.
+fn read_unit_layers(conn: &Connection) -> Result<Vec<ProjectLayer>, ReadError> {
+    use std::io::Read;
+    if !has_table(conn, "unit_layers")? {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare("SELECT key, title, topojson_gz FROM unit_layers ORDER BY key")?;
+    let mut rows = stmt.query([])?;
+    let mut layers = Vec::new();
+    while let Some(r) = rows.next()? {
+        let key = text(r.get_ref(0)?, || "unit_layers: a layer's key".into())?.to_owned();
+        let what = || format!("unit_layers row {key}");
+        let title = text(r.get_ref(1)?, || format!("{}, column title", what()))?.to_owned();
+        let ValueRef::Blob(zipped) = r.get_ref(2)? else {
+            return Err(damaged(format!(
+                "{}, column topojson_gz: not a gzipped layer",
+                what()
+            )));
+        };
+        let mut topojson = String::new();
+        flate2::read::GzDecoder::new(zipped)
+            .read_to_string(&mut topojson)
+            .map_err(|e| damaged(format!("{}, column topojson_gz: {e}", what())))?;
+        layers.push(ProjectLayer::new(key, title, topojson));
+    }
+    Ok(layers)
 }
 
 /// Parses a stored GeoJSON geometry (Polygon or MultiPolygon).

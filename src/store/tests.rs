@@ -119,23 +119,28 @@ fn older_versions_are_migrated_after_a_backup() {
     let path = dir.path().join("old.tessera");
     let project = demo();
     drop(ProjectFile::create(&path, &project).expect("create"));
-    // Pretend this build knows a version 3 that adds a column.
-    let v3 = "ALTER TABLE reps ADD COLUMN phone TEXT NOT NULL DEFAULT ''";
-    let migrations = [schema::MIGRATIONS[0], schema::MIGRATIONS[1], v3];
+    // Pretend this build knows a version 4 that adds a column.
+    let v4 = "ALTER TABLE reps ADD COLUMN phone TEXT NOT NULL DEFAULT ''";
+    let migrations = [
+        schema::MIGRATIONS[0],
+        schema::MIGRATIONS[1],
+        schema::MIGRATIONS[2],
+        v4,
+    ];
     let (file, read) = ProjectFile::open_with(&path, &migrations).expect("migrate");
     assert_eq!(read, project, "data survives the migration");
     let version: i32 = file
         .conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .expect("version");
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     let phones: i64 = file
         .conn
         .query_row("SELECT count(phone) FROM reps", [], |r| r.get(0))
         .expect("column");
     assert_eq!(phones, 4);
-    let backup = backup_path(&path, 2);
-    let (_, from_backup) = ProjectFile::open(&backup).expect("the backup is a version 2 project");
+    let backup = backup_path(&path, 3);
+    let (_, from_backup) = ProjectFile::open(&backup).expect("the backup is a version 3 project");
     assert_eq!(from_backup, project);
 }
 

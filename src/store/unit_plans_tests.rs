@@ -138,8 +138,10 @@ fn a_version_1_project_is_read_as_it_is_and_upgraded_when_opened_to_edit() {
     // Make it a version 1 file: no units table.
     {
         let conn = rusqlite::Connection::open(&path).expect("sqlite");
-        conn.execute_batch("DROP TABLE scenario_units; PRAGMA user_version = 1;")
-            .expect("downgrade");
+        conn.execute_batch(
+            "DROP TABLE unit_layers; DROP TABLE scenario_units; PRAGMA user_version = 1;",
+        )
+        .expect("downgrade");
     }
     let bytes = std::fs::read(&path).expect("read");
     let (_, read) = ProjectFile::open_read_only(&path).expect("a reading command reads it");

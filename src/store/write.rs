@@ -6,8 +6,8 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::{ProjectFile, StoreError, StoreResult, sql_error};
 use crate::model::{
-    Account, AccountId, Accounts, Change, Edit, Project, Rep, Scenario, ScenarioId, Settings,
-    Territory, TerritoryId,
+    Account, AccountId, Accounts, Change, Edit, Project, ProjectLayer, Rep, Scenario, ScenarioId,
+    Settings, Territory, TerritoryId,
 };
 
 /// GeoJSON text of a geometry, with coordinates exactly as held (shortest round-trip form).
@@ -28,6 +28,9 @@ pub fn insert_project(conn: &mut Connection, project: &Project) -> rusqlite::Res
     }
     for scenario in &project.scenarios {
         insert_scenario(&tx, scenario)?;
+    }
+    for layer in &project.unit_layers {
+        upsert_unit_layer(&tx, layer)?;
     }
     tx.execute(
         "INSERT INTO project (id, name, active_scenario, detour_factor, speed_kmh, working_hours_per_year, \
@@ -172,6 +175,21 @@ fn upsert_rep(tx: &Transaction<'_>, rep: &Rep) -> rusqlite::Result<()> {
 }
 
 /// Sets (or with `None` removes) one named-account override.
+/// Writes a planner's unit layer (added or replaced), its TopoJSON gzipped.
+fn upsert_unit_layer(tx: &Transaction<'_>, layer: &ProjectLayer) -> rusqlite::Result<()> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let zipped = gz
+        .write_all(layer.topojson().as_bytes())
+        .and_then(|()| gz.finish())
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO unit_layers (key, title, topojson_gz) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![layer.key, layer.title, zipped])?;
+    Ok(())
+}
+
 fn write_override(
     tx: &Transaction<'_>,
     scenario: ScenarioId,
@@ -291,6 +309,13 @@ fn write_change(
             (_, Some(rep)) => upsert_rep(tx, rep)?,
             (Some(rep), None) => {
                 tx.execute("DELETE FROM reps WHERE id = ?1", [rep.id.0])?;
+            }
+            (None, None) => {}
+        },
+        Change::UnitLayer { before, after } => match (before, after) {
+            (_, Some(layer)) => upsert_unit_layer(tx, layer)?,
+            (Some(layer), None) => {
+                tx.execute("DELETE FROM unit_layers WHERE key = ?1", [&layer.key])?;
             }
             (None, None) => {}
         },
@@ -415,6 +440,7 @@ impl ProjectFile {
                 | Change::Remove { .. }
                 | Change::Properties { .. }
                 | Change::Rep { .. }
+                | Change::UnitLayer { .. }
                 | Change::Scenario { .. }
                 | Change::Active { .. }
                 | Change::Settings { .. }

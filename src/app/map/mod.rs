@@ -251,7 +251,9 @@ impl MapView {
         if self.units.as_ref().is_some_and(|u| u.key() == key) {
             return;
         }
-        self.units = crate::session::unit_layer(&key).ok().map(UnitsOnMap::new);
+        self.units = crate::session::layer_in(doc.project, &key)
+            .ok()
+            .map(UnitsOnMap::new);
     }
 
     /// What the planner reads when hovering a unit: its name and code, inhabitants, the

@@ -24,7 +24,7 @@ pub fn painted_layer(doc: &Session) -> Result<Arc<UnitLayer>, String> {
             scenario.name
         )
     })?;
-    crate::session::unit_layer(key).map_err(|e| e.to_string())
+    doc.unit_layer(key).map_err(|e| e.to_string())
 }
 
 impl Editing {

@@ -37,6 +37,21 @@ impl TesseraApp {
                 {
                     commands.push(Command::ChooseTerritoryNames(p, true));
                 }
+                if ui
+                    .button("Add unit layer…")
+                    .on_hover_text(
+                        "Your own areas to build territories from (GeoJSON, TopoJSON, \
+                         Shapefile, GeoPackage)",
+                    )
+                    .clicked()
+                    && let Some(p) = files::pick_file(
+                        "Unit layer",
+                        &["geojson", "json", "topojson", "shp", "gpkg"],
+                        false,
+                    )
+                {
+                    commands.push(Command::ChooseUnitLayer(p));
+                }
                 ui.menu_button("Export", |ui| {
                     for (label, kind, filter, ext) in [
                         (
@@ -184,9 +199,10 @@ impl TesseraApp {
                 if ui.radio(chosen.is_none(), "None").clicked() {
                     commands.push(Command::ShowUnitLayer(None));
                 }
-                for (key, title) in crate::units::embedded::keys() {
-                    if ui.radio(chosen.as_deref() == Some(key), title).clicked() {
-                        commands.push(Command::ShowUnitLayer(Some(key.to_owned())));
+                // The embedded layers, then the project's own.
+                for (key, title) in crate::session::layer_list(self.session.project()) {
+                    if ui.radio(chosen.as_deref() == Some(&key), title).clicked() {
+                        commands.push(Command::ShowUnitLayer(Some(key)));
                     }
                 }
             });

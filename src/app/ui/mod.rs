@@ -167,6 +167,11 @@ impl TesseraApp {
         {
             self.territory_names = None;
         }
+        if let Some(dialog) = &mut self.unit_layer
+            && !dialog.show(ui.ctx(), &self.session.shared_project(), &mut commands)
+        {
+            self.unit_layer = None;
+        }
         self.lasso_question(ui.ctx(), &mut commands);
         if let Some(draft) = &mut self.rename
             && !scenarios::rename_window(ui.ctx(), draft, &self.session, &mut commands)
