@@ -10,6 +10,7 @@ pub mod app;
 pub mod basemap;
 pub mod cli;
 pub mod demo;
+pub mod design;
 pub mod edit;
 pub mod engine;
 pub mod geocode;

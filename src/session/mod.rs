@@ -15,9 +15,11 @@
 
 mod actions;
 mod background;
+mod design;
 mod history;
 mod layers;
 mod paint;
+mod rep_suggestion;
 mod sharing;
 mod units;
 mod update;
@@ -31,11 +33,13 @@ pub use actions::{
 };
 use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
+pub use design::{DesignReport, DesignRequest, RepChange, TerritoryCount, design_edit};
 pub use history::History;
 pub use layers::{
     LayerChoice, PreparedLayer, check_new_key, layer_in, layer_key_from, layer_list, prepare_layer,
 };
 pub use paint::{Brush, UnitStroke};
+pub use rep_suggestion::{EXPERTISE_WEIGHT, RepSuggestion, SuggestedRep, suggest_reps};
 pub use units::{UnitSnap, snap_edit, unit_layer};
 pub use whereabouts::{AccountUnit, unit_at_point};
 
@@ -95,6 +99,9 @@ pub enum SessionError {
     /// A layer of geographic units cannot be used as asked (unknown, unreadable).
     #[error("{0}")]
     Units(String),
+    /// An automatic design or rebalance cannot be made as asked (no reps, unknown locks).
+    #[error("{0}")]
+    Design(String),
     /// A file could not be written.
     #[error(transparent)]
     Export(#[from] crate::io::export::ExportError),

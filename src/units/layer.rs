@@ -211,15 +211,19 @@ impl UnitLayer {
         })
     }
 
+    /// Every unit's and arc's measures (built on first use: a few hundred milliseconds for
+    /// PC4).
+    pub fn measures(&self) -> &LayerMeasures {
+        self.measures
+            .get_or_init(|| LayerMeasures::new(&self.topology))
+    }
+
     /// The outline of a set of units (positions in the layer) and its measures, which
     /// equal [`GeometryMeasures::of`] on the outline up to rounding but cost microseconds
     /// (see [`super::measure`]).
     pub fn shape_of(&self, members: &[u32]) -> (MultiPolygon<f64>, GeometryMeasures) {
         let outline = self.topology.outline(members);
-        let measures = self
-            .measures
-            .get_or_init(|| LayerMeasures::new(&self.topology))
-            .of(&self.topology, members, outline.0.len());
+        let measures = self.measures().of(&self.topology, members, outline.0.len());
         (outline, measures)
     }
 

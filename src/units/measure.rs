@@ -56,6 +56,18 @@ impl LayerMeasures {
         LayerMeasures { units, arc_m }
     }
 
+    /// Unit `u`'s geodesic area (m²), planar area (degrees²) and planar centroid (lon, lat).
+    /// Panics if `u` is not a unit of the layer.
+    pub fn unit(&self, u: usize) -> (f64, f64, (f64, f64)) {
+        let m = self.units[u];
+        (m.area_m2, m.planar, m.centroid)
+    }
+
+    /// Arc `arc`'s geodesic length (m). Panics if `arc` is not an arc of the layer.
+    pub fn arc_m(&self, arc: usize) -> f64 {
+        self.arc_m[arc]
+    }
+
     /// The measures of the union of `members` (positions in the layer; duplicates and
     /// positions out of range ignored), whose outline has `parts` polygons.
     pub fn of(&self, topology: &Topology, members: &[u32], parts: usize) -> GeometryMeasures {

@@ -1,0 +1,194 @@
+//! `tessera design`, `tessera rebalance` and `tessera assign-reps`: automatic territory
+//! design on a unit layer, rebalancing a plan with as little change as it takes, and the
+//! optimal reps for a plan's territories.
+
+use std::path::Path;
+
+use anyhow::{Result, bail};
+
+use super::Format;
+use super::interrupt::{Interrupt, Interrupted};
+use super::terminal::{note, print_out};
+use crate::engine::balance::BalanceMetric;
+use crate::numbers::whole;
+use crate::session::{DesignReport, DesignRequest, EXPERTISE_WEIGHT, RepSuggestion, suggest_reps};
+
+/// Parses `potential:2,workload,accounts` into metrics and weights (weight 1 when left out).
+pub fn parse_balance(text: &str) -> Result<Vec<(BalanceMetric, f64)>, String> {
+    let mut out: Vec<(BalanceMetric, f64)> = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, weight) = match part.split_once(':') {
+            Some((name, w)) => {
+                let w: f64 = w.trim().parse().map_err(|_| {
+                    format!(
+                        "the weight of {name} must be a number, not \"{}\"",
+                        w.trim()
+                    )
+                })?;
+                (name.trim(), w)
+            }
+            None => (part, 1.0),
+        };
+        let Some(metric) = BalanceMetric::ALL
+            .into_iter()
+            .find(|m| m.label().eq_ignore_ascii_case(name))
+        else {
+            return Err(format!(
+                "unknown metric \"{name}\"; choose from potential, workload, accounts, \
+                 prospects, revenue"
+            ));
+        };
+        if out.iter().any(|(m, _)| *m == metric) {
+            return Err(format!("{name} is given twice"));
+        }
+        out.push((metric, weight));
+    }
+    if out.is_empty() {
+        return Err("choose at least one metric to balance (e.g. potential,workload)".into());
+    }
+    Ok(out)
+}
+
+/// Runs `tessera design` (`rebalance` false) or `tessera rebalance`.
+pub fn run(path: &Path, request: &DesignRequest, rebalance: bool, format: Format) -> Result<()> {
+    let interrupt = Interrupt::watch();
+    let mut session = super::open_to_write(path)?;
+    let mut last_note = std::time::Instant::now();
+    let mut progress = |iteration: usize, worst: f64| {
+        if last_note.elapsed().as_secs_f64() > 1.0 {
+            note!(
+                "  iteration {iteration}: largest deviation {:.1} %",
+                worst * 100.0
+            );
+            last_note = std::time::Instant::now();
+        }
+        !interrupt.requested()
+    };
+    let report = session.design(request, rebalance, &mut progress)?;
+    if report.cancelled {
+        return Err(Interrupted("nothing was written".into()).into());
+    }
+    if !report.feasible {
+        note!(
+            "the tolerance of {:.1} % could not be met (the units may be too coarse, or the \
+             locks too tight): {} is the best plan found, with the deviations below",
+            report.tolerance_pct,
+            report.scenario
+        );
+    }
+    match format {
+        Format::Json => print_out(&(serde_json::to_string_pretty(&report)? + "\n")),
+        Format::Table | Format::Csv => print_out(&report_text(&report, rebalance)),
+    }
+}
+
+/// The report as lines for reading.
+fn report_text(r: &DesignReport, rebalance: bool) -> String {
+    let mut out = format!(
+        "{} {}: {} territories in {:.2} s ({} units moved in {} iterations)\n",
+        if rebalance { "rebalanced" } else { "designed" },
+        r.scenario,
+        r.territories,
+        r.seconds,
+        whole(r.units_moved as f64),
+        r.iterations
+    );
+    for (metric, pct) in &r.max_deviation_pct {
+        out.push_str(&format!(
+            "  {metric}: largest deviation {pct:.1} % (tolerance {:.1} %)\n",
+            r.tolerance_pct
+        ));
+    }
+    out.push_str(&format!(
+        "  contiguous territories: {} of {}\n  mean Polsby-Popper: {:.3}\n  within tolerance: {}\n",
+        r.contiguous,
+        r.territories,
+        r.polsby_popper_mean,
+        if r.feasible { "yes" } else { "no" }
+    ));
+    if r.accounts_outside_units > 0 {
+        out.push_str(&format!(
+            "  accounts in no unit (no territory holds them): {}\n",
+            whole(r.accounts_outside_units as f64)
+        ));
+    }
+    if rebalance {
+        out.push_str(&format!(
+            "  accounts that change rep: {} ({:.1} % of the potential; {} of them by snapping \
+             the plan to units alone)\n",
+            whole(r.moved_accounts as f64),
+            r.moved_potential_pct,
+            whole(r.moved_by_snapping as f64)
+        ));
+        for c in &r.per_rep {
+            out.push_str(&format!(
+                "    {}: +{} / -{} accounts, +{} / -{} potential\n",
+                c.rep,
+                whole(c.gained_accounts as f64),
+                whole(c.lost_accounts as f64),
+                whole(c.gained_potential),
+                whole(c.lost_potential)
+            ));
+        }
+    }
+    out
+}
+
+/// Runs `tessera assign-reps`: prints the suggestion; with `apply`, gives the plan its
+/// suggested reps as one edit.
+pub fn assign_reps(path: &Path, scenario: Option<&str>, apply: bool, format: Format) -> Result<()> {
+    let mut session = if apply {
+        super::open_to_write(path)?
+    } else {
+        super::open_read_only(path)?
+    };
+    let plan = match scenario {
+        Some(name) => match session.project().scenario_by_name(name) {
+            Some(s) => s,
+            None => bail!("no scenario named {name:?}"),
+        },
+        None => match session.project().active().or(session.current()) {
+            Some(s) => s,
+            None => bail!("the project has no scenario"),
+        },
+    };
+    let (edit, suggestion) = suggest_reps(session.project(), plan, EXPERTISE_WEIGHT)?;
+    match format {
+        Format::Json => print_out(&(serde_json::to_string_pretty(&suggestion)? + "\n"))?,
+        Format::Table | Format::Csv => print_out(&suggestion_text(&suggestion))?,
+    }
+    match (apply, edit) {
+        (true, Some(edit)) => {
+            session.apply(edit)?;
+            note!(
+                "gave {} territories their suggested reps",
+                suggestion.changes
+            );
+        }
+        (true, None) => note!("every territory has its suggested rep already"),
+        (false, Some(_)) => note!("nothing changed; add --apply to give these reps"),
+        (false, None) => {}
+    }
+    Ok(())
+}
+
+fn suggestion_text(s: &RepSuggestion) -> String {
+    let mut out = String::from("territory\trep now\tsuggested\ttravel h/yr\texpertise %\n");
+    for t in &s.territories {
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{:.0}\n",
+            t.territory,
+            t.before.as_deref().unwrap_or("-"),
+            t.rep.as_deref().unwrap_or("-"),
+            whole(t.travel_hours),
+            t.expertise_match_pct
+        ));
+    }
+    out.push_str(&format!(
+        "travel: {} h/yr now, {} h/yr with the suggestion ({} territories change rep)\n",
+        whole(s.travel_hours_before),
+        whole(s.travel_hours_after),
+        s.changes
+    ));
+    out
+}

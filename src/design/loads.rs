@@ -1,0 +1,115 @@
+//! What the accounts of each unit add up to: the numbers a design balances, summed once so
+//! that moving a unit between territories costs a handful of additions, not a pass over the
+//! accounts.
+
+use super::{SLOTS, Slot};
+use crate::engine::haversine_km;
+use crate::model::{AccountStatus, Accounts, Settings};
+
+/// Per-unit sums of the accounts that lie in each unit.
+#[derive(Debug, Clone)]
+pub struct UnitLoads {
+    /// Per unit, per [`Slot`]: accounts, prospects, potential, revenue, visit minutes (the
+    /// workload slot holds the visits only; travel depends on the territory's base).
+    pub sums: Vec<[f64; SLOTS]>,
+    /// Per unit: visits per year.
+    pub visits: Vec<f64>,
+    /// Per unit: the visits-weighted mean position (lon, lat) of its accounts, where travel
+    /// to the unit is measured to (the unit's centroid when it has no visits).
+    pub visit_centre: Vec<(f64, f64)>,
+    /// Minutes of driving per visit and km of distance from the base (a visit is a round
+    /// trip).
+    pub minutes_per_km: f64,
+    /// Accounts in no unit (the design cannot give them a territory).
+    pub outside: usize,
+}
+
+impl UnitLoads {
+    /// Sums the accounts into `units` units by `unit_of` (a unit per account row, `None`
+    /// for an account in no unit); rows for which `skip` is true (key accounts that stay
+    /// with their territory) are left out. `centroids` are the units' centroids.
+    pub fn of(
+        accounts: &Accounts,
+        settings: &Settings,
+        unit_of: &[Option<u32>],
+        centroids: &[(f64, f64)],
+        skip: impl Fn(usize) -> bool,
+    ) -> UnitLoads {
+        let n = centroids.len();
+        let mut sums = vec![[0.0; SLOTS]; n];
+        let mut visits = vec![0.0; n];
+        let mut weighted = vec![(0.0, 0.0); n];
+        let mut outside = 0;
+        for (row, unit) in unit_of.iter().enumerate() {
+            if skip(row) {
+                continue;
+            }
+            let Some(u) = unit.map(|u| u as usize).filter(|&u| u < n) else {
+                outside += 1;
+                continue;
+            };
+            let add = contribution(accounts, settings, row);
+            for (sum, a) in sums[u].iter_mut().zip(add) {
+                *sum += a;
+            }
+            let v = f64::from(accounts.visits_per_year(row)).max(0.0);
+            visits[u] += v;
+            weighted[u].0 += v * accounts.lons()[row];
+            weighted[u].1 += v * accounts.lats()[row];
+        }
+        let visit_centre = (0..n)
+            .map(|u| {
+                if visits[u] > 0.0 {
+                    (weighted[u].0 / visits[u], weighted[u].1 / visits[u])
+                } else {
+                    centroids[u]
+                }
+            })
+            .collect();
+        UnitLoads {
+            sums,
+            visits,
+            visit_centre,
+            minutes_per_km: 2.0 * settings.drive_minutes(1.0),
+            outside,
+        }
+    }
+
+    /// Minutes a year of driving to unit `u`'s visits from `base` (lon, lat).
+    pub fn travel_minutes(&self, u: usize, base: (f64, f64)) -> f64 {
+        if self.visits[u] == 0.0 {
+            return 0.0;
+        }
+        let c = self.visit_centre[u];
+        self.visits[u] * self.minutes_per_km * haversine_km(c.0, c.1, base.0, base.1)
+    }
+}
+
+/// What account `row` adds to each slot (workload: its visit minutes).
+pub fn contribution(accounts: &Accounts, settings: &Settings, row: usize) -> [f64; SLOTS] {
+    let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
+    let visits = f64::from(accounts.visits_per_year(row)).max(0.0);
+    let minutes = accounts
+        .minutes_per_visit(row)
+        .map_or(settings.default_minutes_per_visit, f64::from);
+    let mut add = [0.0; SLOTS];
+    add[Slot::Accounts as usize] = 1.0;
+    add[Slot::Prospects as usize] =
+        f64::from(u8::from(accounts.status(row) == AccountStatus::Prospect));
+    add[Slot::Potential as usize] = finite(accounts.potential(row));
+    add[Slot::Revenue as usize] = finite(accounts.revenue(row));
+    add[Slot::Workload as usize] = finite(visits * minutes);
+    add
+}
+
+/// Minutes a year of driving to account `row`'s visits from `base`.
+pub fn account_travel_minutes(
+    accounts: &Accounts,
+    settings: &Settings,
+    row: usize,
+    base: (f64, f64),
+) -> f64 {
+    let visits = f64::from(accounts.visits_per_year(row)).max(0.0);
+    let d = haversine_km(accounts.lons()[row], accounts.lats()[row], base.0, base.1);
+    visits * 2.0 * settings.drive_minutes(d)
+}

@@ -1,0 +1,651 @@
+//! Automatic design and rebalancing as edits: a request (layer, metrics, tolerance, locks,
+//! seed) becomes a new scenario of unit-based territories, measured by the engine, with a
+//! report of what it achieved. Reads the project only, so that the window can make the edit
+//! on another thread and apply it when done.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::SessionError;
+use crate::design::graph::{UnitGraph, is_connected};
+use crate::design::grow::FREE;
+use crate::design::loads::{UnitLoads, contribution};
+use crate::design::partition::KeyAccount;
+use crate::design::{Goal, Problem, Solution};
+use crate::engine::balance::BalanceMetric;
+use crate::engine::index::AccountGrid;
+use crate::engine::live::LiveAssignment;
+use crate::engine::report::ScenarioReport;
+use crate::model::{
+    Change, Colour, Edit, Project, Scenario, Territory, TerritoryId, UnitPlan, next_territory_id,
+};
+use crate::units::layer::UnitLayer;
+use crate::units::snap::{snap_plan, units_of_accounts};
+
+/// How many territories a design makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TerritoryCount {
+    /// This many (locked territories included).
+    Count(usize),
+    /// One per rep, seeded at the rep's home (reps of locked territories keep theirs).
+    PerRep,
+}
+
+/// What the planner asks of a design or a rebalance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesignRequest {
+    /// The unit layer to build from (`nl-pc4`).
+    pub layer: String,
+    /// How many territories (a design; a rebalance keeps the plan's).
+    pub count: TerritoryCount,
+    /// The metrics to balance, with their weights.
+    pub balance: Vec<(BalanceMetric, f64)>,
+    /// The largest deviation from the mean allowed, as a fraction (0.05 = +-5 %).
+    pub tolerance: f64,
+    /// How much round shapes weigh (1: the default; 0: not at all).
+    pub compactness: f64,
+    /// Territories of the source plan that keep their units, by name.
+    pub locked: Vec<String>,
+    /// The random seed: the same seed gives the same plan.
+    pub seed: u64,
+    /// The plan to start from (rebalance) or take locks from (design), by name; the active
+    /// plan when `None`.
+    pub from: Option<String>,
+    /// The name of the new scenario.
+    pub into: String,
+}
+
+/// What a rebalance takes from and gives to one rep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RepChange {
+    /// The rep (or the territory's name where it has no rep).
+    pub rep: String,
+    /// Accounts the rep gains.
+    pub gained_accounts: usize,
+    /// Accounts the rep loses.
+    pub lost_accounts: usize,
+    /// Potential the rep gains, EUR/yr.
+    pub gained_potential: f64,
+    /// Potential the rep loses, EUR/yr.
+    pub lost_potential: f64,
+}
+
+/// What a design or rebalance achieved, measured by the engine on the new scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DesignReport {
+    /// The new scenario's name.
+    pub scenario: String,
+    /// Wall time of the whole run, s.
+    pub seconds: f64,
+    /// Per balanced metric: the largest deviation of a territory from the mean, %.
+    pub max_deviation_pct: BTreeMap<String, f64>,
+    /// The tolerance asked for, %.
+    pub tolerance_pct: f64,
+    /// Whether every balanced metric is within the tolerance.
+    pub feasible: bool,
+    /// Territories whose units form one connected set (islands joined to the mainland).
+    pub contiguous: usize,
+    /// Territories in the plan.
+    pub territories: usize,
+    /// Mean Polsby-Popper compactness of the territories (1 = a circle).
+    pub polsby_popper_mean: f64,
+    /// Accounts whose territory differs from the source plan's (rebalance), snapping
+    /// included.
+    pub moved_accounts: usize,
+    /// The potential of those accounts, % of the plan's.
+    pub moved_potential_pct: f64,
+    /// Of the moved accounts, those the snapping of a freehand plan to units moved alone.
+    pub moved_by_snapping: usize,
+    /// Units moved between territories by the search.
+    pub units_moved: usize,
+    /// Sweeps (design) or rounds (rebalance) of the search.
+    pub iterations: usize,
+    /// Whether the search was stopped before it settled.
+    pub cancelled: bool,
+    /// Accounts in no unit of the layer: no territory of the new plan holds them.
+    pub accounts_outside_units: usize,
+    /// Per rep, what the rebalance moved (reps whose accounts did not change are left out).
+    pub per_rep: Vec<RepChange>,
+}
+
+/// Why a plan could not be made, as a session error.
+fn refuse(text: impl Into<String>) -> SessionError {
+    SessionError::Design(text.into())
+}
+
+/// The source plan: `from` by name, else the active plan, else `shown`.
+fn source_plan<'p>(
+    project: &'p Project,
+    shown: Option<&'p Scenario>,
+    from: Option<&str>,
+) -> Result<&'p Scenario, SessionError> {
+    match from {
+        Some(name) => project
+            .scenario_by_name(name)
+            .ok_or_else(|| SessionError::UnknownScenario {
+                name: name.to_owned(),
+                known: project
+                    .scenarios
+                    .iter()
+                    .map(|s| s.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        None => project.active().or(shown).ok_or(SessionError::NoScenario),
+    }
+}
+
+/// The source territory (position) holding each unit, and the accounts that turning a
+/// freehand plan into units moves by itself (0 for a plan of this layer already).
+fn source_units(project: &Project, source: &Scenario, layer: &UnitLayer) -> (Vec<u32>, usize) {
+    let position = |t: &TerritoryId| source.territory_index(*t).map(|k| k as u32);
+    let (holder, moved) = if source.units.layer.as_deref() == Some(layer.key.as_str()) {
+        (source.units.holder.clone(), 0)
+    } else {
+        let snapped = snap_plan(project, source, layer);
+        (snapped.holder, snapped.moved)
+    };
+    let mut of = vec![FREE; layer.units.len()];
+    for (code, t) in &holder {
+        if let (Some(u), Some(p)) = (layer.unit(code), position(t)) {
+            of[u as usize] = p;
+        }
+    }
+    (of, moved)
+}
+
+/// The positions in `source` of the territories named in `names`.
+fn locked_positions(source: &Scenario, names: &[String]) -> Result<Vec<usize>, SessionError> {
+    names
+        .iter()
+        .map(|name| {
+            source
+                .territories
+                .iter()
+                .position(|t| &t.name == name)
+                .ok_or_else(|| {
+                    refuse(format!(
+                        "plan {} has no territory {name} to lock; its territories are {}",
+                        source.name,
+                        source
+                            .territories
+                            .iter()
+                            .map(|t| t.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// The new plan's territories before they have units, each with the source position it
+/// continues (if any) and whether it is locked.
+struct Layout {
+    territories: Vec<Territory>,
+    from_source: Vec<Option<usize>>,
+    locked: Vec<bool>,
+}
+
+/// A design's territories: the locked ones first (as they were), then new ones, named after
+/// their reps (per rep) or numbered.
+fn design_layout(
+    project: &Project,
+    source: &Scenario,
+    locked: &[usize],
+    count: TerritoryCount,
+) -> Result<Layout, SessionError> {
+    let first_id = next_territory_id(project).0;
+    let template = source.territories.first();
+    let mut territories: Vec<Territory> = Vec::new();
+    let mut from_source = Vec::new();
+    for &k in locked {
+        territories.push(source.territories[k].clone());
+        from_source.push(Some(k));
+    }
+    let kept_reps: Vec<_> = territories.iter().filter_map(|t| t.rep).collect();
+    let new: Vec<(String, Option<crate::model::RepId>)> = match count {
+        TerritoryCount::Count(k) => {
+            if k <= locked.len() {
+                return Err(refuse(format!(
+                    "{k} territories cannot be designed with {} of them locked; ask for more",
+                    locked.len()
+                )));
+            }
+            (1..=k - locked.len())
+                .map(|i| (format!("Territory {i}"), None))
+                .collect()
+        }
+        TerritoryCount::PerRep => {
+            let reps: Vec<_> = project
+                .reps
+                .iter()
+                .filter(|r| !kept_reps.contains(&r.id))
+                .map(|r| (r.name.clone(), Some(r.id)))
+                .collect();
+            if reps.is_empty() {
+                return Err(refuse(
+                    "the project has no reps to design a territory for (import reps, or ask \
+                     for a number of territories)",
+                ));
+            }
+            reps
+        }
+    };
+    for (name, rep) in new {
+        territories.push(Territory {
+            id: TerritoryId(0),
+            name,
+            colour: Colour::nth(territories.len()),
+            rep,
+            geometry: geo::MultiPolygon(vec![]),
+            rule: Default::default(),
+            target: template.map_or(800_000.0, |t| t.target),
+            average_deal: template.map_or(40_000.0, |t| t.average_deal),
+            conversion: template.map_or(0.10, |t| t.conversion),
+        });
+        from_source.push(None);
+    }
+    for (i, t) in territories.iter_mut().enumerate() {
+        t.id = TerritoryId(first_id + i as u32);
+    }
+    let locked = (0..territories.len()).map(|i| i < locked.len()).collect();
+    Ok(Layout {
+        territories,
+        from_source,
+        locked,
+    })
+}
+
+/// Makes a design (`rebalance` false) or a rebalance of the source plan as an edit that adds
+/// the new scenario, and measures it. `progress(iteration, worst deviation)` returns false
+/// to stop early (the plan so far is kept).
+pub fn design_edit(
+    project: &Project,
+    shown: Option<&Scenario>,
+    request: &DesignRequest,
+    rebalance: bool,
+    progress: &mut dyn FnMut(usize, f64) -> bool,
+) -> Result<(Edit, DesignReport), SessionError> {
+    let started = Instant::now();
+    let goal = Goal::new(&request.balance, request.tolerance, request.compactness)
+        .map_err(SessionError::Design)?;
+    let layer = super::layer_in(project, &request.layer)?;
+    let source = source_plan(project, shown, request.from.as_deref())?;
+    let locked_sources = locked_positions(source, &request.locked)?;
+    let graph = UnitGraph::of(&layer);
+    let needs_source = rebalance || !locked_sources.is_empty();
+    let (source_of, moved_by_snapping) = if needs_source {
+        source_units(project, source, &layer)
+    } else {
+        (vec![FREE; layer.units.len()], 0)
+    };
+    let (layout, scenario_edit) = if rebalance {
+        let (edit, _) =
+            crate::edit::scenarios::duplicate_scenario(project, source.id, &request.into)
+                .map_err(|r| refuse(r.0))?;
+        let Some(Change::Scenario {
+            after: Some(copy), ..
+        }) = edit.changes.first()
+        else {
+            return Err(refuse("the copy of the plan was not made"));
+        };
+        let n = copy.territories.len();
+        let layout = Layout {
+            territories: copy.territories.clone(),
+            from_source: (0..n).map(Some).collect(),
+            locked: (0..n).map(|k| locked_sources.contains(&k)).collect(),
+        };
+        (layout, edit)
+    } else {
+        let (edit, _) = crate::edit::scenarios::new_scenario(project, &request.into)
+            .map_err(|r| refuse(r.0))?;
+        (
+            design_layout(project, source, &locked_sources, request.count)?,
+            edit,
+        )
+    };
+    let k = layout.territories.len();
+    // Source position -> new position.
+    let new_position = |s: u32| {
+        layout
+            .from_source
+            .iter()
+            .position(|f| *f == Some(s as usize))
+    };
+    let fixed: Vec<u32> = source_of
+        .iter()
+        .map(|&s| match (s != FREE).then(|| new_position(s)).flatten() {
+            Some(p) if layout.locked[p] => p as u32,
+            _ => FREE,
+        })
+        .collect();
+    // Key accounts stay with their territory: all of them in a rebalance, those of locked
+    // territories in a design.
+    let mut is_key = vec![false; project.accounts.len()];
+    let mut keys = Vec::new();
+    for (account, t) in &source.overrides {
+        let Some(p) = source
+            .territory_index(*t)
+            .and_then(|s| new_position(s as u32))
+            .filter(|&p| rebalance || layout.locked[p])
+        else {
+            continue;
+        };
+        if let Some(row) = project.accounts.index_of(*account) {
+            is_key[row] = true;
+            keys.push(KeyAccount {
+                territory: p as u32,
+                add: contribution(&project.accounts, &project.settings, row),
+                visits: f64::from(project.accounts.visits_per_year(row)).max(0.0),
+                at: (project.accounts.lons()[row], project.accounts.lats()[row]),
+            });
+        }
+    }
+    let unit_of = units_of_accounts(project, &layer);
+    let loads = UnitLoads::of(
+        &project.accounts,
+        &project.settings,
+        &unit_of,
+        &graph.centroid,
+        |row| is_key[row],
+    );
+    let homes = layout
+        .territories
+        .iter()
+        .map(|t| {
+            t.rep
+                .and_then(|r| project.rep(r))
+                .map(|r| (r.home_lon, r.home_lat))
+        })
+        .collect();
+    let problem = Problem {
+        graph: &graph,
+        loads: &loads,
+        goal,
+        homes,
+        fixed,
+        locked: layout.locked.clone(),
+        keys,
+    };
+    let solution = if rebalance {
+        let start = fill_unheld(&graph, &source_of, &layout.locked, |s| {
+            new_position(s).map(|p| p as u32)
+        });
+        crate::design::rebalance(&problem, start, progress)
+    } else {
+        crate::design::design(&problem, request.seed, progress)
+    };
+    let mut edit = scenario_edit;
+    let Some(Change::Scenario {
+        after: Some(scenario),
+        ..
+    }) = edit.changes.first_mut()
+    else {
+        return Err(refuse("the new plan was not made"));
+    };
+    fill_scenario(scenario, &layer, layout.territories, &solution.of);
+    if !rebalance {
+        scenario.overrides = source
+            .overrides
+            .iter()
+            .filter_map(|(a, t)| {
+                let p = new_position(source.territory_index(*t)? as u32)?;
+                layout.locked[p].then(|| (*a, scenario.territories[p].id))
+            })
+            .collect();
+    }
+    let balanced: Vec<String> = request
+        .balance
+        .iter()
+        .map(|(m, _)| m.label().to_owned())
+        .collect();
+    scenario.notes = if rebalance {
+        format!(
+            "{} rebalanced on {} ({} within {:.0} %)",
+            source.name,
+            layer.title,
+            balanced.join(", "),
+            request.tolerance * 100.0
+        )
+    } else {
+        format!(
+            "Designed on {} ({} within {:.0} %, seed {})",
+            layer.title,
+            balanced.join(", "),
+            request.tolerance * 100.0,
+            request.seed
+        )
+    };
+    edit.description = if rebalance {
+        format!("Rebalanced {} as {}", source.name, request.into)
+    } else {
+        format!("Designed {k} territories as {}", request.into)
+    };
+    let mut report = measure(
+        project, source, scenario, request, &graph, &solution, rebalance,
+    );
+    report.moved_by_snapping = moved_by_snapping;
+    report.accounts_outside_units = loads.outside;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok((edit, report))
+}
+
+/// The new position of every unit the source plan holds; a unit it does not hold goes to
+/// the territory of the nearest held unit (fewest borders away) that is not locked, so that
+/// every unit is held and locked territories take nothing. Units no such unit reaches go to
+/// the first territory that is not locked.
+fn fill_unheld(
+    graph: &UnitGraph,
+    source_of: &[u32],
+    locked: &[bool],
+    map: impl Fn(u32) -> Option<u32>,
+) -> Vec<u32> {
+    let mut of: Vec<u32> = source_of
+        .iter()
+        .map(|&s| {
+            if s == FREE {
+                FREE
+            } else {
+                map(s).unwrap_or(FREE)
+            }
+        })
+        .collect();
+    let mut queue: std::collections::VecDeque<u32> = (0..of.len() as u32)
+        .filter(|&u| of[u as usize] != FREE && !locked[of[u as usize] as usize])
+        .collect();
+    while let Some(u) = queue.pop_front() {
+        for &(v, _) in &graph.next[u as usize] {
+            if of[v as usize] == FREE {
+                of[v as usize] = of[u as usize];
+                queue.push_back(v);
+            }
+        }
+    }
+    let open = locked.iter().position(|l| !l).unwrap_or(0) as u32;
+    of.iter()
+        .map(|&t| if t == FREE { open } else { t })
+        .collect()
+}
+
+/// Gives `scenario` the territories, each with the outline of its units, and the units.
+fn fill_scenario(
+    scenario: &mut Scenario,
+    layer: &UnitLayer,
+    territories: Vec<Territory>,
+    of: &[u32],
+) {
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); territories.len()];
+    for (u, &t) in of.iter().enumerate() {
+        members[t as usize].push(u as u32);
+    }
+    scenario.territories = territories
+        .into_iter()
+        .zip(&members)
+        .map(|(t, m)| Territory {
+            geometry: layer.topology.outline(m),
+            ..t
+        })
+        .collect();
+    scenario.units = UnitPlan {
+        layer: Some(layer.key.clone()),
+        holder: of
+            .iter()
+            .enumerate()
+            .map(|(u, &t)| {
+                (
+                    layer.units[u].code.clone(),
+                    scenario.territories[t as usize].id,
+                )
+            })
+            .collect(),
+    };
+}
+
+/// Measures the new plan with the engine: balance, contiguity, compactness, and (for a
+/// rebalance) who gains and loses what.
+fn measure(
+    project: &Project,
+    source: &Scenario,
+    scenario: &Scenario,
+    request: &DesignRequest,
+    graph: &UnitGraph,
+    solution: &Solution,
+    rebalance: bool,
+) -> DesignReport {
+    let grid = Arc::new(AccountGrid::new(
+        project.accounts.lons(),
+        project.accounts.lats(),
+    ));
+    let plan = LiveAssignment::new(project, scenario, Arc::clone(&grid));
+    let report = ScenarioReport::from_plan(project, scenario, &plan);
+    let max_deviation_pct: BTreeMap<String, f64> = request
+        .balance
+        .iter()
+        .map(|(m, _)| {
+            let worst = report.balance_of(*m).map_or(0.0, |b| b.max_deviation_pct);
+            (m.label().to_owned(), worst)
+        })
+        .collect();
+    let feasible = max_deviation_pct
+        .values()
+        .all(|d| *d <= request.tolerance * 100.0 + 1e-9);
+    let k = scenario.territories.len();
+    let contiguous = (0..k as u32)
+        .filter(|&t| solution.of.contains(&t) && is_connected(graph, &solution.of, t))
+        .count();
+    let polsby_popper_mean = if k == 0 {
+        0.0
+    } else {
+        report
+            .territories
+            .iter()
+            .map(|t| t.metrics.polsby_popper)
+            .sum::<f64>()
+            / k as f64
+    };
+    let (moved_accounts, moved_potential_pct, per_rep) = if rebalance {
+        disruption(project, source, scenario, &plan, grid)
+    } else {
+        (0, 0.0, Vec::new())
+    };
+    DesignReport {
+        scenario: scenario.name.clone(),
+        seconds: 0.0,
+        max_deviation_pct,
+        tolerance_pct: request.tolerance * 100.0,
+        feasible,
+        contiguous,
+        territories: k,
+        polsby_popper_mean,
+        moved_accounts,
+        moved_potential_pct,
+        moved_by_snapping: 0,
+        units_moved: solution.stats.moves,
+        iterations: solution.stats.iterations,
+        cancelled: solution.stats.cancelled,
+        accounts_outside_units: 0,
+        per_rep,
+    }
+}
+
+/// Accounts (and their potential, % of all) that change territory from `source` to the
+/// rebalanced `scenario` (territories in the same order), and per rep what they gain and
+/// lose.
+fn disruption(
+    project: &Project,
+    source: &Scenario,
+    scenario: &Scenario,
+    plan: &LiveAssignment,
+    grid: Arc<AccountGrid>,
+) -> (usize, f64, Vec<RepChange>) {
+    let before = LiveAssignment::new(project, source, grid);
+    let who = |t: usize| {
+        let territory = &scenario.territories[t];
+        territory
+            .rep
+            .and_then(|r| project.rep(r))
+            .map_or_else(|| territory.name.clone(), |r| r.name.clone())
+    };
+    let mut changes: BTreeMap<usize, RepChange> = BTreeMap::new();
+    let (mut moved, mut moved_potential, mut potential) = (0, 0.0, 0.0);
+    for row in 0..project.accounts.len() {
+        let p = project.accounts.potential(row);
+        let p = if p.is_finite() { p } else { 0.0 };
+        potential += p;
+        let (a, b) = (before.owner(row), plan.owner(row));
+        if a == b {
+            continue;
+        }
+        moved += 1;
+        moved_potential += p;
+        if let Some(a) = a {
+            let c = changes.entry(a).or_insert_with(|| empty_change(who(a)));
+            c.lost_accounts += 1;
+            c.lost_potential += p;
+        }
+        if let Some(b) = b {
+            let c = changes.entry(b).or_insert_with(|| empty_change(who(b)));
+            c.gained_accounts += 1;
+            c.gained_potential += p;
+        }
+    }
+    let pct = if potential > 0.0 {
+        100.0 * moved_potential / potential
+    } else {
+        0.0
+    };
+    (moved, pct, changes.into_values().collect())
+}
+
+fn empty_change(rep: String) -> RepChange {
+    RepChange {
+        rep,
+        gained_accounts: 0,
+        lost_accounts: 0,
+        gained_potential: 0.0,
+        lost_potential: 0.0,
+    }
+}
+
+impl super::Session {
+    /// Makes a design (`rebalance` false) or a rebalance as asked, and adds it to the
+    /// project as a new scenario, one undoable edit. A run stopped by `progress` adds
+    /// nothing.
+    pub fn design(
+        &mut self,
+        request: &DesignRequest,
+        rebalance: bool,
+        progress: &mut dyn FnMut(usize, f64) -> bool,
+    ) -> Result<DesignReport, SessionError> {
+        let (edit, report) =
+            design_edit(&self.project, self.current(), request, rebalance, progress)?;
+        if !report.cancelled {
+            self.apply(edit)?;
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,566 @@
+//! Automatic design, rebalancing and rep assignment (issue 14), on the embedded demo and the
+//! embedded Dutch unit layers: every unit in exactly one territory, every territory one
+//! connected set of units (breadth-first search here, on the layer's adjacency with islands
+//! joined to the mainland), locks and key accounts kept, the tolerance met where the demo
+//! allows it, the same seed giving the same plan, a balanced plan left alone, and the rep
+//! assignment as good as the best of every pairing.
+
+mod cli_support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use cli_support::{s, tessera, text};
+use proptest::prelude::*;
+use tessera::design::graph::UnitGraph;
+use tessera::engine::balance::BalanceMetric;
+use tessera::engine::index::AccountGrid;
+use tessera::engine::live::LiveAssignment;
+use tessera::engine::metrics::Contribution;
+use tessera::model::{Change, Project, Scenario, Territory};
+use tessera::session::{
+    DesignReport, DesignRequest, TerritoryCount, design_edit, snap_edit, suggest_reps, unit_layer,
+};
+
+fn demo() -> Project {
+    tessera::demo::project().expect("the demo builds")
+}
+
+fn request(layer: &str, count: TerritoryCount, into: &str) -> DesignRequest {
+    DesignRequest {
+        layer: layer.into(),
+        count,
+        balance: vec![
+            (BalanceMetric::Potential, 1.0),
+            (BalanceMetric::Workload, 1.0),
+            (BalanceMetric::Accounts, 1.0),
+        ],
+        tolerance: 0.05,
+        compactness: 1.0,
+        locked: Vec::new(),
+        seed: 1,
+        from: None,
+        into: into.into(),
+    }
+}
+
+/// Runs a design (or rebalance), adds the new scenario to `project`, and returns it with its
+/// report.
+fn run(
+    project: &mut Project,
+    request: &DesignRequest,
+    rebalance: bool,
+) -> (Scenario, DesignReport) {
+    let (edit, report) = design_edit(project, None, request, rebalance, &mut |_, _| true)
+        .expect("the design is made");
+    edit.apply(project).expect("the edit fits the project");
+    let scenario = project
+        .scenario_by_name(&request.into)
+        .expect("the new scenario is in the project")
+        .clone();
+    (scenario, report)
+}
+
+/// Whether each territory's units form one connected set of the layer's graph (islands
+/// joined to their nearest mainland unit), by breadth-first search.
+fn connected_territories(layer: &str, scenario: &Scenario) -> Vec<bool> {
+    let layer = unit_layer(layer).expect("the layer is embedded");
+    let graph = UnitGraph::of(&layer);
+    scenario
+        .territories
+        .iter()
+        .map(|t| {
+            let members: BTreeSet<u32> = scenario
+                .units
+                .units_of(t.id)
+                .filter_map(|code| layer.unit(code))
+                .collect();
+            let Some(&first) = members.first() else {
+                return false;
+            };
+            let mut seen = BTreeSet::from([first]);
+            let mut queue = vec![first];
+            while let Some(u) = queue.pop() {
+                for &(v, _) in &graph.next[u as usize] {
+                    if members.contains(&v) && seen.insert(v) {
+                        queue.push(v);
+                    }
+                }
+            }
+            seen.len() == members.len()
+        })
+        .collect()
+}
+
+/// Every unit of the layer is held, by a territory of the plan.
+fn assert_every_unit_held_once(layer: &str, scenario: &Scenario) {
+    let layer = unit_layer(layer).expect("the layer is embedded");
+    let ids: BTreeSet<_> = scenario.territories.iter().map(|t| t.id).collect();
+    assert_eq!(scenario.units.holder.len(), layer.units.len());
+    for unit in &layer.units {
+        let t = scenario
+            .units
+            .holder
+            .get(&unit.code)
+            .expect("every unit is held");
+        assert!(
+            ids.contains(t),
+            "unit {} is held by no territory of the plan",
+            unit.code
+        );
+    }
+}
+
+#[test]
+fn the_demo_designed_on_postcodes_meets_five_percent_on_three_metrics_with_connected_territories() {
+    let mut project = demo();
+    let (plan, report) = run(
+        &mut project,
+        &request("nl-pc4", TerritoryCount::Count(4), "Designed"),
+        false,
+    );
+    assert_eq!(plan.territories.len(), 4);
+    assert_every_unit_held_once("nl-pc4", &plan);
+    assert!(connected_territories("nl-pc4", &plan).iter().all(|c| *c));
+    assert_eq!(report.contiguous, 4);
+    assert!(report.feasible, "{report:?}");
+    // The engine, on the saved plan, agrees with the report.
+    let full = tessera::engine::report::ScenarioReport::compute(&project, &plan);
+    for metric in [
+        BalanceMetric::Potential,
+        BalanceMetric::Workload,
+        BalanceMetric::Accounts,
+    ] {
+        let worst = full.balance_of(metric).expect("measured").max_deviation_pct;
+        assert!(worst <= 5.0, "{} is {worst:.1} % off", metric.label());
+        assert!((worst - report.max_deviation_pct[metric.label()]).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_plan_and_another_seed_another() {
+    let mut a = demo();
+    let mut b = demo();
+    let req = request("nl-gemeente", TerritoryCount::Count(5), "Seeded");
+    let (first, _) = run(&mut a, &req, false);
+    let (again, _) = run(&mut b, &req, false);
+    assert_eq!(first.units.holder, again.units.holder);
+    let (other, _) = run(
+        &mut b,
+        &DesignRequest {
+            seed: 2,
+            into: "Other".into(),
+            ..req
+        },
+        false,
+    );
+    let positions = |s: &Scenario| -> BTreeMap<String, usize> {
+        s.units
+            .holder
+            .iter()
+            .map(|(c, t)| (c.clone(), s.territory_index(*t).expect("held by the plan")))
+            .collect()
+    };
+    assert_ne!(positions(&first), positions(&other));
+}
+
+#[test]
+fn a_rebalance_brings_the_demo_within_five_percent_of_workload_moving_little_potential() {
+    let mut project = demo();
+    let mut req = request("nl-pc4", TerritoryCount::PerRep, "Rebalanced");
+    req.balance = vec![(BalanceMetric::Workload, 1.0)];
+    let before = tessera::engine::report::ScenarioReport::compute(
+        &project,
+        project.active().expect("active"),
+    );
+    assert!(
+        before
+            .balance_of(BalanceMetric::Workload)
+            .expect("measured")
+            .max_deviation_pct
+            > 20.0
+    );
+    let (plan, report) = run(&mut project, &req, true);
+    assert!(report.feasible, "{report:?}");
+    assert!(report.max_deviation_pct["workload"] <= 5.0);
+    assert!(report.moved_potential_pct <= 10.0, "{report:?}");
+    assert!(report.moved_accounts > 0);
+    // Reps keep their territories; the per-rep account changes add up.
+    let source = project.active().expect("active");
+    for (a, b) in source.territories.iter().zip(&plan.territories) {
+        assert_eq!((a.rep, &a.name), (b.rep, &b.name));
+    }
+    // What reps lose and gain differs by the accounts that fall out of every territory
+    // (geocoded off the coast, in no unit) or come into one.
+    let gained: usize = report.per_rep.iter().map(|c| c.gained_accounts).sum();
+    let lost: usize = report.per_rep.iter().map(|c| c.lost_accounts).sum();
+    let grid = Arc::new(AccountGrid::new(
+        project.accounts.lons(),
+        project.accounts.lats(),
+    ));
+    let before = LiveAssignment::new(&project, source, Arc::clone(&grid));
+    let after = LiveAssignment::new(&project, &plan, grid);
+    let (mut out, mut into) = (0, 0);
+    for row in 0..project.accounts.len() {
+        match (before.owner(row), after.owner(row)) {
+            (Some(_), None) => out += 1,
+            (None, Some(_)) => into += 1,
+            _ => {}
+        }
+    }
+    assert_eq!(lost as i64 - gained as i64, out as i64 - into as i64);
+    assert!(
+        out > 0,
+        "the demo has accounts in water that snapping leaves out"
+    );
+}
+
+#[test]
+fn a_balanced_plan_is_left_as_it_is_by_a_rebalance() {
+    let mut project = demo();
+    let (designed, report) = run(
+        &mut project,
+        &request("nl-pc4", TerritoryCount::Count(4), "Balanced"),
+        false,
+    );
+    assert!(report.feasible);
+    let mut req = request("nl-pc4", TerritoryCount::PerRep, "Again");
+    req.from = Some(designed.name.clone());
+    let (again, report) = run(&mut project, &req, true);
+    assert_eq!(report.units_moved, 0);
+    assert_eq!(report.moved_accounts, 0);
+    let ids = |s: &Scenario| -> Vec<(String, usize)> {
+        s.units
+            .holder
+            .iter()
+            .map(|(c, t)| (c.clone(), s.territory_index(*t).expect("held")))
+            .collect()
+    };
+    assert_eq!(ids(&designed), ids(&again));
+}
+
+#[test]
+fn a_rebalance_keeps_locked_territories_and_key_accounts() {
+    let mut project = demo();
+    // A key account of Noord far away in Zuid's area.
+    let active = project.active().expect("active").clone();
+    let grid = Arc::new(AccountGrid::new(
+        project.accounts.lons(),
+        project.accounts.lats(),
+    ));
+    let plan = LiveAssignment::new(&project, &active, grid);
+    let row = (0..project.accounts.len())
+        .find(|&r| plan.owner(r) == Some(3))
+        .expect("Zuid has accounts");
+    let key = project.accounts.ids()[row];
+    let noord = active.territories[0].id;
+    let edit = tessera::model::Edit {
+        description: "key account".into(),
+        changes: vec![Change::Overrides {
+            scenario: active.id,
+            changes: vec![(key, active.overrides.get(&key).copied(), Some(noord))],
+        }],
+    };
+    edit.apply(&mut project).expect("override set");
+    // The plan on units first, so that a locked territory's units can be compared.
+    let (snap, _) = snap_edit(&project, None, "nl-pc4", None, "On units").expect("snapped");
+    snap.apply(&mut project).expect("snap fits");
+    let source = project.scenario_by_name("On units").expect("made").clone();
+    let mut req = request("nl-pc4", TerritoryCount::PerRep, "Locked");
+    req.balance = vec![(BalanceMetric::Workload, 1.0)];
+    req.from = Some(source.name.clone());
+    req.locked = vec!["West".into()];
+    let (plan, _) = run(&mut project, &req, true);
+    let west = |s: &Scenario| -> Vec<String> {
+        let t = s
+            .territories
+            .iter()
+            .find(|t| t.name == "West")
+            .expect("West");
+        s.units.units_of(t.id).map(str::to_owned).collect()
+    };
+    assert_eq!(west(&source), west(&plan));
+    let noord_after = plan.territories[0].id;
+    assert_eq!(plan.overrides.get(&key), Some(&noord_after));
+    let grid = Arc::new(AccountGrid::new(
+        project.accounts.lons(),
+        project.accounts.lats(),
+    ));
+    assert_eq!(
+        LiveAssignment::new(&project, &plan, grid).owner(row),
+        Some(0)
+    );
+}
+
+/// Travel hours a year if `home` served the accounts at `rows`.
+fn travel_hours(project: &Project, rows: &[usize], home: (f64, f64)) -> f64 {
+    rows.iter()
+        .map(|&r| {
+            let c = Contribution::of(&project.accounts, r, Some(home), &project.settings);
+            let visits = f64::from(project.accounts.visits_per_year(r));
+            visits * 2.0 * project.settings.drive_minutes(c.distance_km()) / 60.0
+        })
+        .sum()
+}
+
+#[test]
+fn suggested_reps_travel_as_little_as_the_best_of_every_pairing() {
+    let mut project = demo();
+    let active = project.active().expect("active").clone();
+    // Shuffle the reps: Noord's to Zuid and back.
+    let mut changes = Vec::new();
+    let (a, d) = (&active.territories[0], &active.territories[3]);
+    for (t, rep) in [(a, d.rep), (d, a.rep)] {
+        changes.push(Change::Properties {
+            scenario: active.id,
+            before: t.clone(),
+            after: Territory { rep, ..t.clone() },
+        });
+    }
+    tessera::model::Edit {
+        description: "swap".into(),
+        changes,
+    }
+    .apply(&mut project)
+    .expect("swap fits");
+    let plan = project.active().expect("active").clone();
+    let (edit, suggestion) = suggest_reps(&project, &plan, 0.0).expect("suggested");
+    assert!(edit.is_some());
+    let grid = Arc::new(AccountGrid::new(
+        project.accounts.lons(),
+        project.accounts.lats(),
+    ));
+    let live = LiveAssignment::new(&project, &plan, grid);
+    let rows: Vec<Vec<usize>> = (0..plan.territories.len())
+        .map(|t| {
+            (0..project.accounts.len())
+                .filter(|&r| live.owner(r) == Some(t))
+                .collect()
+        })
+        .collect();
+    let homes: Vec<(f64, f64)> = project
+        .reps
+        .iter()
+        .map(|r| (r.home_lon, r.home_lat))
+        .collect();
+    let mut best = f64::INFINITY;
+    let n = homes.len();
+    let mut perm: Vec<usize> = (0..n).collect();
+    // Heap's algorithm over every pairing of reps to the four territories.
+    fn permutations(k: usize, perm: &mut Vec<usize>, visit: &mut dyn FnMut(&[usize])) {
+        if k == 1 {
+            visit(perm);
+            return;
+        }
+        for i in 0..k {
+            permutations(k - 1, perm, visit);
+            let j = if k.is_multiple_of(2) { i } else { 0 };
+            perm.swap(j, k - 1);
+        }
+    }
+    permutations(n, &mut perm, &mut |p| {
+        let total: f64 = (0..rows.len())
+            .map(|t| travel_hours(&project, &rows[t], homes[p[t]]))
+            .sum();
+        best = best.min(total);
+    });
+    assert!((suggestion.travel_hours_after - best).abs() < 1e-6 * best.max(1.0));
+    assert!(suggestion.travel_hours_after < suggestion.travel_hours_before);
+}
+
+#[test]
+fn design_and_rebalance_and_assign_reps_on_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("demo.tessera");
+    assert!(tessera(&["demo", s(&path)]).status.success());
+    let out = tessera(&[
+        "design",
+        s(&path),
+        "--territories",
+        "4",
+        "--units",
+        "nl-gemeente",
+        "--balance",
+        "potential,workload:2,accounts",
+        "--tolerance",
+        "10",
+        "--into",
+        "By municipality",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["scenario"], "By municipality");
+    assert_eq!(json["territories"], 4);
+    assert!(json["seconds"].as_f64().is_some());
+    assert!(json["feasible"].is_boolean());
+    assert!(json["contiguous"].as_u64().is_some());
+    let deviations = json["max_deviation_pct"].as_object().expect("an object");
+    assert_eq!(
+        deviations.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["accounts", "potential", "workload"]
+    );
+    // It is in the file.
+    let out = tessera(&["report", s(&path), "--scenario", "By municipality"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = tessera(&[
+        "rebalance",
+        s(&path),
+        "--units",
+        "nl-pc4",
+        "--balance",
+        "workload",
+        "--into",
+        "Even",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(json["moved_accounts"].as_u64().is_some_and(|m| m > 0));
+    let out = tessera(&[
+        "assign-reps",
+        s(&path),
+        "--scenario",
+        "Even",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["territories"].as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn impossible_requests_are_refused_with_a_reason() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("demo.tessera");
+    assert!(tessera(&["demo", s(&path)]).status.success());
+    let refused = |args: &[&str], says: &str| {
+        let out = tessera(args);
+        assert!(!out.status.success(), "{args:?} was accepted");
+        let err = text(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    };
+    let p = s(&path);
+    refused(
+        &[
+            "design",
+            p,
+            "--territories",
+            "4",
+            "--units",
+            "nl-pc4",
+            "--balance",
+            "happiness",
+            "--into",
+            "X",
+        ],
+        "unknown metric \"happiness\"",
+    );
+    refused(
+        &[
+            "design",
+            p,
+            "--territories",
+            "4",
+            "--units",
+            "nl-pc4",
+            "--balance",
+            "travel",
+            "--into",
+            "X",
+        ],
+        "cannot balance travel",
+    );
+    refused(
+        &[
+            "design",
+            p,
+            "--territories",
+            "4",
+            "--units",
+            "nl-pc4",
+            "--lock",
+            "Atlantis",
+            "--into",
+            "X",
+        ],
+        "no territory Atlantis to lock; its territories are Noord, Oost, West, Zuid",
+    );
+    refused(
+        &[
+            "design",
+            p,
+            "--territories",
+            "1",
+            "--units",
+            "nl-pc4",
+            "--lock",
+            "Noord",
+            "--into",
+            "X",
+        ],
+        "1 territories cannot be designed with 1 of them locked",
+    );
+    refused(
+        &[
+            "design",
+            p,
+            "--territories",
+            "4",
+            "--units",
+            "de-kreise",
+            "--into",
+            "X",
+        ],
+        "no unit layer de-kreise",
+    );
+    refused(
+        &[
+            "design",
+            p,
+            "--territories",
+            "4",
+            "--units",
+            "nl-pc4",
+            "--into",
+            "Current plan",
+        ],
+        "there is a scenario named \"Current plan\" already",
+    );
+    // Nothing was added by the refusals.
+    let out = tessera(&["units", p, "--list"]);
+    assert!(!text(&out.stdout).contains("\nX\t"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// Any seed and number of territories: every unit held once, every territory connected,
+    /// a locked territory kept whole.
+    #[test]
+    fn designs_hold_every_unit_once_in_connected_territories(seed in 0u64..1000, k in 2usize..7) {
+        let mut project = demo();
+        let (snap, _) = snap_edit(&project, None, "nl-gemeente", None, "Municipal").expect("snapped");
+        snap.apply(&mut project).expect("snap fits");
+        let mut req = request("nl-gemeente", TerritoryCount::Count(k), "Designed");
+        req.seed = seed;
+        req.from = Some("Municipal".into());
+        req.locked = vec!["Noord".into()];
+        let (plan, report) = run(&mut project, &req, false);
+        prop_assert_eq!(plan.territories.len(), k);
+        assert_every_unit_held_once("nl-gemeente", &plan);
+        let source = project.scenario_by_name("Municipal").expect("kept");
+        let noord = |s: &Scenario| -> Vec<String> {
+            let t = s.territories.iter().find(|t| t.name == "Noord").expect("Noord");
+            s.units.units_of(t.id).map(str::to_owned).collect()
+        };
+        prop_assert_eq!(noord(source), noord(&plan));
+        // Every designed territory connected (the locked one is as the snapping made it).
+        let connected = connected_territories("nl-gemeente", &plan);
+        prop_assert!(connected[1..].iter().all(|c| *c), "{:?}", connected);
+        prop_assert!(report.contiguous >= k - 1);
+    }
+}
