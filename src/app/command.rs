@@ -78,6 +78,14 @@ pub enum Command {
     ChooseUnitLayer(PathBuf),
     /// Store a cleaned unit layer in the project, as one edit.
     AddUnitLayer(Box<crate::session::PreparedLayer>),
+    /// Open Plan > Design territories… (false) or Plan > Rebalance… (true) for the plan
+    /// shown.
+    OpenDesign(bool),
+    /// A design or rebalance finished: add its plan (one edit), show it, compare it with
+    /// the active plan, and say what it achieved.
+    Designed(Box<(crate::model::Edit, crate::session::DesignReport)>),
+    /// Suggest the reps for the plan shown (Plan > Suggest reps…).
+    SuggestReps,
     /// Open the mapping dialog for an accounts file.
     ImportAccounts(PathBuf),
     /// An edit the session made itself (an accounts import, a paint stroke) was written:

@@ -212,6 +212,9 @@ impl TesseraApp {
                 Err(e) => self.error = Some(e),
             },
             Command::AddUnitLayer(prepared) => self.add_unit_layer(*prepared),
+            Command::OpenDesign(rebalance) => self.open_design(rebalance),
+            Command::Designed(made) => self.designed(*made),
+            Command::SuggestReps => self.suggest_reps(),
             Command::ImportTerritories(path, as_new) => {
                 self.apply(
                     Command::ImportTerritoriesNamed(path, as_new, None),

@@ -7,6 +7,7 @@ mod background;
 mod command;
 mod command_handling;
 mod compare;
+mod design_dialog;
 mod import;
 mod job;
 mod map;
@@ -32,6 +33,7 @@ use std::sync::{Arc, Mutex};
 pub use background::BACKGROUND_FROM;
 pub use command::Command;
 pub use compare::{CompareView, MoveColumn};
+pub use design_dialog::DesignDialog;
 pub use import::ImportDialog;
 pub use map::{LonLat, MapView, ScenarioView, Screen};
 pub use panels::value_text;
@@ -66,6 +68,10 @@ pub struct TesseraApp {
     territory_names: Option<TerritoryNamesDialog>,
     /// File > Add unit layer's dialog, while open.
     unit_layer: Option<UnitLayerDialog>,
+    /// Plan > Design territories… or Rebalance…, while open.
+    design: Option<DesignDialog>,
+    /// Plan > Suggest reps…: the suggestion and the edit that accepts it, while shown.
+    reps: Option<(Option<crate::model::Edit>, crate::session::RepSuggestion)>,
     /// The side-by-side compare view, while open (it replaces the editing panels).
     compare: Option<CompareView>,
     /// A page of the plan and its balance being saved (File > Save page).
@@ -126,6 +132,8 @@ impl TesseraApp {
             import: None,
             territory_names: None,
             unit_layer: None,
+            design: None,
+            reps: None,
             rename: None,
             page: None,
             page_rect: egui::Rect::NOTHING,
@@ -237,6 +245,21 @@ impl TesseraApp {
     /// File > Add unit layer's dialog, while open.
     pub fn unit_layer_dialog(&self) -> Option<&UnitLayerDialog> {
         self.unit_layer.as_ref()
+    }
+
+    /// Plan > Design territories… or Rebalance…, while open.
+    pub fn design_dialog(&self) -> Option<&DesignDialog> {
+        self.design.as_ref()
+    }
+
+    /// Plan > Design territories… or Rebalance…, while open, to change its settings.
+    pub fn design_dialog_mut(&mut self) -> Option<&mut DesignDialog> {
+        self.design.as_mut()
+    }
+
+    /// Plan > Suggest reps…'s suggestion, while shown.
+    pub fn rep_suggestion(&self) -> Option<&crate::session::RepSuggestion> {
+        self.reps.as_ref().map(|(_, s)| s)
     }
 
     /// The compare view, while open.

@@ -109,6 +109,8 @@ pub struct DesignReport {
     pub accounts_outside_units: usize,
     /// Per rep, what the rebalance moved (reps whose accounts did not change are left out).
     pub per_rep: Vec<RepChange>,
+    /// Whether this was a rebalance (else a design).
+    pub rebalance: bool,
 }
 
 /// Why a plan could not be made, as a session error.
@@ -569,6 +571,7 @@ fn measure(
         cancelled: solution.stats.cancelled,
         accounts_outside_units: 0,
         per_rep,
+        rebalance,
     }
 }
 

@@ -156,6 +156,36 @@ impl TesseraApp {
                 self.action_button(ui, "Zoom in", Action::ZoomIn, commands);
                 self.action_button(ui, "Zoom out", Action::ZoomOut, commands);
             });
+            ui.menu_button("Plan", |ui| {
+                let has_plan = self.session.current().is_some();
+                if ui
+                    .add_enabled(has_plan, egui::Button::new("Design territories…"))
+                    .on_hover_text(
+                        "A new plan built from units, balanced on the metrics you choose, \
+                         each territory connected and compact",
+                    )
+                    .clicked()
+                {
+                    commands.push(Command::OpenDesign(false));
+                }
+                if ui
+                    .add_enabled(has_plan, egui::Button::new("Rebalance…"))
+                    .on_hover_text(
+                        "A copy of this plan with as few border units moved as it takes to \
+                         bring every metric within the tolerance",
+                    )
+                    .clicked()
+                {
+                    commands.push(Command::OpenDesign(true));
+                }
+                if ui
+                    .add_enabled(has_plan, egui::Button::new("Suggest reps…"))
+                    .on_hover_text("The reps that travel least for this plan's territories")
+                    .clicked()
+                {
+                    commands.push(Command::SuggestReps);
+                }
+            });
             ui.menu_button("Help", |ui| {
                 ui.label("Tessera — territory designer");
                 ui.label("Country boundaries: Made with Natural Earth.");

@@ -172,6 +172,12 @@ impl TesseraApp {
         {
             self.unit_layer = None;
         }
+        if let Some(dialog) = &mut self.design
+            && !dialog.show(ui.ctx(), &self.session.shared_project(), &mut commands)
+        {
+            self.design = None;
+        }
+        self.reps_window(ui.ctx(), &mut commands);
         self.lasso_question(ui.ctx(), &mut commands);
         if let Some(draft) = &mut self.rename
             && !scenarios::rename_window(ui.ctx(), draft, &self.session, &mut commands)

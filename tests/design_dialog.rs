@@ -1,0 +1,81 @@
+//! Plan > Design territories… and Plan > Suggest reps… in the window (issue 14): a small
+//! design run from the dialog on another thread becomes a new scenario, shown, compared
+//! with the active plan in the compare view, with what it achieved in a notice; the
+//! suggested reps are listed for the planner to accept.
+
+mod common;
+
+use egui_kittest::kittest::Queryable;
+use tessera::app::Command;
+
+#[test]
+fn a_design_made_in_the_dialog_is_a_new_plan_opened_in_the_compare_view() {
+    let mut harness = common::demo_window(common::WINDOW, 4);
+    harness
+        .state_mut()
+        .apply(Command::OpenDesign(false), common::WINDOW);
+    harness.run_steps(3);
+    {
+        let dialog = harness
+            .state_mut()
+            .design_dialog_mut()
+            .expect("the dialog is open");
+        assert_eq!(dialog.territories, 4, "as many as the plan shown");
+        dialog.layer = "nl-gemeente".into();
+        dialog.tolerance_pct = 10.0;
+    }
+    harness.run_steps(2);
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("design-dialog.png");
+        image.save(&out).expect("png");
+    }
+    let before = harness.state().session().project().scenarios.len();
+    harness.get_by_label("Design").click();
+    harness.run_steps(2);
+    assert!(
+        harness
+            .state()
+            .design_dialog()
+            .is_none_or(|d| d.is_running()),
+        "the search runs"
+    );
+    harness.state_mut().wait_for_design();
+    harness.run_steps(4);
+    let session = harness.state().session();
+    assert_eq!(session.project().scenarios.len(), before + 1);
+    let shown = session.current().expect("a plan is shown");
+    assert_eq!(shown.name, "Designed");
+    assert_eq!(shown.territories.len(), 4);
+    assert_eq!(shown.units.layer.as_deref(), Some("nl-gemeente"));
+    assert_eq!(
+        session.history().next_undo(),
+        Some("Designed 4 territories as Designed")
+    );
+    assert!(harness.state().compare_view().is_some(), "compared");
+    let notice = harness.state().notice().expect("a summary");
+    assert!(
+        notice.starts_with("Designed \u{201c}Designed\u{201d} in"),
+        "{notice}"
+    );
+    assert!(notice.contains("4 of 4 territories connected"), "{notice}");
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("design-compared.png");
+        image.save(&out).expect("png");
+    }
+}
+
+#[test]
+fn suggested_reps_are_listed_to_accept() {
+    let mut harness = common::demo_window(common::WINDOW, 4);
+    harness
+        .state_mut()
+        .apply(Command::SuggestReps, common::WINDOW);
+    harness.run_steps(3);
+    let suggestion = harness.state().rep_suggestion().expect("shown");
+    assert_eq!(suggestion.territories.len(), 4);
+    assert!(suggestion.travel_hours_after <= suggestion.travel_hours_before + 1e-6);
+    assert!(harness.query_by_label("Suggested").is_some(), "the table");
+    harness.get_by_label("Close").click();
+    harness.run_steps(2);
+    assert!(harness.state().rep_suggestion().is_none());
+}
