@@ -33,6 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("engine", &["model", "numbers"]),
     ("geometry", &["numbers", "rng"]),
     ("units", &["model", "numbers", "engine", "geometry"]),
+    ("design", &["model", "engine", "rng", "units"]),
     ("store", &["model"]),
     ("edit", &["model", "geometry"]),
     ("geocode", &[]),
@@ -46,21 +47,21 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "session",
         &[
-            "model", "progress", "engine", "store", "edit", "io", "demo", "units",
+            "model", "progress", "engine", "store", "edit", "io", "demo", "units", "design",
         ],
     ),
     (
         "app",
         &[
             "model", "numbers", "progress", "rng", "synth", "demo", "engine", "store", "edit",
-            "geocode", "io", "basemap", "session", "units",
+            "geocode", "io", "basemap", "session", "units", "design",
         ],
     ),
     (
         "cli",
         &[
             "model", "numbers", "progress", "rng", "synth", "demo", "engine", "store", "edit",
-            "geocode", "io", "basemap", "session", "units",
+            "geocode", "io", "basemap", "session", "units", "design",
         ],
     ),
     ("main.rs", &["cli", "app"]),

@@ -151,7 +151,11 @@ fn bad_layers_are_refused_and_leave_the_project_byte_identical() {
         (vec![s(&bad("empty.geojson")).into()], "empty"),
         (
             vec![
-                s(&bad("duplicate-codes.geojson")).into(),
+                // Readable as a file, refused as a layer of units: not in bad-layers, whose
+                // files every reader refuses.
+                s(&Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/data/unit-layers/duplicate-codes.geojson"))
+                .into(),
                 "--code-field".into(),
                 "code".into(),
             ],
