@@ -90,19 +90,25 @@ def to_metric_points(units, lon, lat):
     return shapely.points(x, y)
 
 
-def locate(units, lon, lat):
-    """The unit each account lies in; an account in no unit (at sea, across the border) goes
-    to the nearest unit. Returns the unit indices and how many went to the nearest."""
+def within(units, lon, lat):
+    """The unit each account lies in, -1 for none (at sea, across the border)."""
     points = to_metric_points(units, lon, lat)
-    tree = STRtree(units.metric)
     unit = np.full(len(points), -1)
-    hit_point, hit_unit = tree.query(points, predicate="intersects")
+    hit_point, hit_unit = STRtree(units.metric).query(points, predicate="intersects")
     # A point on a shared border hits two units: the first one found keeps it.
     _, first = np.unique(hit_point, return_index=True)
     unit[hit_point[first]] = hit_unit[first]
+    return unit
+
+
+def locate(units, lon, lat):
+    """The unit each account lies in; an account in no unit goes to the nearest unit.
+    Returns the unit indices and how many went to the nearest."""
+    unit = within(units, lon, lat)
     outside = np.flatnonzero(unit < 0)
     if len(outside):
-        near_point, near_unit = tree.query_nearest(points[outside])
+        points = to_metric_points(units, lon[outside], lat[outside])
+        near_point, near_unit = STRtree(units.metric).query_nearest(points)
         unit[outside[near_point]] = near_unit
     return unit, len(outside)
 

@@ -29,6 +29,8 @@ DEFAULT_PC4 = "/work/shared/data/units/nl-pc4-2020.geojson"
 METHODS = ["tessera", "gerrychain-potential", "gerrychain-accounts", "kmeans-constrained"]
 # GerryChain's allowed deviation of its balanced column, and k-means-constrained's of sizes.
 EPSILON = 0.05
+# How many synthetic accounts to make per account kept with --land-only (about 38 % are on land).
+OVERSAMPLE = 4
 
 
 def log(message):
@@ -38,33 +40,63 @@ def log(message):
 # --- The instance -------------------------------------------------------------------------
 
 
-def make_instance(tessera, n, k, seed, folder):
-    """Writes a synthetic project and its accounts as CSV; returns the project path, the
-    accounts (arrays) and the project's travel settings."""
-    folder.mkdir(parents=True, exist_ok=True)
-    project = folder / "synth.tessera"
+def synth(tessera, project, n, k, seed):
     subprocess.run(
         [tessera, "synth", project, "--accounts", str(n), "--territories", str(k), "--seed", str(seed), "--force"],
         check=True,
         capture_output=True,
     )
-    # No export of the CLI has the accounts' coordinates, potential and visits (`export --csv`
-    # writes external_id, name, territory, rep), so they are read from the project file.
+
+
+def read_project(project):
+    """The project's travel settings and its accounts. No export of the CLI has the accounts'
+    coordinates, potential and visits (`export --csv` writes external_id, name, territory,
+    rep), so they are read from the project file."""
     with sqlite3.connect(f"file:{project}?mode=ro", uri=True) as db:
-        settings = dict(
-            zip(
-                ["detour_factor", "speed_kmh", "default_minutes_per_visit"],
-                db.execute("SELECT detour_factor, speed_kmh, default_minutes_per_visit FROM project").fetchone(),
-            )
-        )
+        names = ["detour_factor", "speed_kmh", "default_minutes_per_visit"]
+        settings = dict(zip(names, db.execute(f"SELECT {', '.join(names)} FROM project").fetchone()))
         rows = db.execute(
-            "SELECT external_id, lon, lat, potential, visits_per_year, minutes_per_visit FROM accounts ORDER BY id"
+            "SELECT external_id, name, lon, lat, potential, visits_per_year, minutes_per_visit FROM accounts ORDER BY id"
         ).fetchall()
-    accounts_csv = folder / "accounts.csv"
-    with open(accounts_csv, "w", newline="") as f:
+    return settings, rows
+
+
+ACCOUNT_COLUMNS = ["external_id", "name", "lon", "lat", "potential", "visits_per_year", "minutes_per_visit"]
+
+
+def write_accounts(path, rows, columns=ACCOUNT_COLUMNS):
+    with open(path, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["external_id", "lon", "lat", "potential", "visits_per_year", "minutes_per_visit"])
-        writer.writerows(rows)
+        writer.writerow(columns)
+        writer.writerows(row[: len(columns)] for row in rows)
+
+
+def make_instance(tessera, units, n, k, seed, land_only, folder):
+    """Writes the project every method starts from and its accounts as CSV; returns the
+    project, the accounts (arrays) and the project's travel settings.
+
+    `tessera synth` spreads its accounts over the Netherlands' bounding box, sea, Belgium and
+    Germany included. With land_only, it makes OVERSAMPLE x N accounts, the first N inside a PC4 unit are
+    kept and imported into a new project of K territories (`synth --accounts 0`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    project = folder / "synth.tessera"
+    synth(tessera, project, OVERSAMPLE * n if land_only else n, k, seed)
+    settings, rows = read_project(project)
+    if land_only:
+        lon, lat = (np.array([r[c] for r in rows]) for c in (2, 3))
+        rows = [r for r, unit in zip(rows, evaluate.within(units, lon, lat)) if unit >= 0][:n]
+        if len(rows) < n:
+            raise SystemExit(f"only {len(rows)} of {OVERSAMPLE * n} synthetic accounts are on land, fewer than {n}")
+        if any(r[6] is not None for r in rows):
+            raise SystemExit("synth now sets minutes per visit, which `tessera import` cannot read")
+        on_land = folder / "on-land.csv"
+        write_accounts(on_land, rows, ACCOUNT_COLUMNS[:-1])
+        project = folder / "land.tessera"
+        synth(tessera, project, 0, k, seed)
+        subprocess.run([tessera, "import", project, "--accounts", on_land], check=True, capture_output=True)
+        settings, rows = read_project(project)
+    accounts_csv = folder / "accounts.csv"
+    write_accounts(accounts_csv, rows)
     return project, read_accounts(accounts_csv), settings
 
 
@@ -182,7 +214,9 @@ def kmeans_job(units, account_unit, accounts, k, seed):
 
 
 def has_design(tessera):
-    return subprocess.run([tessera, "design", "--help"], capture_output=True).returncode == 0
+    # Not `design --help`: a binary without the subcommand takes `design` for a project path
+    # and prints its own help, successfully.
+    return subprocess.run([tessera, "help", "design"], capture_output=True).returncode == 0
 
 
 def run_tessera(tessera, project, units, account_unit, k, seed, timeout, folder):
@@ -224,9 +258,9 @@ def run_tessera(tessera, project, units, account_unit, k, seed, timeout, folder)
 
 
 def bench(args, units, n):
-    folder = Path(args.work) / f"n{n}"
+    folder = Path(args.work) / f"n{n}{'-land' if args.land_only else ''}"
     start = time.perf_counter()
-    project, accounts, settings = make_instance(args.tessera, n, args.k, args.seed, folder)
+    project, accounts, settings = make_instance(args.tessera, units, n, args.k, args.seed, args.land_only, folder)
     account_unit, outside = evaluate.locate(units, accounts["lon"], accounts["lat"])
     log(
         f"N={n}: instance in {time.perf_counter() - start:.1f} s; {outside} accounts in no PC4 unit "
@@ -234,7 +268,7 @@ def bench(args, units, n):
     )
     rows = []
     for method in args.methods:
-        row = {"n": n, "method": method, "balanced_on": "", "outside_accounts": outside}
+        row = {"n": n, "land_only": args.land_only, "method": method, "balanced_on": "", "outside_accounts": outside}
         log(f"N={n}: {method} ...")
         if method == "tessera":
             row["balanced_on"] = "potential, workload, accounts"
@@ -269,6 +303,10 @@ def bench(args, units, n):
     return rows
 
 
+def instance(row):
+    return f"{row['n']:,}" + (" on land" if row["land_only"] else "")
+
+
 def table(rows, k):
     header = [
         "N", "method", "balanced on", "max dev potential", "max dev workload", "max dev accounts",
@@ -277,10 +315,10 @@ def table(rows, k):
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
         if r["status"] != "ok":
-            cells = [f"{r['n']:,}", r["method"], r["balanced_on"], r["status"]] + [""] * (len(header) - 4)
+            cells = [instance(r), r["method"], r["balanced_on"], r["status"]] + [""] * (len(header) - 4)
         else:
             cells = [
-                f"{r['n']:,}",
+                instance(r),
                 r["method"],
                 r["balanced_on"],
                 f"{r['max_dev_potential_pct']:.1f} %",
@@ -304,6 +342,9 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=600, help="seconds each method may take")
     parser.add_argument("--methods", nargs="+", choices=METHODS, default=METHODS)
+    parser.add_argument(
+        "--land-only", action="store_true", help="keep only synthetic accounts inside a PC4 unit (see make_instance)"
+    )
     parser.add_argument("--work", default="/tmp/peers", help="folder for the projects and CSV files")
     parser.add_argument("--json", help="also write every row, per-territory numbers included, here")
     args = parser.parse_args()
