@@ -10,6 +10,8 @@ count from the mean, contiguous territories, mean Polsby-Popper, and its run tim
 
 import argparse
 import csv
+import functools
+import itertools
 import json
 import math
 import multiprocessing
@@ -29,6 +31,8 @@ DEFAULT_PC4 = "/work/shared/data/units/nl-pc4-2020.geojson"
 METHODS = ["tessera", "gerrychain-potential", "gerrychain-accounts", "kmeans-constrained"]
 # GerryChain's allowed deviation of its balanced column, and k-means-constrained's of sizes.
 EPSILON = 0.05
+# Spanning trees GerryChain draws for one balanced cut before it gives up.
+GERRYCHAIN_ATTEMPTS = 1000
 # How many synthetic accounts to make per account kept with --land-only (about 38 % are on land).
 OVERSAMPLE = 4
 
@@ -143,16 +147,19 @@ def run_limited(job, timeout):
 
 
 # --- The methods ----------------------------------------------------------------------------
-# Each returns a job: a function giving (account labels, unit labels, run s, setup s).
+# Each returns a job: a function giving (account labels, unit labels, run s, setup s, note).
 
 
-def gerrychain_job(units, account_unit, accounts, k, column, seed):
+def gerrychain_job(units, account_unit, accounts, k, column, seed, timeout):
     """recursive_tree_part on the PC4 graph, balancing one node column: the units' potential
-    or their account count."""
+    or their account count. GerryChain's default of 100,000 spanning trees per cut runs for
+    hours when no balanced cut is found; here each cut gets GERRYCHAIN_ATTEMPTS trees, and a
+    failed run is restarted with the next seed while time is left."""
 
     def job():
         from gerrychain import Graph
         from gerrychain.partition.initial_partition_generators import recursive_tree_part
+        from gerrychain.tree import bipartition_tree
 
         start = time.perf_counter()
         weights = np.bincount(
@@ -162,13 +169,22 @@ def gerrychain_job(units, account_unit, accounts, k, column, seed):
         for unit, weight in enumerate(weights.tolist()):
             graph.nodes[unit][column] = weight
         graph = Graph.from_networkx(graph)
+        cut = functools.partial(bipartition_tree, max_attempts=GERRYCHAIN_ATTEMPTS)
         ready = time.perf_counter()
-        plan = recursive_tree_part(
-            graph, parts=list(range(k)), pop_target=weights.sum() / k, pop_col=column, epsilon=EPSILON, rng=seed
-        )
+        for restart in itertools.count():
+            began = time.perf_counter()
+            try:
+                plan = recursive_tree_part(
+                    graph, list(range(k)), weights.sum() / k, column, EPSILON, bipartition_tree_fn=cut, rng=seed + restart
+                )
+                break
+            except RuntimeError as e:  # no balanced cut (PopulationBalanceError is one too)
+                now = time.perf_counter()
+                if now + (now - began) > start + timeout:
+                    raise RuntimeError(f"{restart + 1} runs (seeds {seed} to {seed + restart}) found no balanced plan: {e}")
         done = time.perf_counter()
         unit_labels = np.array([plan[u] for u in range(len(units))])
-        return unit_labels[account_unit], unit_labels, done - ready, ready - start
+        return unit_labels[account_unit], unit_labels, done - ready, ready - start, f"{restart} restarts"
 
     return job
 
@@ -208,7 +224,7 @@ def kmeans_job(units, account_unit, accounts, k, seed):
             equirectangular_km(lon, lat)[:, None, :] - model.cluster_centers_[None, :, :], axis=2
         )
         unit_labels = np.where(votes.sum(axis=1) > 0, votes.argmax(axis=1), centre_distance.argmin(axis=1))
-        return labels, unit_labels, done - ready, (ready - start) + (time.perf_counter() - done)
+        return labels, unit_labels, done - ready, (ready - start) + (time.perf_counter() - done), ""
 
     return job
 
@@ -251,7 +267,8 @@ def run_tessera(tessera, project, units, account_unit, k, seed, timeout, folder)
     label = {name: i for i, name in enumerate(names)}
     unit_labels = np.array([label.get(territory_of.get(code, ""), -1) for code in units.codes])
     seconds = own.get("seconds", wall)
-    return ("ok", (unit_labels[account_unit], unit_labels, seconds, wall - seconds)), own
+    note = f"feasible: {own['feasible']}" if "feasible" in own else ""
+    return ("ok", (unit_labels[account_unit], unit_labels, seconds, wall - seconds, note)), own
 
 
 # --- The benchmark --------------------------------------------------------------------------
@@ -284,7 +301,9 @@ def bench(args, units, n):
         elif method.startswith("gerrychain"):
             column = method.split("-")[1]
             row["balanced_on"] = column
-            outcome = run_limited(gerrychain_job(units, account_unit, accounts, args.k, column, args.seed), args.timeout)
+            outcome = run_limited(
+                gerrychain_job(units, account_unit, accounts, args.k, column, args.seed, args.timeout), args.timeout
+            )
         else:
             row["balanced_on"] = "accounts"
             outcome = run_limited(kmeans_job(units, account_unit, accounts, args.k, args.seed), args.timeout)
@@ -295,7 +314,7 @@ def bench(args, units, n):
         elif status == "error":
             row["status"] = f"failed: {value}"
         else:
-            account_labels, unit_labels, row["run_s"], row["setup_s"] = value
+            account_labels, unit_labels, row["run_s"], row["setup_s"], row["note"] = value
             row["status"] = "ok"
             row.update(evaluate.evaluate(units, accounts, settings, account_labels, unit_labels, args.k))
         log(f"N={n}: {method}: {row['status']}" + (f" in {row['run_s']:.1f} s" if "run_s" in row else ""))
@@ -310,7 +329,7 @@ def instance(row):
 def table(rows, k):
     header = [
         "N", "method", "balanced on", "max dev potential", "max dev workload", "max dev accounts",
-        f"contiguous (of {k})", "mean Polsby-Popper", "run s", "setup s",
+        f"contiguous (of {k})", "mean Polsby-Popper", "run s", "setup s", "note",
     ]  # fmt: skip
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
@@ -328,6 +347,7 @@ def table(rows, k):
                 f"{r['polsby_popper_mean']:.3f}",
                 f"{r['run_s']:.1f}",
                 f"{r['setup_s']:.1f}",
+                r["note"],
             ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
