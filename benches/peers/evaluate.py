@@ -18,11 +18,12 @@ from shapely import STRtree
 EARTH_RADIUS_KM = 6371.0088
 # Dutch RD New, in metres: areas, perimeters and the adjacency tolerance are measured there.
 METRIC_CRS = "EPSG:28992"
-# The PC4 layer is dirty (neighbours rarely share vertices and leave gaps of a metre or so):
-# two units are neighbours when, each grown by this much, they overlap along a border...
-ADJACENCY_BUFFER_M = 1.0
+# The PC4 layer is dirty (neighbours rarely share vertices and leave gaps of up to a few
+# metres: Tiel and Zaltbommel are 5.3 m from their neighbours): two units are neighbours when,
+# each grown by this much, they overlap along a border...
+ADJACENCY_BUFFER_M = 5.0
 # ...at least this long (so units that only meet at a corner are not neighbours).
-MIN_SHARED_BORDER_M = 5.0
+MIN_SHARED_BORDER_M = 10.0
 # A territory's outline is the union of its units grown and shrunk back by this much, which
 # closes the sliver gaps between them (the plain union of a band of 900 PC4 units has 6,500
 # sliver holes and three times the perimeter); holes smaller than MIN_HOLE_M2 left after that
