@@ -18,9 +18,9 @@ from shapely import STRtree
 EARTH_RADIUS_KM = 6371.0088
 # Dutch RD New, in metres: areas, perimeters and the adjacency tolerance are measured there.
 METRIC_CRS = "EPSG:28992"
-# The PC4 layer is dirty (neighbours rarely share vertices and leave gaps of up to a few
-# metres: Tiel and Zaltbommel are 5.3 m from their neighbours): two units are neighbours when,
-# each grown by this much, they overlap along a border...
+# The PC4 layer is dirty (neighbours rarely share vertices and some leave gaps of a few
+# metres): two units are neighbours when, each grown by this much, they overlap along a
+# border...
 ADJACENCY_BUFFER_M = 5.0
 # ...at least this long (so units that only meet at a corner are not neighbours).
 MIN_SHARED_BORDER_M = 10.0
