@@ -65,6 +65,34 @@ fn a_design_made_in_the_dialog_is_a_new_plan_opened_in_the_compare_view() {
 }
 
 #[test]
+fn the_rebalance_dialog_starts_from_the_plan_shown_and_runs_it() {
+    let mut harness = common::demo_window(common::WINDOW, 4);
+    harness
+        .state_mut()
+        .apply(Command::OpenDesign(true), common::WINDOW);
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Rebalance Current plan").is_some());
+    let dialog = harness.state().design_dialog().expect("open");
+    assert_eq!(dialog.into, "Current plan (rebalanced)");
+    assert!(dialog.rebalance);
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("rebalance-dialog.png");
+        image.save(&out).expect("png");
+    }
+    harness.get_by_label("Rebalance").click();
+    harness.run_steps(2);
+    harness.state_mut().wait_for_design();
+    harness.run_steps(3);
+    let notice = harness.state().notice().expect("a summary");
+    assert!(notice.starts_with("Rebalanced into"), "{notice}");
+    assert!(notice.contains("accounts change rep"), "{notice}");
+    assert_eq!(
+        harness.state().session().current().map(|s| s.name.as_str()),
+        Some("Current plan (rebalanced)")
+    );
+}
+
+#[test]
 fn suggested_reps_are_listed_to_accept() {
     let mut harness = common::demo_window(common::WINDOW, 4);
     harness
