@@ -10,6 +10,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::SessionError;
+use super::units::source_plan;
 use crate::design::graph::{UnitGraph, is_connected};
 use crate::design::grow::FREE;
 use crate::design::loads::{UnitLoads, contribution};
@@ -116,28 +117,6 @@ pub struct DesignReport {
 /// Why a plan could not be made, as a session error.
 fn refuse(text: impl Into<String>) -> SessionError {
     SessionError::Design(text.into())
-}
-
-/// The source plan: `from` by name, else the active plan, else `shown`.
-fn source_plan<'p>(
-    project: &'p Project,
-    shown: Option<&'p Scenario>,
-    from: Option<&str>,
-) -> Result<&'p Scenario, SessionError> {
-    match from {
-        Some(name) => project
-            .scenario_by_name(name)
-            .ok_or_else(|| SessionError::UnknownScenario {
-                name: name.to_owned(),
-                known: project
-                    .scenarios
-                    .iter()
-                    .map(|s| s.name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            }),
-        None => project.active().or(shown).ok_or(SessionError::NoScenario),
-    }
 }
 
 /// The source territory (position) holding each unit, and the accounts that turning a

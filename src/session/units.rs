@@ -106,22 +106,7 @@ pub fn snap_edit(
     into: &str,
 ) -> Result<(Edit, UnitSnap), SessionError> {
     let units = super::layer_in(project, layer)?;
-    let source = match from {
-        Some(name) => {
-            project
-                .scenario_by_name(name)
-                .ok_or_else(|| SessionError::UnknownScenario {
-                    name: name.to_owned(),
-                    known: project
-                        .scenarios
-                        .iter()
-                        .map(|s| s.name.clone())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })?
-        }
-        None => project.active().or(shown).ok_or(SessionError::NoScenario)?,
-    };
+    let source = source_plan(project, shown, from)?;
     let snapped = snap_plan(project, source, &units);
     let (mut edit, _) = crate::edit::scenarios::duplicate_scenario(project, source.id, into)
         .map_err(|r| SessionError::Units(r.0))?;
@@ -169,4 +154,26 @@ pub fn snap_edit(
         without_units,
     };
     Ok((edit, report))
+}
+
+/// The plan `from` names, else the active plan, else `shown`; or why there is none.
+pub(super) fn source_plan<'p>(
+    project: &'p Project,
+    shown: Option<&'p Scenario>,
+    from: Option<&str>,
+) -> Result<&'p Scenario, SessionError> {
+    match from {
+        Some(name) => project
+            .scenario_by_name(name)
+            .ok_or_else(|| SessionError::UnknownScenario {
+                name: name.to_owned(),
+                known: project
+                    .scenarios
+                    .iter()
+                    .map(|s| s.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        None => project.active().or(shown).ok_or(SessionError::NoScenario),
+    }
 }
