@@ -438,93 +438,39 @@ fn impossible_requests_are_refused_with_a_reason() {
         let err = text(&out.stderr);
         assert!(err.contains(says), "{args:?}: {err}");
     };
+    // Each case: the options after the project, separated by `|`, and what the error says.
+    let cases = [
+        (
+            "--territories|4|--units|nl-pc4|--balance|happiness|--into|X",
+            "unknown metric \"happiness\"",
+        ),
+        (
+            "--territories|4|--units|nl-pc4|--balance|travel|--into|X",
+            "cannot balance travel",
+        ),
+        (
+            "--territories|4|--units|nl-pc4|--lock|Atlantis|--into|X",
+            "no territory Atlantis to lock; its territories are Noord, Oost, West, Zuid",
+        ),
+        (
+            "--territories|1|--units|nl-pc4|--lock|Noord|--into|X",
+            "1 territories cannot be designed with 1 of them locked",
+        ),
+        (
+            "--territories|4|--units|de-kreise|--into|X",
+            "no unit layer de-kreise",
+        ),
+        (
+            "--territories|4|--units|nl-pc4|--into|Current plan",
+            "there is a scenario named \"Current plan\" already",
+        ),
+    ];
     let p = s(&path);
-    refused(
-        &[
-            "design",
-            p,
-            "--territories",
-            "4",
-            "--units",
-            "nl-pc4",
-            "--balance",
-            "happiness",
-            "--into",
-            "X",
-        ],
-        "unknown metric \"happiness\"",
-    );
-    refused(
-        &[
-            "design",
-            p,
-            "--territories",
-            "4",
-            "--units",
-            "nl-pc4",
-            "--balance",
-            "travel",
-            "--into",
-            "X",
-        ],
-        "cannot balance travel",
-    );
-    refused(
-        &[
-            "design",
-            p,
-            "--territories",
-            "4",
-            "--units",
-            "nl-pc4",
-            "--lock",
-            "Atlantis",
-            "--into",
-            "X",
-        ],
-        "no territory Atlantis to lock; its territories are Noord, Oost, West, Zuid",
-    );
-    refused(
-        &[
-            "design",
-            p,
-            "--territories",
-            "1",
-            "--units",
-            "nl-pc4",
-            "--lock",
-            "Noord",
-            "--into",
-            "X",
-        ],
-        "1 territories cannot be designed with 1 of them locked",
-    );
-    refused(
-        &[
-            "design",
-            p,
-            "--territories",
-            "4",
-            "--units",
-            "de-kreise",
-            "--into",
-            "X",
-        ],
-        "no unit layer de-kreise",
-    );
-    refused(
-        &[
-            "design",
-            p,
-            "--territories",
-            "4",
-            "--units",
-            "nl-pc4",
-            "--into",
-            "Current plan",
-        ],
-        "there is a scenario named \"Current plan\" already",
-    );
+    for (options, says) in cases {
+        let mut args = vec!["design", p];
+        args.extend(options.split('|'));
+        refused(&args, says);
+    }
     // Nothing was added by the refusals.
     let out = tessera(&["units", p, "--list"]);
     assert!(!text(&out.stdout).contains("\nX\t"));

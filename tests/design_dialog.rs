@@ -107,3 +107,22 @@ fn suggested_reps_are_listed_to_accept() {
     harness.run_steps(2);
     assert!(harness.state().rep_suggestion().is_none());
 }
+
+#[test]
+fn in_a_big_project_reps_are_suggested_on_another_thread() {
+    let mut harness = common::demo_window(common::WINDOW, 4);
+    // Every project counts as big: the suggestion is made on another thread.
+    harness.state_mut().set_background_from(0);
+    harness
+        .state_mut()
+        .apply(Command::SuggestReps, common::WINDOW);
+    assert_eq!(harness.state().status_note(), Some("Suggesting reps…"));
+    harness.state_mut().wait_for_background();
+    harness.run_steps(2);
+    assert!(harness.state().status_note().is_none());
+    let suggestion = harness
+        .state()
+        .rep_suggestion()
+        .expect("shown when it arrives");
+    assert_eq!(suggestion.territories.len(), 4);
+}

@@ -168,12 +168,14 @@ impl TesseraApp {
             }
         }
         self.poll_snapping(false);
+        self.poll_suggesting(false);
     }
 
     /// Waits for the open or change under way and takes its result: for tests and benches,
     /// which need the outcome now rather than in a later frame.
     pub fn wait_for_background(&mut self) {
         self.poll_snapping(true);
+        self.poll_suggesting(true);
         if let Some(opening) = &self.opening {
             match opening.job.wait() {
                 Poll::Done(result) => self.opened(result),

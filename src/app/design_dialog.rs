@@ -28,6 +28,10 @@ const METRICS: [BalanceMetric; 5] = [
 /// the plan achieved.
 pub type Designed = Result<(Edit, DesignReport), String>;
 
+/// A rep suggestion made on another thread: the edit that accepts it (if any reps change)
+/// and the suggestion, or why there is none.
+pub type Suggested = Result<(Option<Edit>, crate::session::RepSuggestion), String>;
+
 /// The dialog's settings and, while it runs, the search.
 pub struct DesignDialog {
     /// Rebalance the plan shown (true) or design a new one.
@@ -430,17 +434,45 @@ impl super::TesseraApp {
     }
 
     /// Plan > Suggest reps…: the reps that travel least for the plan shown, to accept or not.
+    /// In a big project (every account against every rep: seconds at a million accounts)
+    /// the suggestion is made on another thread.
     pub(super) fn suggest_reps(&mut self) {
-        let Some(plan) = self.session.current() else {
+        let Some(plan) = self.session.current().cloned() else {
             return;
         };
-        match crate::session::suggest_reps(
-            self.session.project(),
-            plan,
-            crate::session::EXPERTISE_WEIGHT,
-        ) {
+        let project = self.session.shared_project();
+        let work = move || {
+            crate::session::suggest_reps(&project, &plan, crate::session::EXPERTISE_WEIGHT)
+                .map_err(|e| e.to_string())
+        };
+        if self.session.project().accounts.len() >= self.background_from {
+            self.suggesting = Some(Job::spawn(move |_| work()));
+            self.status_note = Some("Suggesting reps…".into());
+        } else {
+            self.suggested(work());
+        }
+    }
+
+    /// Takes a suggestion made on another thread once it has arrived (`wait`: waits for it).
+    pub(super) fn poll_suggesting(&mut self, wait: bool) {
+        let Some(job) = &self.suggesting else {
+            return;
+        };
+        let result = match if wait { job.wait() } else { job.poll() } {
+            Poll::Running => return,
+            Poll::Done(result) => result,
+            Poll::Lost => Err("suggesting reps failed".into()),
+        };
+        self.suggesting = None;
+        self.status_note = None;
+        self.suggested(result);
+    }
+
+    /// Shows a suggestion, or says why there is none.
+    fn suggested(&mut self, result: Suggested) {
+        match result {
             Ok(made) => self.reps = Some(made),
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.error = Some(e),
         }
     }
 

@@ -113,6 +113,8 @@ pub struct TesseraApp {
     working: Option<background::Working>,
     /// A plan being built from units on another thread.
     snapping: Option<units::Snapping>,
+    /// Reps being suggested on another thread (a big project).
+    suggesting: Option<job::Job<design_dialog::Suggested>>,
     /// From this many accounts on, changes that assign every account run on another thread.
     background_from: usize,
     /// First frame, longest frame: what `--screenshot` reports.
@@ -156,6 +158,7 @@ impl TesseraApp {
             opening: None,
             working: None,
             snapping: None,
+            suggesting: None,
             background_from: BACKGROUND_FROM,
             frame_log: screenshot::FrameLog::default(),
         }

@@ -63,7 +63,6 @@ pub fn contract(graph: &UnitGraph, loads: &UnitLoads, start: &[u32], fixed: &[u3
         area_km2: vec![0.0; groups],
         planar: vec![0.0; groups],
         centroid: vec![(0.0, 0.0); groups],
-        island_links: graph.island_links,
     };
     let mut l = UnitLoads {
         sums: vec![[0.0; SLOTS]; groups],

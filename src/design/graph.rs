@@ -23,8 +23,6 @@ pub struct UnitGraph {
     pub planar: Vec<f64>,
     /// Per unit: its planar centroid (lon, lat).
     pub centroid: Vec<(f64, f64)>,
-    /// How many islands were linked to the mainland.
-    pub island_links: usize,
 }
 
 impl UnitGraph {
@@ -70,7 +68,6 @@ impl UnitGraph {
             area_km2,
             planar,
             centroid,
-            island_links: 0,
         };
         graph.link_islands();
         for list in &mut graph.next {
@@ -140,7 +137,6 @@ impl UnitGraph {
             if let Some((_, a, b)) = best {
                 self.next[a as usize].push((b, 0.0));
                 self.next[b as usize].push((a, 0.0));
-                self.island_links += 1;
             }
         }
     }

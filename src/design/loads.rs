@@ -4,7 +4,8 @@
 
 use super::{SLOTS, Slot};
 use crate::engine::haversine_km;
-use crate::model::{AccountStatus, Accounts, Settings};
+use crate::engine::metrics::Contribution;
+use crate::model::{Accounts, Settings};
 
 /// Per-unit sums of the accounts that lie in each unit.
 #[derive(Debug, Clone)]
@@ -85,31 +86,16 @@ impl UnitLoads {
     }
 }
 
-/// What account `row` adds to each slot (workload: its visit minutes).
+/// What account `row` adds to each slot (workload: its visit minutes), by the engine's
+/// rules ([`Contribution`]); a number that is not finite adds nothing.
 pub fn contribution(accounts: &Accounts, settings: &Settings, row: usize) -> [f64; SLOTS] {
     let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
-    let visits = f64::from(accounts.visits_per_year(row)).max(0.0);
-    let minutes = accounts
-        .minutes_per_visit(row)
-        .map_or(settings.default_minutes_per_visit, f64::from);
+    let c = Contribution::of(accounts, row, None, settings);
     let mut add = [0.0; SLOTS];
     add[Slot::Accounts as usize] = 1.0;
-    add[Slot::Prospects as usize] =
-        f64::from(u8::from(accounts.status(row) == AccountStatus::Prospect));
-    add[Slot::Potential as usize] = finite(accounts.potential(row));
-    add[Slot::Revenue as usize] = finite(accounts.revenue(row));
-    add[Slot::Workload as usize] = finite(visits * minutes);
+    add[Slot::Prospects as usize] = f64::from(u8::from(c.is_prospect()));
+    add[Slot::Potential as usize] = finite(c.potential());
+    add[Slot::Revenue as usize] = finite(c.revenue());
+    add[Slot::Workload as usize] = finite(c.visit_minutes());
     add
-}
-
-/// Minutes a year of driving to account `row`'s visits from `base`.
-pub fn account_travel_minutes(
-    accounts: &Accounts,
-    settings: &Settings,
-    row: usize,
-    base: (f64, f64),
-) -> f64 {
-    let visits = f64::from(accounts.visits_per_year(row)).max(0.0);
-    let d = haversine_km(accounts.lons()[row], accounts.lats()[row], base.0, base.1);
-    visits * 2.0 * settings.drive_minutes(d)
 }

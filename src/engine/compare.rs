@@ -456,7 +456,9 @@ fn flow_of<'r>(
     &mut reps[k]
 }
 
-fn disruption(project: &Project, a: Side<'_>, b: Side<'_>) -> Disruption {
+/// Who changes hands from plan A to plan B: every account whose territory (by name) or rep
+/// differs, and what each rep gains and loses.
+pub fn disruption(project: &Project, a: Side<'_>, b: Side<'_>) -> Disruption {
     let accounts = &project.accounts;
     let mut moves = Vec::new();
     for row in 0..accounts.len() {

@@ -38,6 +38,31 @@ impl Contribution {
         self.distance_km
     }
 
+    /// Whether the account is a prospect.
+    pub fn is_prospect(&self) -> bool {
+        self.prospect
+    }
+
+    /// Potential, EUR/yr.
+    pub fn potential(&self) -> f64 {
+        self.potential
+    }
+
+    /// Revenue, EUR/yr.
+    pub fn revenue(&self) -> f64 {
+        self.revenue
+    }
+
+    /// Minutes a year spent on visits.
+    pub fn visit_minutes(&self) -> f64 {
+        self.visit_minutes
+    }
+
+    /// Minutes a year of driving to the visits from the base.
+    pub fn travel_minutes(&self) -> f64 {
+        self.travel_minutes
+    }
+
     /// The contribution of account row `i` to a territory whose travel starts at `base`.
     #[inline]
     pub fn of(accounts: &Accounts, i: usize, base: TravelBase, settings: &Settings) -> Self {

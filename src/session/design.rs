@@ -17,6 +17,7 @@ use crate::design::loads::{UnitLoads, contribution};
 use crate::design::partition::KeyAccount;
 use crate::design::{Goal, Problem, Solution};
 use crate::engine::balance::BalanceMetric;
+use crate::engine::compare::Side;
 use crate::engine::index::AccountGrid;
 use crate::engine::live::LiveAssignment;
 use crate::engine::report::ScenarioReport;
@@ -529,7 +530,12 @@ fn measure(
             / k as f64
     };
     let (moved_accounts, moved_potential_pct, per_rep) = if rebalance {
-        disruption(project, source, scenario, &plan, grid)
+        let new = Side {
+            scenario,
+            plan: &plan,
+            report: &report,
+        };
+        disruption(project, source, new, grid)
     } else {
         (0, 0.0, Vec::new())
     };
@@ -554,62 +560,64 @@ fn measure(
     }
 }
 
-/// Accounts (and their potential, % of all) that change territory from `source` to the
-/// rebalanced `scenario` (territories in the same order), and per rep what they gain and
-/// lose.
+/// Accounts (and their potential, % of all) that change hands from `source` to the
+/// rebalanced `scenario` (the engine's comparison), and per rep (or per territory without
+/// one) what they gain and lose.
 fn disruption(
     project: &Project,
     source: &Scenario,
-    scenario: &Scenario,
-    plan: &LiveAssignment,
+    new: Side<'_>,
     grid: Arc<AccountGrid>,
 ) -> (usize, f64, Vec<RepChange>) {
-    let before = LiveAssignment::new(project, source, grid);
-    let who = |t: usize| {
-        let territory = &scenario.territories[t];
-        territory
-            .rep
-            .and_then(|r| project.rep(r))
-            .map_or_else(|| territory.name.clone(), |r| r.name.clone())
+    let plan = LiveAssignment::new(project, source, grid);
+    let report = ScenarioReport::from_plan(project, source, &plan);
+    let before = Side {
+        scenario: source,
+        plan: &plan,
+        report: &report,
     };
-    let mut changes: BTreeMap<usize, RepChange> = BTreeMap::new();
-    let (mut moved, mut moved_potential, mut potential) = (0, 0.0, 0.0);
-    for row in 0..project.accounts.len() {
-        let p = project.accounts.potential(row);
-        let p = if p.is_finite() { p } else { 0.0 };
-        potential += p;
-        let (a, b) = (before.owner(row), plan.owner(row));
-        if a == b {
-            continue;
-        }
-        moved += 1;
-        moved_potential += p;
-        if let Some(a) = a {
-            let c = changes.entry(a).or_insert_with(|| empty_change(who(a)));
+    let moved = crate::engine::compare::disruption(project, before, new);
+    let who = |territory: &Option<String>, rep: Option<crate::model::RepId>| {
+        rep.and_then(|r| project.rep(r))
+            .map(|r| r.name.clone())
+            .or_else(|| territory.clone())
+    };
+    let mut changes: BTreeMap<String, RepChange> = BTreeMap::new();
+    for m in &moved.moves {
+        if let Some(name) = who(&m.from, m.from_rep) {
+            let c = changes
+                .entry(name.clone())
+                .or_insert_with(|| RepChange::none(name));
             c.lost_accounts += 1;
-            c.lost_potential += p;
+            c.lost_potential += m.potential;
         }
-        if let Some(b) = b {
-            let c = changes.entry(b).or_insert_with(|| empty_change(who(b)));
+        if let Some(name) = who(&m.to, m.to_rep) {
+            let c = changes
+                .entry(name.clone())
+                .or_insert_with(|| RepChange::none(name));
             c.gained_accounts += 1;
-            c.gained_potential += p;
+            c.gained_potential += m.potential;
         }
     }
+    let potential: f64 = project.accounts.potentials().iter().sum();
     let pct = if potential > 0.0 {
-        100.0 * moved_potential / potential
+        100.0 * moved.potential_moved / potential
     } else {
         0.0
     };
-    (moved, pct, changes.into_values().collect())
+    (moved.moved, pct, changes.into_values().collect())
 }
 
-fn empty_change(rep: String) -> RepChange {
-    RepChange {
-        rep,
-        gained_accounts: 0,
-        lost_accounts: 0,
-        gained_potential: 0.0,
-        lost_potential: 0.0,
+impl RepChange {
+    /// A rep (or territory) that neither gains nor loses yet.
+    fn none(rep: String) -> RepChange {
+        RepChange {
+            rep,
+            gained_accounts: 0,
+            lost_accounts: 0,
+            gained_potential: 0.0,
+            lost_potential: 0.0,
+        }
     }
 }
 

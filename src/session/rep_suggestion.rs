@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use super::SessionError;
 use crate::design::assignment::min_cost_assignment;
-use crate::design::loads::account_travel_minutes;
 use crate::engine::index::AccountGrid;
 use crate::engine::live::LiveAssignment;
+use crate::engine::metrics::Contribution;
 use crate::model::{Change, Edit, Project, RepId, Scenario, Territory};
 
 /// How much a full expertise match lowers a rep's cost for a territory by default (0.3: a
@@ -89,7 +89,8 @@ pub fn suggest_reps(
             for (row, owner) in owners.iter().enumerate() {
                 let Some(t) = *owner else { continue };
                 let home = (rep.home_lon, rep.home_lat);
-                hours[t] += account_travel_minutes(accounts, &project.settings, row, home) / 60.0;
+                let c = Contribution::of(accounts, row, Some(home), &project.settings);
+                hours[t] += c.travel_minutes() / 60.0;
                 if known.contains(&accounts.industry_codes()[row]) {
                     matched[t] += finite(accounts.potential(row));
                 }

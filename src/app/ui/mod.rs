@@ -14,7 +14,11 @@ impl TesseraApp {
     /// The whole window for one frame.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.poll_background();
-        if self.opening.is_some() || self.working.is_some() || self.snapping.is_some() {
+        if self.opening.is_some()
+            || self.working.is_some()
+            || self.snapping.is_some()
+            || self.suggesting.is_some()
+        {
             // Poll the worker again soon even when the planner does nothing.
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(50));
