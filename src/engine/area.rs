@@ -20,6 +20,8 @@
 
 use geo::{BoundingRect, MultiPolygon};
 
+use super::index::Bounds;
+
 /// One non-horizontal edge, stored from its lower to its upper end.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Edge {
@@ -114,8 +116,29 @@ impl PreparedArea {
         let Some(rect) = geometry.bounding_rect() else {
             return PreparedArea::empty();
         };
-        let (min_x, min_y, max_x, max_y) = (rect.min().x, rect.min().y, rect.max().x, rect.max().y);
-        let segments: Vec<_> = ring_segments(geometry).collect();
+        let window = (rect.min().x, rect.min().y, rect.max().x, rect.max().y);
+        PreparedArea::prepare(&ring_segments(geometry).collect::<Vec<_>>(), window)
+    }
+
+    /// Prepares a geometry for points inside `window` only: within it, [`Self::contains`]
+    /// equals [`contains_point`]; outside it, it says false. Only the edges level with the
+    /// window are read, so a small window on a large territory is prepared in a fraction
+    /// of the time the whole takes (a paint step changes one unit's worth of border).
+    pub fn within(geometry: &MultiPolygon<f64>, window: Bounds) -> PreparedArea {
+        let (_, min_y, _, max_y) = window;
+        if !(window.0 <= window.2 && min_y <= max_y) {
+            return PreparedArea::empty();
+        }
+        // Edges beside the window still count: a ray from a point inside crosses them.
+        let level: Vec<Segment> = ring_segments(geometry)
+            .filter(|(a, b)| a.1.max(b.1) >= min_y && a.1.min(b.1) <= max_y)
+            .collect();
+        PreparedArea::prepare(&level, window)
+    }
+
+    /// Prepares the raster and slabs over `window` from the segments level with it.
+    fn prepare(segments: &[Segment], window: Bounds) -> PreparedArea {
+        let (min_x, min_y, max_x, max_y) = window;
         let width = (max_x - min_x).max(1e-12);
         let height = (max_y - min_y).max(1e-12);
         // About 16 cells per edge keeps border cells a small share of all cells.
@@ -125,7 +148,11 @@ impl PreparedArea {
         // of thin slivers spanning its whole height) would make that rows x edges: gigabytes.
         // So at most about 8 filings per edge: fewer, taller rows and slabs for such shapes,
         // the usual counts for ordinary ones (a circle spans each latitude twice).
-        let spread: f64 = segments.iter().map(|(a, b)| (a.1 - b.1).abs()).sum::<f64>() / height;
+        let spread: f64 = segments
+            .iter()
+            .map(|(a, b)| (a.1.max(b.1).min(max_y) - a.1.min(b.1).max(min_y)).max(0.0))
+            .sum::<f64>()
+            / height;
         let bands = |wanted: usize, most: usize| {
             let affordable = (8.0 * segments.len() as f64 / spread.max(1e-9)).max(1.0);
             wanted.clamp(1, most).min(affordable as usize).max(1)
@@ -148,16 +175,27 @@ impl PreparedArea {
             slab_start: Vec::new(),
             slab_edges: Vec::new(),
         };
-        area.rasterize(&segments);
+        area.rasterize(segments);
         area
     }
 
+    /// The bounds of an empty area: min above max, so that every box test fails.
+    pub fn empty_bounds() -> Bounds {
+        (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        )
+    }
+
     fn empty() -> PreparedArea {
+        let (min_x, min_y, max_x, max_y) = PreparedArea::empty_bounds();
         PreparedArea {
-            min_x: f64::INFINITY,
-            min_y: f64::INFINITY,
-            max_x: f64::NEG_INFINITY,
-            max_y: f64::NEG_INFINITY,
+            min_x,
+            min_y,
+            max_x,
+            max_y,
             cols: 0,
             rows: 0,
             inv_w: 0.0,
@@ -213,9 +251,12 @@ impl PreparedArea {
                     ),
                     None => (a.0, b.0),
                 };
-                let (c0, c1) = self.col_span(x_a.min(x_b), x_a.max(x_b));
-                let start = row * self.cols;
-                self.cells[start + c0..=start + c1].fill(BORDER);
+                // An edge wholly beside a window crosses none of its cells.
+                if x_a.max(x_b) >= self.min_x && x_a.min(x_b) <= self.max_x {
+                    let (c0, c1) = self.col_span(x_a.min(x_b), x_a.max(x_b));
+                    let start = row * self.cols;
+                    self.cells[start + c0..=start + c1].fill(BORDER);
+                }
                 if edge.is_some() {
                     row_edges.push(k as u32);
                 }

@@ -10,8 +10,8 @@
 use geo::MultiPolygon;
 use rayon::prelude::*;
 
-use super::area::PreparedArea;
-use super::index::{TerritoryGrid, WHOLE_CELL};
+use super::index::{Bounds, TerritoryGrid, WHOLE_CELL};
+use super::patched::PatchedArea;
 use crate::model::{SegmentRule, Vocabulary};
 
 /// The owner value of an account that no territory admits.
@@ -64,7 +64,7 @@ impl RuleFilter {
 #[derive(Debug, Clone)]
 pub struct Zone {
     /// The prepared geometry.
-    pub area: PreparedArea,
+    pub area: PatchedArea,
     /// The compiled segment rule.
     pub filter: RuleFilter,
 }
@@ -88,10 +88,7 @@ pub struct ZoneSet {
 impl ZoneSet {
     /// Prepares the geometries (in parallel) with their filters, in scenario order.
     pub fn new(geometries: &[&MultiPolygon<f64>], filters: Vec<RuleFilter>) -> Self {
-        let areas: Vec<PreparedArea> = geometries
-            .par_iter()
-            .map(|g| PreparedArea::new(g))
-            .collect();
+        let areas: Vec<PatchedArea> = geometries.par_iter().map(|g| PatchedArea::new(g)).collect();
         let zones: Vec<Zone> = areas
             .into_iter()
             .zip(filters)
@@ -122,12 +119,19 @@ impl ZoneSet {
     }
 
     /// Replaces zone `t` and returns the old one. Only `t` is re-filed in the candidate grid,
-    /// unless it grew beyond the grid's extent.
-    pub fn replace(&mut self, t: usize, zone: Zone) -> Zone {
+    /// unless it grew beyond the grid's extent; when its area changed only inside
+    /// `changed_within`, only the grid cells meeting that box are re-filed.
+    pub fn replace(&mut self, t: usize, zone: Zone, changed_within: Option<Bounds>) -> Zone {
         let old = std::mem::replace(&mut self.zones[t], zone);
         if self.grid.covers(&self.zones[t].area) {
-            self.grid.remove(t as u32, old.area.bounds());
-            self.grid.insert(t as u32, &self.zones[t].area);
+            let area = &self.zones[t].area;
+            match changed_within {
+                Some(window) => self.grid.refile_within(t as u32, area, window),
+                None => {
+                    self.grid.remove(t as u32, old.area.bounds());
+                    self.grid.insert(t as u32, area);
+                }
+            }
         } else {
             self.grid = TerritoryGrid::new(&self.zones.iter().map(|z| &z.area).collect::<Vec<_>>());
         }

@@ -8,7 +8,7 @@
 
 use rayon::prelude::*;
 
-use super::area::PreparedArea;
+use super::patched::PatchedArea;
 
 /// A box in lon/lat: `(min_x, min_y, max_x, max_y)`.
 pub type Bounds = (f64, f64, f64, f64);
@@ -252,7 +252,7 @@ const SEE_LIST: u32 = u32::MAX - 1;
 
 impl TerritoryGrid {
     /// Files every area. The grid spans all their bounding boxes.
-    pub fn new(areas: &[&PreparedArea]) -> TerritoryGrid {
+    pub fn new(areas: &[&PatchedArea]) -> TerritoryGrid {
         let valid = |b: &Bounds| b.0 <= b.2 && b.1 <= b.3;
         let extent = areas
             .iter()
@@ -287,7 +287,7 @@ impl TerritoryGrid {
     }
 
     /// Whether an area fits inside the grid's extent (else the grid must be rebuilt).
-    pub fn covers(&self, area: &PreparedArea) -> bool {
+    pub fn covers(&self, area: &PatchedArea) -> bool {
         let b = area.bounds();
         !(b.0 <= b.2 && b.1 <= b.3)
             || (b.0 >= self.extent.0
@@ -309,8 +309,13 @@ impl TerritoryGrid {
     }
 
     /// The cells territory `t` touches, with its entry for each.
-    fn entries(&self, t: u32, area: &PreparedArea) -> Vec<(usize, u32)> {
-        let Some((c0, r0, c1, r1)) = self.span(area.bounds()) else {
+    fn entries(&self, t: u32, area: &PatchedArea) -> Vec<(usize, u32)> {
+        self.entries_in(t, area, area.bounds())
+    }
+
+    /// The cells meeting box `b` that territory `t` touches, with its entry for each.
+    fn entries_in(&self, t: u32, area: &PatchedArea, b: Bounds) -> Vec<(usize, u32)> {
+        let Some((c0, r0, c1, r1)) = self.span(b) else {
             return Vec::new();
         };
         let f = self.frame;
@@ -335,8 +340,36 @@ impl TerritoryGrid {
     }
 
     /// Files territory `t` in every cell it touches. The area must fit the extent.
-    pub fn insert(&mut self, t: u32, area: &PreparedArea) {
+    pub fn insert(&mut self, t: u32, area: &PatchedArea) {
         for (c, entry) in self.entries(t, area) {
+            let at = self.cells[c].partition_point(|&e| (e & !WHOLE_CELL) < t);
+            self.cells[c].insert(at, entry);
+            self.refresh(c);
+        }
+    }
+
+    /// Re-files territory `t` in the cells meeting `window`, the only place its area
+    /// changed: elsewhere its entries still hold. The area must fit the extent.
+    pub fn refile_within(&mut self, t: u32, area: &PatchedArea, window: Bounds) {
+        let Some((c0, r0, c1, r1)) = self.span(window) else {
+            return;
+        };
+        for row in r0..=r1 {
+            for col in c0..=c1 {
+                let c = row * self.frame.cols + col;
+                self.cells[c].retain(|&e| e & !WHOLE_CELL != t);
+                self.refresh(c);
+            }
+        }
+        // The same cells again, named by their centres so that rounding cannot shift them.
+        let f = self.frame;
+        let centres = (
+            f.min_x + (c0 as f64 + 0.5) / f.inv_w,
+            f.min_y + (r0 as f64 + 0.5) / f.inv_h,
+            f.min_x + (c1 as f64 + 0.5) / f.inv_w,
+            f.min_y + (r1 as f64 + 0.5) / f.inv_h,
+        );
+        for (c, entry) in self.entries_in(t, area, centres) {
             let at = self.cells[c].partition_point(|&e| (e & !WHOLE_CELL) < t);
             self.cells[c].insert(at, entry);
             self.refresh(c);
@@ -426,14 +459,14 @@ mod tests {
     fn territory_candidates_are_exact_where_certain() {
         use geo::{MultiPolygon, polygon};
         let square = |x0: f64, y0: f64, x1: f64, y1: f64| {
-            PreparedArea::new(&MultiPolygon(vec![
+            PatchedArea::new(&MultiPolygon(vec![
                 polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)],
             ]))
         };
         let (a, b, empty) = (
             square(0.0, 0.0, 1.0, 1.0),
             square(0.5, 0.5, 2.0, 2.0),
-            PreparedArea::new(&MultiPolygon(vec![])),
+            PatchedArea::new(&MultiPolygon(vec![])),
         );
         let mut grid = TerritoryGrid::new(&[&a, &b, &empty]);
         let ids = |grid: &TerritoryGrid, x, y| {

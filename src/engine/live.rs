@@ -11,11 +11,11 @@ use std::sync::Arc;
 use geo::MultiPolygon;
 use rayon::prelude::*;
 
-use super::area::PreparedArea;
 use super::assign::{NO_TERRITORY, RuleFilter, Zone, ZoneSet};
 use super::haversine_km;
 use super::index::{AccountGrid, union_bounds};
 use super::metrics::{Contribution, GeometryMeasures, Tally, TerritoryMetrics, TravelBase};
+use super::patched::PatchedArea;
 use crate::model::{Accounts, Project, Scenario, Settings};
 
 /// Admit count stored for accounts placed by a named-account override.
@@ -206,10 +206,15 @@ impl LiveAssignment {
         changed_within: Option<super::index::Bounds>,
     ) -> UpdateSummary {
         let mut touched = changed_within;
-        // Preparing a large area is the dearest part of a step: prepare them side by side.
-        let prepared: Vec<PreparedArea> = changes
+        // Preparing a large area is the dearest part of a step: within the changed box only
+        // (a patch) when there is one, and side by side.
+        let zones = &self.zones;
+        let prepared: Vec<PatchedArea> = changes
             .par_iter()
-            .map(|(_, geometry, _)| PreparedArea::new(geometry))
+            .map(|&(t, geometry, _)| match changed_within {
+                Some(window) => zones.zone(t).area.changed(geometry, window),
+                None => PatchedArea::new(geometry),
+            })
             .collect();
         for (&(t, _, _), new_area) in changes.iter().zip(prepared) {
             let filter = self.zones.zone(t).filter.clone();
@@ -220,6 +225,7 @@ impl LiveAssignment {
                     area: new_area,
                     filter,
                 },
+                changed_within,
             );
             if changed_within.is_none() {
                 let both = union_bounds(old.area.bounds(), new_bounds);

@@ -2,6 +2,8 @@
 //! territory's numbers. No I/O, no user interface.
 //!
 //! - [`area`]: point-in-territory tests, prepared for speed, with the border tie-break.
+//! - [`patched`]: a prepared area that follows small changes (paint steps) without being
+//!   rebuilt.
 //! - [`index`]: spatial grids over accounts and territories.
 //! - [`assign`]: the full assignment of all accounts of a scenario.
 //! - [`metrics`]: per-territory tallies and metrics, geometry measures.
@@ -17,6 +19,7 @@ pub mod compare;
 pub mod index;
 pub mod live;
 pub mod metrics;
+pub mod patched;
 pub mod report;
 
 /// Mean Earth radius in km (IUGG), as used by the haversine formula.
