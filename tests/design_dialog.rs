@@ -126,3 +126,46 @@ fn in_a_big_project_reps_are_suggested_on_another_thread() {
         .expect("shown when it arrives");
     assert_eq!(suggestion.territories.len(), 4);
 }
+
+#[test]
+fn hexagons_can_be_chosen_to_build_from_and_join_the_project_with_the_plan() {
+    let mut harness = common::demo_window(common::WINDOW, 4);
+    harness
+        .state_mut()
+        .apply(Command::OpenDesign(false), common::WINDOW);
+    harness.run_steps(3);
+    let project = harness.state().session().project().clone();
+    let layer = harness.state().design_dialog().expect("open").layer.clone();
+    let title = tessera::session::layer_list(&project)
+        .into_iter()
+        .find(|(k, _)| *k == layer)
+        .map(|(_, t)| t)
+        .expect("the layer is listed");
+    // The "Build from" list, showing the layer chosen.
+    harness.get_by_value(&title).click();
+    harness.run_steps(2);
+    harness
+        .get_by_label("Hexagons over the accounts (sized to their density)")
+        .click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().design_dialog().expect("open").layer,
+        tessera::session::HEXAGONS
+    );
+    harness.get_by_label("Design").click();
+    harness.run_steps(2);
+    harness.state_mut().wait_for_design();
+    harness.run_steps(4);
+    let session = harness.state().session();
+    let shown = session.current().expect("a plan is shown");
+    let key = shown.units.layer.clone().expect("a plan of units");
+    assert!(key.starts_with("hexagons-"), "{key}");
+    assert!(
+        session.project().unit_layer(&key).is_some(),
+        "saved with the plan"
+    );
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("design-hexagons.png");
+        image.save(&out).expect("png");
+    }
+}

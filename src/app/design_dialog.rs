@@ -13,7 +13,12 @@ use super::job::{Job, Poll};
 use crate::edit::scenarios::unique_scenario_name;
 use crate::engine::balance::BalanceMetric;
 use crate::model::{Edit, Project, Scenario};
-use crate::session::{DesignReport, DesignRequest, TerritoryCount, design_edit, layer_list};
+use crate::session::{
+    DesignReport, DesignRequest, HEXAGONS, TerritoryCount, design_edit, layer_list,
+};
+
+/// The choice of a grid of hexagons in the layer list.
+const HEXAGONS_TITLE: &str = "Hexagons over the accounts (sized to their density)";
 
 /// The metrics a design can balance, in the order the dialog lists them.
 const METRICS: [BalanceMetric; 5] = [
@@ -257,7 +262,8 @@ impl DesignDialog {
             .num_columns(2)
             .show(ui, |ui| {
                 ui.label("Build from");
-                let layers = layer_list(project);
+                let mut layers = layer_list(project);
+                layers.push((HEXAGONS.to_owned(), HEXAGONS_TITLE.to_owned()));
                 let shown = layers
                     .iter()
                     .find(|(k, _)| *k == self.layer)
@@ -268,8 +274,10 @@ impl DesignDialog {
                         for (key, title) in &layers {
                             if ui.selectable_label(self.layer == *key, title).clicked() {
                                 self.layer = key.clone();
-                                // The layer on the map, as a preview.
-                                commands.push(Command::ShowUnitLayer(Some(key.clone())));
+                                // The layer on the map, as a preview (hexagons are laid
+                                // when the design runs).
+                                let preview = (key != HEXAGONS).then(|| key.clone());
+                                commands.push(Command::ShowUnitLayer(preview));
                             }
                         }
                     });
@@ -390,10 +398,8 @@ impl super::TesseraApp {
         };
         let dialog = DesignDialog::new(self.session.project(), plan, rebalance);
         // The layer it builds from, on the map under the plan, as a preview.
-        self.apply(
-            Command::ShowUnitLayer(Some(dialog.layer.clone())),
-            egui::Vec2::ZERO,
-        );
+        let preview = (dialog.layer != HEXAGONS).then(|| dialog.layer.clone());
+        self.apply(Command::ShowUnitLayer(preview), egui::Vec2::ZERO);
         self.design = Some(dialog);
     }
 

@@ -9,7 +9,9 @@ use super::{Format, MAX_SYNTH_ACCOUNTS, MAX_SYNTH_TERRITORIES, design};
 /// The settings `design` and `rebalance` share.
 #[derive(Debug, clap::Args)]
 pub(super) struct DesignArgs {
-    /// The unit layer to build from (see `tessera units --list`), e.g. nl-pc4.
+    /// The unit layer to build from (see `tessera units --list`), e.g. nl-pc4; or `hexagons`
+    /// for a grid of hexagons over the accounts, sized to their density, added to the project
+    /// with the plan.
     #[arg(long, value_name = "LAYER")]
     pub(super) units: String,
     /// Metrics to balance, with optional weights: potential:2,workload,accounts.

@@ -255,8 +255,17 @@ pub fn design_edit(
     let started = Instant::now();
     let goal = Goal::new(&request.balance, request.tolerance, request.compactness)
         .map_err(SessionError::Design)?;
-    let layer = super::layer_in(project, &request.layer)?;
     let source = source_plan(project, shown, request.from.as_deref())?;
+    let (layer, new_layer) = if request.layer == super::layers::HEXAGONS {
+        let territories = match request.count {
+            _ if rebalance => source.territories.len(),
+            TerritoryCount::Count(k) => k,
+            TerritoryCount::PerRep => project.reps.len(),
+        };
+        super::layers::hexagon_layer(project, territories)?
+    } else {
+        (super::layer_in(project, &request.layer)?, None)
+    };
     let locked_sources = locked_positions(source, &request.locked)?;
     let graph = UnitGraph::of(&layer);
     let needs_source = rebalance || !locked_sources.is_empty();
@@ -412,6 +421,16 @@ pub fn design_edit(
     );
     report.moved_by_snapping = moved_by_snapping;
     report.accounts_outside_units = loads.outside;
+    if let Some(own) = new_layer {
+        // The grid of hexagons joins the project with the plan built from it: one edit.
+        edit.changes.insert(
+            0,
+            Change::UnitLayer {
+                before: None,
+                after: Some(own),
+            },
+        );
+    }
     report.seconds = started.elapsed().as_secs_f64();
     Ok((edit, report))
 }

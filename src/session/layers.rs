@@ -9,9 +9,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use super::{Session, SessionError, units::unit_layer};
 use crate::io::layers::{RawLayer, guess_fields};
 use crate::model::{Change, Edit, Project, ProjectLayer, key_problem};
-use crate::units::embedded;
 use crate::units::layer::{Unit, UnitLayer};
 use crate::units::topology::{CleanOptions, CleanReport, Topology};
+use crate::units::{embedded, hexagons};
 
 /// Coordinates kept to 1e-7 degrees (about 1 cm) in the stored TopoJSON, as the embedded
 /// layers are: far below the cleaning's 1 m snap tolerance.
@@ -66,6 +66,41 @@ pub fn layer_in(project: &Project, key: &str) -> Result<Arc<UnitLayer>, SessionE
     }
     cache.insert(id, layer.clone());
     Ok(layer)
+}
+
+/// The layer a design asks for to build from a grid of hexagons over the accounts (see
+/// [`hexagon_layer`]).
+pub const HEXAGONS: &str = "hexagons";
+
+/// A grid of hexagons over the project's accounts, sized for a design of `territories`:
+/// the project's own layer of that size when it has one, else a new layer, returned with
+/// the project layer to add (in the same edit as the plan built from it).
+pub fn hexagon_layer(
+    project: &Project,
+    territories: usize,
+) -> Result<(Arc<UnitLayer>, Option<ProjectLayer>), SessionError> {
+    let accounts = &project.accounts;
+    let points = accounts
+        .lons()
+        .iter()
+        .copied()
+        .zip(accounts.lats().iter().copied());
+    let grid = hexagons::grid_over(points, hexagons::cells_for(territories))
+        .map_err(|e| SessionError::Units(e.to_string()))?;
+    let (key, title) = hexagons::key_and_title(grid.size_km);
+    if project.unit_layer(&key).is_some() {
+        return Ok((layer_in(project, &key)?, None));
+    }
+    let (topology, _) = Topology::build(&grid.shapes, &CleanOptions::default())
+        .map_err(|e| SessionError::Units(format!("laying hexagons failed: {e}")))?;
+    let built = UnitLayer::new(&key, &title, grid.units, topology)
+        .map_err(|e| SessionError::Units(e.to_string()))?;
+    let own = ProjectLayer::new(key.clone(), title.clone(), built.to_topojson(QUANTIZATION));
+    // Read back from what the project will store, so that the plan is built from exactly
+    // the layer a reopened project has.
+    let layer = UnitLayer::from_topojson(&key, &title, own.topojson())
+        .map_err(|e| SessionError::Units(e.to_string()))?;
+    Ok((Arc::new(layer), Some(own)))
 }
 
 /// Key and title of every layer a plan of `project` can be built from: the embedded ones

@@ -36,7 +36,8 @@ pub use background::{BackgroundWrite, LentFile};
 pub use design::{DesignReport, DesignRequest, RepChange, TerritoryCount, design_edit};
 pub use history::History;
 pub use layers::{
-    LayerChoice, PreparedLayer, check_new_key, layer_in, layer_key_from, layer_list, prepare_layer,
+    HEXAGONS, LayerChoice, PreparedLayer, check_new_key, layer_in, layer_key_from, layer_list,
+    prepare_layer,
 };
 pub use paint::{Brush, UnitStroke};
 pub use rep_suggestion::{EXPERTISE_WEIGHT, RepSuggestion, SuggestedRep, suggest_reps};

@@ -4,9 +4,11 @@
 //! territories) and fast to build; `layer` is a layer's units with their topology;
 //! `embedded` holds the Dutch layers; `snap` turns a freehand plan into a plan of units;
 //! `postcode` places a Dutch postcode inside its PC4 area; `measure` measures sets of units
-//! fast (for painting); `stats` tells what each unit holds (for the map).
+//! fast (for painting); `stats` tells what each unit holds (for the map); `hexagons` lays a
+//! grid of hexagons over the accounts where no layer fits.
 
 pub mod embedded;
+pub mod hexagons;
 pub mod layer;
 pub mod measure;
 pub mod postcode;
