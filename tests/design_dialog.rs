@@ -169,3 +169,57 @@ fn hexagons_can_be_chosen_to_build_from_and_join_the_project_with_the_plan() {
         image.save(&out).expect("png");
     }
 }
+
+#[test]
+fn three_trade_offs_are_made_side_by_side_and_the_one_picked_becomes_the_plan() {
+    let mut harness = common::demo_window(common::WINDOW, 4);
+    harness
+        .state_mut()
+        .apply(Command::OpenDesign(false), common::WINDOW);
+    harness.run_steps(3);
+    {
+        let dialog = harness.state_mut().design_dialog_mut().expect("open");
+        dialog.layer = "nl-gemeente".into();
+        dialog.tolerance_pct = 10.0;
+    }
+    harness
+        .get_by_label("Three trade-offs to pick from")
+        .click();
+    harness.run_steps(2);
+    let before = harness.state().session().project().scenarios.len();
+    harness.get_by_label("Design").click();
+    harness.run_steps(2);
+    harness.state_mut().wait_for_design();
+    harness.run_steps(4);
+    // Nothing is added until the planner picks.
+    assert_eq!(harness.state().session().project().scenarios.len(), before);
+    let dialog = harness.state().design_dialog().expect("still open");
+    let names: Vec<&str> = dialog
+        .candidates
+        .iter()
+        .map(|(n, _, _)| n.as_str())
+        .collect();
+    assert_eq!(names, ["Balance only", "Compactness 1", "Compactness 4"]);
+    let compactness = |k: usize| dialog.candidates[k].2.polsby_popper_mean;
+    assert!(
+        compactness(2) >= compactness(0),
+        "weighing compactness gives rounder shapes: {} vs {}",
+        compactness(2),
+        compactness(0)
+    );
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("design-trade-offs.png");
+        image.save(&out).expect("png");
+    }
+    harness.get_by_label("Use Compactness 4").click();
+    harness.run_steps(4);
+    assert!(harness.state().design_dialog().is_none(), "closed");
+    let session = harness.state().session();
+    assert_eq!(session.project().scenarios.len(), before + 1);
+    assert_eq!(session.current().map(|s| s.name.as_str()), Some("Designed"));
+    let notice = harness.state().notice().expect("a summary");
+    assert!(
+        notice.contains("Designed \u{201c}Designed\u{201d}"),
+        "{notice}"
+    );
+}

@@ -14,7 +14,7 @@ use crate::edit::scenarios::unique_scenario_name;
 use crate::engine::balance::BalanceMetric;
 use crate::model::{Edit, Project, Scenario};
 use crate::session::{
-    DesignReport, DesignRequest, HEXAGONS, TerritoryCount, design_edit, layer_list,
+    DesignReport, DesignRequest, HEXAGONS, TerritoryCount, design_edit, layer_list, trade_offs,
 };
 
 /// The choice of a grid of hexagons in the layer list.
@@ -29,9 +29,13 @@ const METRICS: [BalanceMetric; 5] = [
     BalanceMetric::Revenue,
 ];
 
-/// A design or rebalance finished on another thread: the edit that adds the plan, and what
-/// the plan achieved.
-pub type Designed = Result<(Edit, DesignReport), String>;
+/// A design or rebalance finished on another thread: per plan made (one, or one per
+/// trade-off), its trade-off's name, the edit that adds it, and what it achieved.
+pub type Designed = Result<Vec<Candidate>, String>;
+
+/// One plan made: its trade-off's name (empty when only one was asked for), the edit that
+/// adds it, and what it achieved.
+pub type Candidate = (String, Edit, DesignReport);
 
 /// A rep suggestion made on another thread: the edit that accepts it (if any reps change)
 /// and the suggestion, or why there is none.
@@ -59,6 +63,10 @@ pub struct DesignDialog {
     pub seed: u64,
     /// The new scenario's name.
     pub into: String,
+    /// Make three plans with different trade-offs to pick from, instead of one.
+    pub trade_offs: bool,
+    /// The plans made with different trade-offs, to pick from.
+    pub candidates: Vec<Candidate>,
     /// Why the last run was refused.
     pub problem: Option<String>,
     /// The plan the dialog works from (its territories offered as locks).
@@ -103,6 +111,8 @@ impl DesignDialog {
             locked: BTreeSet::new(),
             seed: 1,
             into: unique_scenario_name(project, &base),
+            trade_offs: false,
+            candidates: Vec::new(),
             problem: None,
             from: from.name.clone(),
             running: None,
@@ -146,13 +156,29 @@ impl DesignDialog {
         let deviation = Arc::new(AtomicU64::new(f64::NAN.to_bits()));
         let (told_iteration, told_deviation) = (Arc::clone(&iteration), Arc::clone(&deviation));
         self.problem = None;
+        self.candidates.clear();
+        let variants = if self.trade_offs {
+            trade_offs(&request, rebalance)
+        } else {
+            vec![(String::new(), request)]
+        };
         let job = Job::spawn(move |progress| {
-            let mut tell = |i: usize, worst: f64| {
-                told_iteration.store(i as u64, Ordering::Relaxed);
-                told_deviation.store(worst.to_bits(), Ordering::Relaxed);
-                !progress.is_cancelled()
-            };
-            design_edit(&project, None, &request, rebalance, &mut tell).map_err(|e| e.to_string())
+            let mut made = Vec::new();
+            for (name, variant) in variants {
+                let mut tell = |i: usize, worst: f64| {
+                    told_iteration.store(i as u64, Ordering::Relaxed);
+                    told_deviation.store(worst.to_bits(), Ordering::Relaxed);
+                    !progress.is_cancelled()
+                };
+                let (edit, report) = design_edit(&project, None, &variant, rebalance, &mut tell)
+                    .map_err(|e| e.to_string())?;
+                let cancelled = report.cancelled;
+                made.push((name, edit, report));
+                if cancelled {
+                    break;
+                }
+            }
+            Ok(made)
         });
         self.running = Some(Running {
             job,
@@ -173,12 +199,15 @@ impl DesignDialog {
     fn finish(&mut self, result: Poll<Designed>, commands: &mut Vec<Command>) -> bool {
         match result {
             Poll::Running => return false,
-            Poll::Done(Ok((_, report))) if report.cancelled => {}
-            Poll::Done(Ok(made)) => {
+            Poll::Done(Ok(made)) if made.iter().any(|(_, _, r)| r.cancelled) => {}
+            Poll::Done(Ok(mut made)) if made.len() == 1 => {
                 self.running = None;
-                commands.push(Command::Designed(Box::new(made)));
+                if let Some((_, edit, report)) = made.pop() {
+                    commands.push(Command::Designed(Box::new((edit, report))));
+                }
                 return true;
             }
+            Poll::Done(Ok(made)) => self.candidates = made,
             Poll::Done(Err(e)) => self.problem = Some(e),
             Poll::Lost => self.problem = Some("the search failed".into()),
         }
@@ -202,6 +231,7 @@ impl DesignDialog {
         }
         let mut open = true;
         let mut done = false;
+        let mut picked = false;
         let title = if self.rebalance {
             format!("Rebalance {}", self.from)
         } else {
@@ -216,6 +246,13 @@ impl DesignDialog {
                 });
                 if let Some(problem) = &self.problem {
                     ui.colored_label(ui.visuals().error_fg_color, problem);
+                }
+                if let Some(k) =
+                    candidates_table(ui, &self.candidates, self.rebalance, self.tolerance_pct)
+                {
+                    let (_, edit, report) = self.candidates.swap_remove(k);
+                    commands.push(Command::Designed(Box::new((edit, report))));
+                    picked = true;
                 }
                 ui.horizontal(|ui| match &self.running {
                     Some(running) => {
@@ -253,7 +290,7 @@ impl DesignDialog {
             }
             return false;
         }
-        true
+        !picked
     }
 
     /// The settings' widgets.
@@ -330,6 +367,14 @@ impl DesignDialog {
                 ui.add(egui::DragValue::new(&mut self.seed))
                     .on_hover_text("The same seed gives the same plan");
                 ui.end_row();
+                ui.label("Plans");
+                ui.checkbox(&mut self.trade_offs, "Three trade-offs to pick from")
+                    .on_hover_text(if self.rebalance {
+                        "The tolerance asked, and tighter ones that move more accounts"
+                    } else {
+                        "Balance only, the compactness asked, and four times it"
+                    });
+                ui.end_row();
                 ui.label("New scenario");
                 ui.text_edit_singleline(&mut self.into);
                 ui.end_row();
@@ -349,6 +394,61 @@ impl DesignDialog {
             });
         }
     }
+}
+
+/// The plans made with different trade-offs, side by side: each one's largest deviations,
+/// connected territories, compactness, disruption (a rebalance) and time, with a button to
+/// take it; deviations beyond the tolerance asked (`tolerance_pct`) stand out. Returns the
+/// one taken.
+fn candidates_table(
+    ui: &mut egui::Ui,
+    candidates: &[Candidate],
+    rebalance: bool,
+    tolerance_pct: f64,
+) -> Option<usize> {
+    let (_, _, first) = candidates.first()?;
+    let mut taken = None;
+    ui.separator();
+    ui.strong("Pick a plan");
+    egui::Grid::new("design-candidates")
+        .striped(true)
+        .show(ui, |ui| {
+            ui.strong("Trade-off");
+            for metric in first.max_deviation_pct.keys() {
+                ui.strong(format!("{metric} ±%"));
+            }
+            ui.strong("Connected");
+            ui.strong("Compactness");
+            if rebalance {
+                ui.strong("Accounts moving");
+                ui.strong("Potential moved");
+            }
+            ui.strong("Seconds");
+            ui.end_row();
+            for (k, (name, _, report)) in candidates.iter().enumerate() {
+                ui.label(name);
+                for deviation in report.max_deviation_pct.values() {
+                    let text = egui::RichText::new(format!("{deviation:.1}"));
+                    ui.label(if *deviation > tolerance_pct {
+                        text.color(ui.visuals().warn_fg_color)
+                    } else {
+                        text
+                    });
+                }
+                ui.label(format!("{} of {}", report.contiguous, report.territories));
+                ui.label(format!("{:.2}", report.polsby_popper_mean));
+                if rebalance {
+                    ui.label(crate::numbers::whole(report.moved_accounts as f64));
+                    ui.label(format!("{:.1} %", report.moved_potential_pct));
+                }
+                ui.label(format!("{:.2}", report.seconds));
+                if ui.button(format!("Use {name}")).clicked() {
+                    taken = Some(k);
+                }
+                ui.end_row();
+            }
+        });
+    taken
 }
 
 /// What a design or rebalance achieved, for the planner.

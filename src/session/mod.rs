@@ -21,6 +21,7 @@ mod layers;
 mod paint;
 mod rep_suggestion;
 mod sharing;
+mod trade_offs;
 mod units;
 mod update;
 mod whereabouts;
@@ -41,6 +42,7 @@ pub use layers::{
 };
 pub use paint::{Brush, UnitStroke};
 pub use rep_suggestion::{EXPERTISE_WEIGHT, RepSuggestion, SuggestedRep, suggest_reps};
+pub use trade_offs::trade_offs;
 pub use units::{UnitSnap, snap_edit, unit_layer};
 pub use whereabouts::{AccountUnit, unit_at_point};
 
