@@ -25,6 +25,7 @@ fn request(count: TerritoryCount, balance: &[BalanceMetric]) -> DesignRequest {
         tolerance: 0.05,
         compactness: 1.0,
         locked: Vec::new(),
+        locked_units: Vec::new(),
         seed: 1,
         from: None,
         into: "Designed".into(),

@@ -38,6 +38,7 @@ fn request(layer: &str, count: TerritoryCount, into: &str) -> DesignRequest {
         tolerance: 0.05,
         compactness: 1.0,
         locked: Vec::new(),
+        locked_units: Vec::new(),
         seed: 1,
         from: None,
         into: into.into(),
@@ -285,6 +286,55 @@ fn a_rebalance_keeps_locked_territories_and_key_accounts() {
         LiveAssignment::new(&project, &plan, grid).owner(row),
         Some(0)
     );
+}
+
+#[test]
+fn units_locked_in_a_rebalance_stay_where_they_were_and_a_design_refuses_them() {
+    let mut project = demo();
+    let (snap, _) = snap_edit(&project, None, "nl-pc4", None, "On units").expect("snapped");
+    snap.apply(&mut project).expect("snap fits");
+    let source = project.scenario_by_name("On units").expect("made").clone();
+    let mut req = request("nl-pc4", TerritoryCount::PerRep, "Free");
+    req.balance = vec![(BalanceMetric::Workload, 1.0)];
+    req.from = Some(source.name.clone());
+    let (free, free_report) = run(&mut project, &req, true);
+    let before = positions(&source);
+    let moved: Vec<String> = positions(&free)
+        .into_iter()
+        .filter(|(code, p)| before.get(code).is_some_and(|b| b != p))
+        .map(|(code, _)| code)
+        .collect();
+    assert!(
+        moved.len() >= 4,
+        "the free rebalance moves units: {moved:?}"
+    );
+    // Lock every other unit the free rebalance moved: they stay, the rest still balances.
+    let locked: Vec<String> = moved.iter().step_by(2).cloned().collect();
+    req.into = "Locked units".into();
+    req.locked_units = locked.clone();
+    let (plan, report) = run(&mut project, &req, true);
+    let after = positions(&plan);
+    for code in &locked {
+        assert_eq!(after[code], before[code], "unit {code} stayed");
+    }
+    // The snapped plan has exclaves a rebalance keeps; locking cuts no territory further.
+    assert!(report.contiguous >= free_report.contiguous);
+    assert!(report.max_deviation_pct["workload"] < free_report.max_deviation_pct["workload"] + 5.0);
+    assert_every_unit_held_once("nl-pc4", &plan);
+
+    let mut design = request("nl-pc4", TerritoryCount::Count(4), "Refused");
+    design.locked_units = vec![locked[0].clone()];
+    let refusal = design_edit(&project, None, &design, false, &mut |_, _| true)
+        .expect_err("a design cannot lock single units");
+    assert!(
+        refusal.to_string().contains("lock whole territories"),
+        "{refusal}"
+    );
+    req.into = "Unknown".into();
+    req.locked_units = vec!["0000".into()];
+    let refusal =
+        design_edit(&project, None, &req, true, &mut |_, _| true).expect_err("no such unit");
+    assert!(refusal.to_string().contains("no unit 0000"), "{refusal}");
 }
 
 /// Travel hours a year if `home` served the accounts at `rows`.

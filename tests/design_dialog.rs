@@ -72,9 +72,13 @@ fn the_rebalance_dialog_starts_from_the_plan_shown_and_runs_it() {
         .apply(Command::OpenDesign(true), common::WINDOW);
     harness.run_steps(3);
     assert!(harness.query_by_label("Rebalance Current plan").is_some());
-    let dialog = harness.state().design_dialog().expect("open");
+    assert!(harness.query_by_label("Units that stay").is_some());
+    let dialog = harness.state_mut().design_dialog_mut().expect("open");
     assert_eq!(dialog.into, "Current plan (rebalanced)");
     assert!(dialog.rebalance);
+    dialog.locked_units = "4202, 9999;1011".into();
+    assert_eq!(dialog.request().locked_units, ["4202", "9999", "1011"]);
+    harness.run_steps(2);
     if let Ok(image) = harness.render() {
         let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("rebalance-dialog.png");
         image.save(&out).expect("png");

@@ -25,6 +25,7 @@ fn request(layer: &str, territories: usize, into: &str) -> DesignRequest {
         tolerance: 0.05,
         compactness: 1.0,
         locked: Vec::new(),
+        locked_units: Vec::new(),
         seed: 1,
         from: None,
         into: into.into(),

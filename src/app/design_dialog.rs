@@ -59,6 +59,8 @@ pub struct DesignDialog {
     pub compactness: f64,
     /// Territories of the plan shown that keep their units, by name.
     pub locked: BTreeSet<String>,
+    /// Units that stay in their territory (a rebalance): codes, separated by commas.
+    pub locked_units: String,
     /// The random seed.
     pub seed: u64,
     /// The new scenario's name.
@@ -109,6 +111,7 @@ impl DesignDialog {
             tolerance_pct: 5.0,
             compactness: 1.0,
             locked: BTreeSet::new(),
+            locked_units: String::new(),
             seed: 1,
             into: unique_scenario_name(project, &base),
             trade_offs: false,
@@ -142,6 +145,13 @@ impl DesignDialog {
             tolerance: self.tolerance_pct / 100.0,
             compactness: self.compactness,
             locked: self.locked.iter().cloned().collect(),
+            locked_units: self
+                .locked_units
+                .split([',', ';', ' '])
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect(),
             seed: self.seed,
             from: Some(self.from.clone()),
             into: self.into.trim().to_owned(),
@@ -367,6 +377,15 @@ impl DesignDialog {
                 ui.add(egui::DragValue::new(&mut self.seed))
                     .on_hover_text("The same seed gives the same plan");
                 ui.end_row();
+                if self.rebalance {
+                    ui.label("Units that stay");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.locked_units)
+                            .hint_text("codes, e.g. 1011, 1012"),
+                    )
+                    .on_hover_text("These units stay in the territory holding them");
+                    ui.end_row();
+                }
                 ui.label("Plans");
                 ui.checkbox(&mut self.trade_offs, "Three trade-offs to pick from")
                     .on_hover_text(if self.rebalance {

@@ -27,6 +27,10 @@ pub(super) struct DesignArgs {
     /// A territory that keeps its units (repeat for more).
     #[arg(long, value_name = "TERRITORY")]
     lock: Vec<String>,
+    /// A unit, by code, that stays in the territory holding it (a rebalance; repeat for
+    /// more).
+    #[arg(long, value_name = "CODE")]
+    lock_unit: Vec<String>,
     /// Random seed: the same seed gives the same plan.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -55,6 +59,7 @@ impl DesignArgs {
             tolerance: self.tolerance / 100.0,
             compactness: self.compactness,
             locked: self.lock.clone(),
+            locked_units: self.lock_unit.clone(),
             seed: self.seed,
             from,
             into: self.into.clone(),

@@ -23,8 +23,9 @@ pub struct Contracted {
 }
 
 /// Groups the units of `graph`: every unit with accounts (or `fixed`, or of no territory in
-/// `start`) leads a group, and every other unit joins the group reached first through units
-/// of its own territory in `start`.
+/// `start`) leads a group, and every other unit joins the group of a unit with accounts
+/// reached first through units of its own territory in `start`. A fixed unit's group is
+/// itself alone.
 pub fn contract(graph: &UnitGraph, loads: &UnitLoads, start: &[u32], fixed: &[u32]) -> Contracted {
     let n = graph.len();
     let loaded = |u: usize| loads.sums[u][Slot::Accounts as usize] > 0.0;
@@ -39,6 +40,10 @@ pub fn contract(graph: &UnitGraph, loads: &UnitLoads, start: &[u32], fixed: &[u3
         }
     }
     while let Some(u) = queue.pop_front() {
+        // A unit that stays (locked) keeps to itself: empty units joining it would stay too.
+        if fixed[u] != FREE {
+            continue;
+        }
         for &(v, _) in &graph.next[u] {
             let v = v as usize;
             if group_of[v] == FREE && fixed[v] == FREE && start[v] == start[u] {

@@ -51,6 +51,8 @@ pub struct DesignRequest {
     pub compactness: f64,
     /// Territories of the source plan that keep their units, by name.
     pub locked: Vec<String>,
+    /// Units that stay in the territory holding them (a rebalance), by code.
+    pub locked_units: Vec<String>,
     /// The random seed: the same seed gives the same plan.
     pub seed: u64,
     /// The plan to start from (rebalance) or take locks from (design), by name; the active
@@ -268,6 +270,12 @@ pub fn design_edit(
     };
     let locked_sources = locked_positions(source, &request.locked)?;
     let graph = UnitGraph::of(&layer);
+    if !rebalance && !request.locked_units.is_empty() {
+        return Err(refuse(
+            "single units stay in their territory in a rebalance; a design makes new \
+             territories, so lock whole territories instead",
+        ));
+    }
     let needs_source = rebalance || !locked_sources.is_empty();
     let (source_of, moved_by_snapping) = if needs_source {
         source_units(project, source, &layer)
@@ -307,13 +315,31 @@ pub fn design_edit(
             .iter()
             .position(|f| *f == Some(s as usize))
     };
-    let fixed: Vec<u32> = source_of
+    let mut fixed: Vec<u32> = source_of
         .iter()
         .map(|&s| match (s != FREE).then(|| new_position(s)).flatten() {
             Some(p) if layout.locked[p] => p as u32,
             _ => FREE,
         })
         .collect();
+    for code in &request.locked_units {
+        let Some(u) = layer.unit(code.trim()) else {
+            return Err(refuse(format!(
+                "there is no unit {code} in {}",
+                layer.title
+            )));
+        };
+        let Some(p) = (source_of[u as usize] != FREE)
+            .then(|| new_position(source_of[u as usize]))
+            .flatten()
+        else {
+            return Err(refuse(format!(
+                "unit {code} is in no territory of {}, so it cannot stay in one",
+                source.name
+            )));
+        };
+        fixed[u as usize] = p as u32;
+    }
     // Key accounts stay with their territory: all of them in a rebalance, those of locked
     // territories in a design.
     let mut is_key = vec![false; project.accounts.len()];

@@ -61,6 +61,7 @@ mod tests {
             tolerance: 0.05,
             compactness: 2.0,
             locked: vec!["West".into()],
+            locked_units: Vec::new(),
             seed: 9,
             from: None,
             into: "Designed".into(),
