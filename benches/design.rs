@@ -26,6 +26,7 @@ fn request(count: TerritoryCount, balance: &[BalanceMetric]) -> DesignRequest {
         compactness: 1.0,
         locked: Vec::new(),
         locked_units: Vec::new(),
+        column: None,
         seed: 1,
         from: None,
         into: "Designed".into(),

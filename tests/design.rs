@@ -39,6 +39,7 @@ fn request(layer: &str, count: TerritoryCount, into: &str) -> DesignRequest {
         compactness: 1.0,
         locked: Vec::new(),
         locked_units: Vec::new(),
+        column: None,
         seed: 1,
         from: None,
         into: into.into(),
@@ -335,6 +336,79 @@ fn units_locked_in_a_rebalance_stay_where_they_were_and_a_design_refuses_them() 
     let refusal =
         design_edit(&project, None, &req, true, &mut |_, _| true).expect_err("no such unit");
     assert!(refusal.to_string().contains("no unit 0000"), "{refusal}");
+}
+
+/// The largest deviation from the mean of the accounts' column `name`, %, with each account
+/// in the territory the engine gives it.
+fn column_deviation(project: &Project, plan: &Scenario, values: &[f64]) -> f64 {
+    let grid = Arc::new(AccountGrid::new(
+        project.accounts.lons(),
+        project.accounts.lats(),
+    ));
+    let live = LiveAssignment::new(project, plan, grid);
+    let mut sums = vec![0.0; plan.territories.len()];
+    for (row, v) in values.iter().enumerate() {
+        if let Some(t) = live.owner(row) {
+            sums[t] += v;
+        }
+    }
+    let mean = sums.iter().sum::<f64>() / sums.len() as f64;
+    sums.iter()
+        .map(|s| (s / mean - 1.0).abs() * 100.0)
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn an_accounts_own_numeric_column_is_balanced_too() {
+    let mut project = demo();
+    // Turnover that grows to the north, in Dutch notation, as a CRM export has it.
+    let mut accounts = tessera::model::Accounts::default();
+    let mut values = Vec::new();
+    for row in 0..project.accounts.len() {
+        let mut account = project.accounts.get(row);
+        let omzet = ((account.lat - 50.5) * 40.0).round() * 1000.0;
+        account.extra.insert(
+            "omzet".into(),
+            format!("\u{20ac} {}", tessera::numbers::whole(omzet)),
+        );
+        values.push(omzet);
+        accounts.push(&account);
+    }
+    project.accounts = accounts;
+    assert_eq!(
+        tessera::session::numeric_column(&project.accounts, "omzet").expect("read"),
+        values
+    );
+    let plain = request("nl-gemeente", TerritoryCount::Count(4), "Plain");
+    let (plain_plan, plain_report) = run(&mut project, &plain, false);
+    assert!(!plain_report.max_deviation_pct.contains_key("omzet"));
+    let before = column_deviation(&project, &plain_plan, &values);
+    let mut with = request("nl-gemeente", TerritoryCount::Count(4), "With omzet");
+    with.column = Some(("omzet".into(), 2.0));
+    let (plan, report) = run(&mut project, &with, false);
+    let after = column_deviation(&project, &plan, &values);
+    assert!(
+        (report.max_deviation_pct["omzet"] - after).abs() < 0.5,
+        "the report tells the column's deviation: {} vs {after}",
+        report.max_deviation_pct["omzet"]
+    );
+    // The column runs against the account count (the north's accounts are worth more), so
+    // both give way; the column still comes far closer to its mean.
+    assert!(
+        after < before / 2.0,
+        "balanced: {after:.1} % against {before:.1} % without"
+    );
+
+    with.column = Some(("omzet_2030".into(), 1.0));
+    with.into = "Unknown".into();
+    let refusal =
+        design_edit(&project, None, &with, false, &mut |_, _| true).expect_err("no such column");
+    assert!(
+        refusal
+            .to_string()
+            .contains("the numeric columns are omzet"),
+        "{refusal}"
+    );
 }
 
 /// Travel hours a year if `home` served the accounts at `rows`.

@@ -227,3 +227,40 @@ fn three_trade_offs_are_made_side_by_side_and_the_one_picked_becomes_the_plan() 
         "{notice}"
     );
 }
+
+#[test]
+fn the_accounts_own_numeric_columns_are_offered_to_balance() {
+    let mut project = tessera::demo::project().expect("demo");
+    let mut accounts = tessera::model::Accounts::default();
+    for row in 0..project.accounts.len() {
+        let mut account = project.accounts.get(row);
+        account
+            .extra
+            .insert("omzet_2025".into(), format!("{}", 1000 + row % 7 * 250));
+        account.extra.insert("branche code".into(), "A12".into());
+        accounts.push(&account);
+    }
+    project.accounts = accounts;
+    let session = tessera::session::Session::unsaved(project);
+    let mut harness = common::window(session, common::WINDOW, 4);
+    harness
+        .state_mut()
+        .apply(Command::OpenDesign(false), common::WINDOW);
+    harness.run_steps(3);
+    let dialog = harness.state().design_dialog().expect("open");
+    assert_eq!(dialog.columns, ["omzet_2025"], "only numeric columns");
+    harness.get_by_label("column").click();
+    harness.run_steps(2);
+    let request = harness.state().design_dialog().expect("open").request();
+    assert_eq!(request.column, Some(("omzet_2025".into(), 1.0)));
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("design-column.png");
+        image.save(&out).expect("png");
+    }
+    harness.get_by_label("Design").click();
+    harness.run_steps(2);
+    harness.state_mut().wait_for_design();
+    harness.run_steps(4);
+    let notice = harness.state().notice().expect("a summary");
+    assert!(notice.contains("omzet_2025"), "{notice}");
+}

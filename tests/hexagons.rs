@@ -26,6 +26,7 @@ fn request(layer: &str, territories: usize, into: &str) -> DesignRequest {
         compactness: 1.0,
         locked: Vec::new(),
         locked_units: Vec::new(),
+        column: None,
         seed: 1,
         from: None,
         into: into.into(),

@@ -53,6 +53,12 @@ pub struct DesignDialog {
     pub per_rep: bool,
     /// Per metric of [`METRICS`]: balanced or not, and its weight.
     pub metrics: [(bool, f64); 5],
+    /// The accounts' own numeric columns, by name (from their import).
+    pub columns: Vec<String>,
+    /// The column balanced too, when [`Self::column_weight`] is on.
+    pub column: String,
+    /// The column: balanced or not, and its weight.
+    pub column_weight: (bool, f64),
     /// The tolerance, %.
     pub tolerance_pct: f64,
     /// How much round shapes weigh.
@@ -102,9 +108,13 @@ impl DesignDialog {
         metrics[0].0 = true;
         metrics[1].0 = true;
         metrics[2].0 = !rebalance;
+        let columns = crate::session::numeric_columns(&project.accounts);
         DesignDialog {
             rebalance,
             layer,
+            column: columns.first().cloned().unwrap_or_default(),
+            column_weight: (false, 1.0),
+            columns,
             territories: from.territories.len().max(2),
             per_rep: false,
             metrics,
@@ -145,6 +155,8 @@ impl DesignDialog {
             tolerance: self.tolerance_pct / 100.0,
             compactness: self.compactness,
             locked: self.locked.iter().cloned().collect(),
+            column: (self.column_weight.0 && !self.column.is_empty())
+                .then(|| (self.column.clone(), self.column_weight.1)),
             locked_units: self
                 .locked_units
                 .split([',', ';', ' '])
@@ -345,6 +357,27 @@ impl DesignDialog {
                     for (metric, (on, weight)) in METRICS.iter().zip(&mut self.metrics) {
                         ui.horizontal(|ui| {
                             ui.checkbox(on, metric.label());
+                            ui.add_enabled(
+                                *on,
+                                egui::DragValue::new(weight)
+                                    .range(0.1..=10.0)
+                                    .speed(0.1)
+                                    .prefix("weight "),
+                            );
+                        });
+                    }
+                    // The accounts' own numeric columns, from their import.
+                    if !self.columns.is_empty() {
+                        ui.horizontal(|ui| {
+                            let (on, weight) = &mut self.column_weight;
+                            ui.checkbox(on, "column");
+                            egui::ComboBox::from_id_salt("design-column")
+                                .selected_text(self.column.as_str())
+                                .show_ui(ui, |ui| {
+                                    for name in &self.columns {
+                                        ui.selectable_value(&mut self.column, name.clone(), name);
+                                    }
+                                });
                             ui.add_enabled(
                                 *on,
                                 egui::DragValue::new(weight)

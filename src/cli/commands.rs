@@ -18,6 +18,10 @@ pub(super) struct DesignArgs {
     #[arg(long, value_name = "METRIC[:WEIGHT],...", default_value = "potential,workload,accounts",
           value_parser = design::parse_balance)]
     balance: BalanceList,
+    /// A numeric column of the accounts' own (kept from their import) to balance too, with
+    /// an optional weight: omzet_2025:2.
+    #[arg(long, value_name = "NAME[:WEIGHT]", value_parser = design::parse_column)]
+    balance_column: Option<(String, f64)>,
     /// The largest deviation from the mean allowed, %.
     #[arg(long, value_name = "PCT", default_value_t = 5.0)]
     tolerance: f64,
@@ -60,6 +64,7 @@ impl DesignArgs {
             compactness: self.compactness,
             locked: self.lock.clone(),
             locked_units: self.lock_unit.clone(),
+            column: self.balance_column.clone(),
             seed: self.seed,
             from,
             into: self.into.clone(),

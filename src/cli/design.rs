@@ -13,6 +13,21 @@ use crate::engine::balance::BalanceMetric;
 use crate::numbers::whole;
 use crate::session::{DesignReport, DesignRequest, EXPERTISE_WEIGHT, RepSuggestion, suggest_reps};
 
+/// Parses `--balance-column NAME[:WEIGHT]`: a numeric column of the accounts' own and its
+/// weight (1 when not given). A name may hold colons; only a number after the last one is
+/// a weight.
+pub fn parse_column(text: &str) -> Result<(String, f64), String> {
+    let text = text.trim();
+    let weighted = text
+        .rsplit_once(':')
+        .and_then(|(name, w)| Some((name.trim(), w.trim().parse::<f64>().ok()?)));
+    let (name, weight) = weighted.unwrap_or((text, 1.0));
+    if name.is_empty() {
+        return Err("name the column to balance, e.g. omzet_2025:2".into());
+    }
+    Ok((name.to_owned(), weight))
+}
+
 /// Parses `potential:2,workload,accounts` into metrics and weights (weight 1 when left out).
 pub fn parse_balance(text: &str) -> Result<Vec<(BalanceMetric, f64)>, String> {
     let mut out: Vec<(BalanceMetric, f64)> = Vec::new();
@@ -191,4 +206,21 @@ fn suggestion_text(s: &RepSuggestion) -> String {
         s.changes
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_column;
+
+    #[test]
+    fn a_column_takes_the_number_after_its_last_colon_as_its_weight() {
+        assert_eq!(parse_column("omzet"), Ok(("omzet".into(), 1.0)));
+        assert_eq!(
+            parse_column(" omzet_2025 : 2.5 "),
+            Ok(("omzet_2025".into(), 2.5))
+        );
+        assert_eq!(parse_column("crm:omzet"), Ok(("crm:omzet".into(), 1.0)));
+        assert_eq!(parse_column("crm:omzet:3"), Ok(("crm:omzet".into(), 3.0)));
+        assert!(parse_column(":2").is_err());
+    }
 }

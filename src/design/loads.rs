@@ -28,10 +28,12 @@ pub struct UnitLoads {
 impl UnitLoads {
     /// Sums the accounts into `units` units by `unit_of` (a unit per account row, `None`
     /// for an account in no unit); rows for which `skip` is true (key accounts that stay
-    /// with their territory) are left out. `centroids` are the units' centroids.
+    /// with their territory) are left out. `centroids` are the units' centroids; `column`
+    /// holds each row's value of the accounts' own column balanced (empty: none).
     pub fn of(
         accounts: &Accounts,
         settings: &Settings,
+        column: &[f64],
         unit_of: &[Option<u32>],
         centroids: &[(f64, f64)],
         skip: impl Fn(usize) -> bool,
@@ -49,7 +51,7 @@ impl UnitLoads {
                 outside += 1;
                 continue;
             };
-            let add = contribution(accounts, settings, row);
+            let add = contribution(accounts, settings, column, row);
             for (sum, a) in sums[u].iter_mut().zip(add) {
                 *sum += a;
             }
@@ -87,8 +89,14 @@ impl UnitLoads {
 }
 
 /// What account `row` adds to each slot (workload: its visit minutes), by the engine's
-/// rules ([`Contribution`]); a number that is not finite adds nothing.
-pub fn contribution(accounts: &Accounts, settings: &Settings, row: usize) -> [f64; SLOTS] {
+/// rules ([`Contribution`]), and its value of the accounts' own `column` (empty: none); a
+/// number that is not finite adds nothing.
+pub fn contribution(
+    accounts: &Accounts,
+    settings: &Settings,
+    column: &[f64],
+    row: usize,
+) -> [f64; SLOTS] {
     let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
     let c = Contribution::of(accounts, row, None, settings);
     let mut add = [0.0; SLOTS];
@@ -97,5 +105,6 @@ pub fn contribution(accounts: &Accounts, settings: &Settings, row: usize) -> [f6
     add[Slot::Potential as usize] = finite(c.potential());
     add[Slot::Revenue as usize] = finite(c.revenue());
     add[Slot::Workload as usize] = finite(c.visit_minutes());
+    add[Slot::Column as usize] = finite(column.get(row).copied().unwrap_or(0.0));
     add
 }

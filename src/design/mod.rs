@@ -26,7 +26,7 @@ use partition::{KeyAccount, Partition};
 use search::SearchStats;
 
 /// How many numbers a unit carries: one per [`Slot`].
-pub const SLOTS: usize = 5;
+pub const SLOTS: usize = 6;
 
 /// The numbers a design can balance, as positions in a unit's sums.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,9 @@ pub enum Slot {
     Revenue = 3,
     /// Workload: visit minutes plus travel from the territory's base.
     Workload = 4,
+    /// A numeric column of the accounts' own (their turnover last year, say), named in the
+    /// request.
+    Column = 5,
 }
 
 impl Slot {
@@ -70,9 +73,11 @@ pub struct Goal {
 }
 
 impl Goal {
-    /// A goal balancing `balance` (metric and weight) within `tolerance`.
+    /// A goal balancing `balance` (metric and weight), and the accounts' own numeric column
+    /// with weight `column` if given, within `tolerance`.
     pub fn new(
         balance: &[(BalanceMetric, f64)],
+        column: Option<f64>,
         tolerance: f64,
         compactness: f64,
     ) -> Result<Goal, String> {
@@ -92,6 +97,14 @@ impl Goal {
                 ));
             }
             weights[slot as usize] = weight;
+        }
+        if let Some(weight) = column {
+            if !(weight.is_finite() && weight > 0.0) {
+                return Err(format!(
+                    "the weight of the column must be a positive number, not {weight}"
+                ));
+            }
+            weights[Slot::Column as usize] = weight;
         }
         if weights.iter().all(|w| *w == 0.0) {
             return Err("choose at least one metric to balance".into());

@@ -53,6 +53,8 @@ pub struct DesignRequest {
     pub locked: Vec<String>,
     /// Units that stay in the territory holding them (a rebalance), by code.
     pub locked_units: Vec<String>,
+    /// A numeric column of the accounts' own to balance too, with its weight.
+    pub column: Option<(String, f64)>,
     /// The random seed: the same seed gives the same plan.
     pub seed: u64,
     /// The plan to start from (rebalance) or take locks from (design), by name; the active
@@ -255,8 +257,17 @@ pub fn design_edit(
     progress: &mut dyn FnMut(usize, f64) -> bool,
 ) -> Result<(Edit, DesignReport), SessionError> {
     let started = Instant::now();
-    let goal = Goal::new(&request.balance, request.tolerance, request.compactness)
-        .map_err(SessionError::Design)?;
+    let goal = Goal::new(
+        &request.balance,
+        request.column.as_ref().map(|(_, w)| *w),
+        request.tolerance,
+        request.compactness,
+    )
+    .map_err(SessionError::Design)?;
+    let column = match &request.column {
+        Some((name, _)) => super::numeric_column(&project.accounts, name)?,
+        None => Vec::new(),
+    };
     let source = source_plan(project, shown, request.from.as_deref())?;
     let (layer, new_layer) = if request.layer == super::layers::HEXAGONS {
         let territories = match request.count {
@@ -356,7 +367,7 @@ pub fn design_edit(
             is_key[row] = true;
             keys.push(KeyAccount {
                 territory: p as u32,
-                add: contribution(&project.accounts, &project.settings, row),
+                add: contribution(&project.accounts, &project.settings, &column, row),
                 visits: f64::from(project.accounts.visits_per_year(row)).max(0.0),
                 at: (project.accounts.lons()[row], project.accounts.lats()[row]),
             });
@@ -366,6 +377,7 @@ pub fn design_edit(
     let loads = UnitLoads::of(
         &project.accounts,
         &project.settings,
+        &column,
         &unit_of,
         &graph.centroid,
         |row| is_key[row],
@@ -388,6 +400,7 @@ pub fn design_edit(
         locked: layout.locked.clone(),
         keys,
     };
+    let layout_len = layout.territories.len();
     let solution = if rebalance {
         let start = fill_unheld(&graph, &source_of, &layout.locked, |s| {
             new_position(s).map(|p| p as u32)
@@ -446,6 +459,11 @@ pub fn design_edit(
         project, source, scenario, request, &graph, &solution, rebalance,
     );
     report.moved_by_snapping = moved_by_snapping;
+    if let Some((name, _)) = &request.column {
+        let worst = column_deviation_pct(&problem, &solution.of, layout_len);
+        report.feasible &= worst <= request.tolerance * 100.0 + 1e-9;
+        report.max_deviation_pct.insert(name.clone(), worst);
+    }
     report.accounts_outside_units = loads.outside;
     if let Some(own) = new_layer {
         // The grid of hexagons joins the project with the plan built from it: one edit.
@@ -530,6 +548,30 @@ fn fill_scenario(
             })
             .collect(),
     };
+}
+
+/// The largest deviation from the mean of the accounts' own column, %: summed per
+/// territory from its units and key accounts (the engine does not know the column).
+fn column_deviation_pct(problem: &Problem, of: &[u32], territories: usize) -> f64 {
+    let slot = crate::design::Slot::Column as usize;
+    let mut sums = vec![0.0; territories];
+    for (u, &t) in of.iter().enumerate() {
+        if let Some(sum) = sums.get_mut(t as usize) {
+            *sum += problem.loads.sums[u][slot];
+        }
+    }
+    for key in &problem.keys {
+        if let Some(sum) = sums.get_mut(key.territory as usize) {
+            *sum += key.add[slot];
+        }
+    }
+    let mean = sums.iter().sum::<f64>() / territories.max(1) as f64;
+    if mean == 0.0 {
+        return 0.0;
+    }
+    sums.iter()
+        .map(|s| (s / mean - 1.0).abs() * 100.0)
+        .fold(0.0, f64::max)
 }
 
 /// Measures the new plan with the engine: balance, contiguity, compactness, and (for a

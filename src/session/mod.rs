@@ -15,6 +15,7 @@
 
 mod actions;
 mod background;
+mod columns;
 mod design;
 mod history;
 mod layers;
@@ -34,6 +35,7 @@ pub use actions::{
 };
 use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
+pub use columns::{numeric_column, numeric_columns};
 pub use design::{DesignReport, DesignRequest, RepChange, TerritoryCount, design_edit};
 pub use history::History;
 pub use layers::{

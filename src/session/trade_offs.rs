@@ -62,6 +62,7 @@ mod tests {
             compactness: 2.0,
             locked: vec!["West".into()],
             locked_units: Vec::new(),
+            column: None,
             seed: 9,
             from: None,
             into: "Designed".into(),
