@@ -3,7 +3,8 @@
 //! connected set of units (breadth-first search here, on the layer's adjacency with islands
 //! joined to the mainland), locks and key accounts kept, the tolerance met where the demo
 //! allows it, the same seed giving the same plan, a balanced plan left alone, and the rep
-//! assignment as good as the best of every pairing.
+//! assignment as good as the best of every pairing; units locked in a rebalance, the
+//! accounts' own numeric column balanced, and a grid of hexagons where no layer fits.
 
 mod cli_support;
 
@@ -19,7 +20,8 @@ use tessera::engine::live::LiveAssignment;
 use tessera::engine::metrics::Contribution;
 use tessera::model::{Change, Project, Scenario, Territory};
 use tessera::session::{
-    DesignReport, DesignRequest, TerritoryCount, design_edit, snap_edit, suggest_reps, unit_layer,
+    DesignReport, DesignRequest, HEXAGONS, Session, TerritoryCount, design_edit, layer_in,
+    snap_edit, suggest_reps, unit_layer,
 };
 
 fn demo() -> Project {
@@ -66,8 +68,12 @@ fn run(
 /// Whether each territory's units form one connected set of the layer's graph (islands
 /// joined to their nearest mainland unit), by breadth-first search.
 fn connected_territories(layer: &str, scenario: &Scenario) -> Vec<bool> {
-    let layer = unit_layer(layer).expect("the layer is embedded");
-    let graph = UnitGraph::of(&layer);
+    connected_in(&unit_layer(layer).expect("the layer is embedded"), scenario)
+}
+
+/// [`connected_territories`] on any layer (a project's own).
+fn connected_in(layer: &tessera::units::layer::UnitLayer, scenario: &Scenario) -> Vec<bool> {
+    let graph = UnitGraph::of(layer);
     scenario
         .territories
         .iter()
@@ -628,4 +634,118 @@ proptest! {
         prop_assert!(connected[1..].iter().all(|c| *c), "{:?}", connected);
         prop_assert!(report.contiguous >= k - 1);
     }
+}
+
+// Designing where no unit layer fits: a grid of hexagons laid over the accounts, sized to
+// their density, added to the project in the same edit as the plan built from it.
+// Synthetic accounts spread over the Netherlands' bounding box (sea, Belgium and Germany
+// too), most of which no Dutch postcode holds.
+
+#[test]
+fn hexagons_hold_every_account_that_postcodes_miss_and_join_the_project_with_the_plan() {
+    let project = tessera::synth::project(20_000, 8, 3);
+    // On postcodes, most of these accounts lie in no unit.
+    let (_, on_postcodes) = design_edit(
+        &project,
+        None,
+        &request("nl-pc4", TerritoryCount::Count(8), "PC4"),
+        false,
+        &mut |_, _| true,
+    )
+    .expect("designed on PC4");
+    assert!(on_postcodes.accounts_outside_units > 5_000);
+
+    let mut session = Session::unsaved(project);
+    let report = session
+        .design(
+            &request(HEXAGONS, TerritoryCount::Count(8), "Hexagons"),
+            false,
+            &mut |_, _| true,
+        )
+        .expect("designed on hexagons");
+    assert_eq!(
+        report.accounts_outside_units, 0,
+        "every account is in a hexagon"
+    );
+    assert_eq!(report.contiguous, 8);
+    for (metric, deviation) in &report.max_deviation_pct {
+        assert!(*deviation < 10.0, "{metric}: {deviation:.1} %");
+    }
+    let project = session.project().clone();
+    let project = &project;
+    assert_eq!(project.unit_layers.len(), 1, "the grid joined the project");
+    let key = project.unit_layers[0].key.clone();
+    assert!(key.starts_with("hexagons-"), "{key}");
+    let plan = project.scenario_by_name("Hexagons").expect("the plan");
+    assert_eq!(plan.units.layer.as_deref(), Some(key.as_str()));
+    let layer = layer_in(project, &key).expect("layer");
+    assert!(connected_in(&layer, plan).iter().all(|&c| c));
+    // The live plan leaves no account out.
+    session
+        .show_scenario_named(Some("Hexagons"))
+        .expect("shown");
+    assert_eq!(session.current().map(|c| c.name.as_str()), Some("Hexagons"));
+    let live = session.assignment();
+    assert_eq!(live.gaps(), 0);
+    assert_eq!(live.overlaps(), 0);
+    let held: usize = plan.units.holder.len();
+    assert_eq!(held, layer.units.len(), "every hexagon is in a territory");
+
+    // A second design of the same size builds on the same grid: no second layer.
+    let (edit, _) = design_edit(
+        session.project(),
+        None,
+        &request(HEXAGONS, TerritoryCount::Count(8), "Again"),
+        false,
+        &mut |_, _| true,
+    )
+    .expect("designed again");
+    assert!(
+        !edit
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::UnitLayer { .. }))
+    );
+
+    // One undo takes back the plan and the grid together.
+    session.undo().expect("undone");
+    assert!(session.project().unit_layers.is_empty());
+    assert!(session.project().scenario_by_name("Hexagons").is_none());
+}
+
+#[test]
+fn a_design_on_hexagons_is_saved_with_its_grid_on_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("abroad.tessera");
+    let out = tessera(&[
+        "synth",
+        s(&path),
+        "--accounts",
+        "5000",
+        "--territories",
+        "6",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = tessera(&[
+        "design",
+        s(&path),
+        "--territories",
+        "6",
+        "--units",
+        "hexagons",
+        "--into",
+        "Hex",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["accounts_outside_units"], 0);
+    assert_eq!(json["contiguous"], 6);
+    let out = tessera(&["units", s(&path), "--list"]);
+    let listed = text(&out.stdout);
+    assert!(
+        listed.lines().any(|l| l.starts_with("Hex\thexagons-")),
+        "{listed}"
+    );
 }

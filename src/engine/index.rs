@@ -341,7 +341,13 @@ impl TerritoryGrid {
 
     /// Files territory `t` in every cell it touches. The area must fit the extent.
     pub fn insert(&mut self, t: u32, area: &PatchedArea) {
-        for (c, entry) in self.entries(t, area) {
+        let entries = self.entries(t, area);
+        self.file(t, entries);
+    }
+
+    /// Files territory `t`'s entries, each in its cell's list in territory order.
+    fn file(&mut self, t: u32, entries: Vec<(usize, u32)>) {
+        for (c, entry) in entries {
             let at = self.cells[c].partition_point(|&e| (e & !WHOLE_CELL) < t);
             self.cells[c].insert(at, entry);
             self.refresh(c);
@@ -354,13 +360,7 @@ impl TerritoryGrid {
         let Some((c0, r0, c1, r1)) = self.span(window) else {
             return;
         };
-        for row in r0..=r1 {
-            for col in c0..=c1 {
-                let c = row * self.frame.cols + col;
-                self.cells[c].retain(|&e| e & !WHOLE_CELL != t);
-                self.refresh(c);
-            }
-        }
+        self.remove(t, window);
         // The same cells again, named by their centres so that rounding cannot shift them.
         let f = self.frame;
         let centres = (
@@ -369,11 +369,8 @@ impl TerritoryGrid {
             f.min_x + (c1 as f64 + 0.5) / f.inv_w,
             f.min_y + (r1 as f64 + 0.5) / f.inv_h,
         );
-        for (c, entry) in self.entries_in(t, area, centres) {
-            let at = self.cells[c].partition_point(|&e| (e & !WHOLE_CELL) < t);
-            self.cells[c].insert(at, entry);
-            self.refresh(c);
-        }
+        let entries = self.entries_in(t, area, centres);
+        self.file(t, entries);
     }
 
     /// Recomputes the fast word of cell `c` from its list.

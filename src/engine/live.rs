@@ -256,6 +256,24 @@ impl LiveAssignment {
         summary
     }
 
+    /// Prepares whole again every area that paint steps patched, from the territories'
+    /// current geometries (in scenario order): done when a stroke ends, so that a stroke's
+    /// steps never wait for a whole preparation and later lookups walk no chain of patches.
+    /// Owners and tallies do not change: the geometries are the ones already in force.
+    pub fn compact_areas(&mut self, geometries: &[&MultiPolygon<f64>]) {
+        let patched: Vec<usize> = (0..self.zones.len().min(geometries.len()))
+            .filter(|&t| self.zones.zone(t).area.patches() > 0)
+            .collect();
+        let whole: Vec<PatchedArea> = patched
+            .par_iter()
+            .map(|&t| PatchedArea::new(geometries[t]))
+            .collect();
+        for (t, area) in patched.into_iter().zip(whole) {
+            let filter = self.zones.zone(t).filter.clone();
+            self.zones.replace(t, Zone { area, filter }, None);
+        }
+    }
+
     /// Recomputes territory `t`'s travel sums from its accounts, reading only position-ordered
     /// arrays (coordinates and visits), so a territory of ten thousand accounts takes a fraction
     /// of a millisecond.

@@ -202,10 +202,14 @@ impl Session {
     /// `Ok(None)` when it changed nothing.
     pub fn end_stroke(&mut self, stroke: UnitStroke) -> Result<Option<Effects>, SessionError> {
         let Some(edit) = self.stroke_edit(&stroke) else {
+            self.compact_areas();
             return Ok(None);
         };
         match self.apply(edit) {
-            Ok(effects) => Ok(Some(effects)),
+            Ok(effects) => {
+                self.compact_areas();
+                Ok(Some(effects))
+            }
             Err(e) => {
                 // Nothing was written: show the plan as it was.
                 self.cancel_stroke(stroke);
@@ -261,7 +265,18 @@ impl Session {
             self.assignment
                 .set_geometries(&self.project.accounts, &changes, bounds);
             self.refresh_report();
+            self.compact_areas();
         }
+    }
+
+    /// Prepares whole again the areas of the plan shown that paint steps patched (see
+    /// `LiveAssignment::compact_areas`).
+    fn compact_areas(&mut self) {
+        let Some(scenario) = self.project.scenarios.get(self.scenario) else {
+            return;
+        };
+        let geometries: Vec<_> = scenario.territories.iter().map(|t| &t.geometry).collect();
+        self.assignment.compact_areas(&geometries);
     }
 
     /// The edit a stroke amounts to: its units' moves and its territories' areas, before and
