@@ -17,6 +17,7 @@ mod actions;
 mod background;
 mod columns;
 mod design;
+mod design_measure;
 mod history;
 mod layers;
 mod paint;
