@@ -417,6 +417,62 @@ fn an_accounts_own_numeric_column_is_balanced_too() {
     );
 }
 
+#[test]
+fn a_design_per_rep_keeps_each_key_account_with_its_rep() {
+    let mut project = demo();
+    let active = project.active().expect("active").clone();
+    let grid = Arc::new(AccountGrid::new(
+        project.accounts.lons(),
+        project.accounts.lats(),
+    ));
+    let plan = LiveAssignment::new(&project, &active, grid);
+    // A key account of Noord's rep, deep in Zuid.
+    let row = (0..project.accounts.len())
+        .filter(|&r| plan.owner(r) == Some(3))
+        .min_by(|&a, &b| project.accounts.lats()[a].total_cmp(&project.accounts.lats()[b]))
+        .expect("Zuid has accounts");
+    let key = project.accounts.ids()[row];
+    let noord = &active.territories[0];
+    let rep = noord.rep.expect("Noord has a rep");
+    tessera::model::Edit {
+        description: "key account".into(),
+        changes: vec![Change::Overrides {
+            scenario: active.id,
+            changes: vec![(key, None, Some(noord.id))],
+        }],
+    }
+    .apply(&mut project)
+    .expect("override set");
+    let (designed, _) = run(
+        &mut project,
+        &request("nl-pc4", TerritoryCount::PerRep, "Per rep"),
+        false,
+    );
+    let home = designed
+        .territories
+        .iter()
+        .position(|t| t.rep == Some(rep))
+        .expect("the rep has a territory");
+    assert_eq!(
+        designed.overrides.get(&key),
+        Some(&designed.territories[home].id)
+    );
+    let grid = Arc::new(AccountGrid::new(
+        project.accounts.lons(),
+        project.accounts.lats(),
+    ));
+    let live = LiveAssignment::new(&project, &designed, grid);
+    assert_eq!(live.owner(row), Some(home), "the key account is the rep's");
+    let south = (0..project.accounts.len())
+        .filter(|&r| r != row && project.accounts.lats()[r] < 51.0)
+        .find_map(|r| live.owner(r));
+    assert_ne!(
+        south,
+        Some(home),
+        "not because the rep's area reaches that far"
+    );
+}
+
 /// Travel hours a year if `home` served the accounts at `rows`.
 fn travel_hours(project: &Project, rows: &[usize], home: (f64, f64)) -> f64 {
     rows.iter()

@@ -18,7 +18,8 @@ use crate::design::partition::KeyAccount;
 use crate::design::{Goal, Problem};
 use crate::engine::balance::BalanceMetric;
 use crate::model::{
-    Change, Colour, Edit, Project, Scenario, Territory, TerritoryId, UnitPlan, next_territory_id,
+    AccountId, Change, Colour, Edit, Project, Scenario, Territory, TerritoryId, UnitPlan,
+    next_territory_id,
 };
 use crate::units::layer::UnitLayer;
 use crate::units::snap::{snap_plan, units_of_accounts};
@@ -347,18 +348,26 @@ pub fn design_edit(
         };
         fixed[u as usize] = p as u32;
     }
-    // Key accounts stay with their territory: all of them in a rebalance, those of locked
-    // territories in a design.
+    // Key accounts stay with their territory (all of them in a rebalance, those of locked
+    // territories in a design), or in a design per rep with their rep's new territory.
+    let key_home: BTreeMap<AccountId, usize> = source
+        .overrides
+        .iter()
+        .filter_map(|(account, t)| {
+            let s = source.territory_index(*t)?;
+            let p = match new_position(s as u32) {
+                Some(p) if rebalance || layout.locked[p] => p,
+                _ => {
+                    let rep = source.territories[s].rep?;
+                    layout.territories.iter().position(|n| n.rep == Some(rep))?
+                }
+            };
+            Some((*account, p))
+        })
+        .collect();
     let mut is_key = vec![false; project.accounts.len()];
     let mut keys = Vec::new();
-    for (account, t) in &source.overrides {
-        let Some(p) = source
-            .territory_index(*t)
-            .and_then(|s| new_position(s as u32))
-            .filter(|&p| rebalance || layout.locked[p])
-        else {
-            continue;
-        };
+    for (account, &p) in &key_home {
         if let Some(row) = project.accounts.index_of(*account) {
             is_key[row] = true;
             keys.push(KeyAccount {
@@ -415,13 +424,9 @@ pub fn design_edit(
     };
     fill_scenario(scenario, &layer, layout.territories, &solution.of);
     if !rebalance {
-        scenario.overrides = source
-            .overrides
+        scenario.overrides = key_home
             .iter()
-            .filter_map(|(a, t)| {
-                let p = new_position(source.territory_index(*t)? as u32)?;
-                layout.locked[p].then(|| (*a, scenario.territories[p].id))
-            })
+            .map(|(a, &p)| (*a, scenario.territories[p].id))
             .collect();
     }
     let balanced: Vec<String> = request
