@@ -27,6 +27,7 @@ fn request(count: TerritoryCount, balance: &[BalanceMetric]) -> DesignRequest {
         locked: Vec::new(),
         locked_units: Vec::new(),
         column: None,
+        limits: Vec::new(),
         seed: 1,
         from: None,
         into: "Designed".into(),

@@ -42,6 +42,7 @@ fn request(layer: &str, count: TerritoryCount, into: &str) -> DesignRequest {
         locked: Vec::new(),
         locked_units: Vec::new(),
         column: None,
+        limits: Vec::new(),
         seed: 1,
         from: None,
         into: into.into(),
@@ -470,6 +471,65 @@ fn a_design_per_rep_keeps_each_key_account_with_its_rep() {
         south,
         Some(home),
         "not because the rep's area reaches that far"
+    );
+}
+
+/// The most and the mean workload of the territories of `plan`, hours a year, by the
+/// engine.
+fn workload(project: &Project, plan: &Scenario) -> (f64, f64) {
+    let grid = Arc::new(AccountGrid::new(
+        project.accounts.lons(),
+        project.accounts.lats(),
+    ));
+    let live = LiveAssignment::new(project, plan, grid);
+    let hours: Vec<f64> = tessera::engine::report::ScenarioReport::from_plan(project, plan, &live)
+        .territories
+        .iter()
+        .map(|t| t.metrics.workload_hours)
+        .collect();
+    let mean = hours.iter().sum::<f64>() / hours.len() as f64;
+    (hours.iter().copied().fold(0.0, f64::max), mean)
+}
+
+#[test]
+fn a_limit_on_workload_holds_every_territory_under_it_and_is_reported() {
+    let mut project = demo();
+    // Balanced on potential alone, workload goes where it falls.
+    let mut free = request("nl-pc4", TerritoryCount::PerRep, "Free");
+    free.balance = vec![(BalanceMetric::Potential, 1.0)];
+    let (free_plan, free_report) = run(&mut project, &free, false);
+    assert!(free_report.limits_met, "no limits, none broken");
+    let (most, mean) = workload(&project, &free_plan);
+    // At most 3 % above the mean: the free plan breaks the limit; the limited one keeps it.
+    let cap = (mean * 1.03).round();
+    assert!(
+        most > cap,
+        "the free plan's most, {most:.0} h, is over {cap:.0} h"
+    );
+    let mut limited = free.clone();
+    limited.into = "Capped".into();
+    limited.limits = vec![tessera::session::Limit {
+        metric: BalanceMetric::Workload,
+        min: None,
+        max: Some(cap),
+    }];
+    let (plan, report) = run(&mut project, &limited, false);
+    let (after, _) = workload(&project, &plan);
+    assert!(after <= cap, "{after:.0} h against a cap of {cap:.0} h");
+    assert!(report.limits_met);
+    // A cap no plan can keep is reported as broken, with the best plan found.
+    let mut impossible = limited.clone();
+    impossible.into = "Impossible".into();
+    impossible.limits[0].max = Some(most / 10.0);
+    let (_, report) = run(&mut project, &impossible, false);
+    assert!(!report.limits_met && !report.feasible);
+    // Nonsense is refused with a reason.
+    impossible.limits[0].min = Some(most);
+    let refusal = design_edit(&project, None, &impossible, false, &mut |_, _| true)
+        .expect_err("min above max");
+    assert!(
+        refusal.to_string().contains("is more than the most"),
+        "{refusal}"
     );
 }
 

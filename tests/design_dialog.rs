@@ -264,3 +264,34 @@ fn the_accounts_own_numeric_columns_are_offered_to_balance() {
     let notice = harness.state().notice().expect("a summary");
     assert!(notice.contains("omzet_2025"), "{notice}");
 }
+
+#[test]
+fn limits_per_territory_are_set_in_the_dialog() {
+    let mut harness = common::demo_window(common::WINDOW, 4);
+    harness
+        .state_mut()
+        .apply(Command::OpenDesign(false), common::WINDOW);
+    harness.run_steps(3);
+    harness.get_by_label("Limits per territory").click();
+    harness.run_steps(2);
+    {
+        let dialog = harness.state_mut().design_dialog_mut().expect("open");
+        // Workload, at most 2,000 h a year.
+        dialog.limits[1].1 = (true, 2000.0);
+    }
+    harness.run_steps(2);
+    let request = harness.state().design_dialog().expect("open").request();
+    assert_eq!(
+        request.limits,
+        [tessera::session::Limit {
+            metric: tessera::engine::balance::BalanceMetric::Workload,
+            min: None,
+            max: Some(2000.0),
+        }]
+    );
+    assert!(harness.query_by_label("workload, h").is_some());
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("design-limits.png");
+        image.save(&out).expect("png");
+    }
+}

@@ -9,12 +9,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::Command;
+use super::design_results::{LimitSettings, candidates_table, limits_grid, summary};
 use super::job::{Job, Poll};
 use crate::edit::scenarios::unique_scenario_name;
 use crate::engine::balance::BalanceMetric;
 use crate::model::{Edit, Project, Scenario};
 use crate::session::{
-    DesignReport, DesignRequest, HEXAGONS, TerritoryCount, design_edit, layer_list, trade_offs,
+    DesignReport, DesignRequest, HEXAGONS, Limit, TerritoryCount, design_edit, layer_list,
+    trade_offs,
 };
 
 /// The choice of a grid of hexagons in the layer list.
@@ -59,6 +61,8 @@ pub struct DesignDialog {
     pub column: String,
     /// The column: balanced or not, and its weight.
     pub column_weight: (bool, f64),
+    /// Per metric of [`METRICS`]: the least and most every territory may hold.
+    pub limits: LimitSettings,
     /// The tolerance, %.
     pub tolerance_pct: f64,
     /// How much round shapes weigh.
@@ -114,6 +118,7 @@ impl DesignDialog {
             layer,
             column: columns.first().cloned().unwrap_or_default(),
             column_weight: (false, 1.0),
+            limits: [((false, 0.0), (false, 0.0)); 5],
             columns,
             territories: from.territories.len().max(2),
             per_rep: false,
@@ -155,6 +160,16 @@ impl DesignDialog {
             tolerance: self.tolerance_pct / 100.0,
             compactness: self.compactness,
             locked: self.locked.iter().cloned().collect(),
+            limits: METRICS
+                .iter()
+                .zip(&self.limits)
+                .filter(|(_, (least, most))| least.0 || most.0)
+                .map(|(metric, (least, most))| Limit {
+                    metric: *metric,
+                    min: least.0.then_some(least.1),
+                    max: most.0.then_some(most.1),
+                })
+                .collect(),
             column: (self.column_weight.0 && !self.column.is_empty())
                 .then(|| (self.column.clone(), self.column_weight.1)),
             locked_units: self
@@ -431,6 +446,13 @@ impl DesignDialog {
                 ui.text_edit_singleline(&mut self.into);
                 ui.end_row();
             });
+        ui.collapsing("Limits per territory", |ui| {
+            let labels = METRICS.map(|m| match m {
+                BalanceMetric::Workload => "workload, h",
+                m => m.label(),
+            });
+            limits_grid(ui, &labels, &mut self.limits);
+        });
         if let Some(plan) = project.scenario_by_name(&self.from) {
             ui.collapsing(format!("Lock territories of {}", plan.name), |ui| {
                 for t in &plan.territories {
@@ -446,99 +468,6 @@ impl DesignDialog {
             });
         }
     }
-}
-
-/// The plans made with different trade-offs, side by side: each one's largest deviations,
-/// connected territories, compactness, disruption (a rebalance) and time, with a button to
-/// take it; deviations beyond the tolerance asked (`tolerance_pct`) stand out. Returns the
-/// one taken.
-fn candidates_table(
-    ui: &mut egui::Ui,
-    candidates: &[Candidate],
-    rebalance: bool,
-    tolerance_pct: f64,
-) -> Option<usize> {
-    let (_, _, first) = candidates.first()?;
-    let mut taken = None;
-    ui.separator();
-    ui.strong("Pick a plan");
-    egui::Grid::new("design-candidates")
-        .striped(true)
-        .show(ui, |ui| {
-            ui.strong("Trade-off");
-            for metric in first.max_deviation_pct.keys() {
-                ui.strong(format!("{metric} ±%"));
-            }
-            ui.strong("Connected");
-            ui.strong("Compactness");
-            if rebalance {
-                ui.strong("Accounts moving");
-                ui.strong("Potential moved");
-            }
-            ui.strong("Seconds");
-            ui.end_row();
-            for (k, (name, _, report)) in candidates.iter().enumerate() {
-                ui.label(name);
-                for deviation in report.max_deviation_pct.values() {
-                    let text = egui::RichText::new(format!("{deviation:.1}"));
-                    ui.label(if *deviation > tolerance_pct {
-                        text.color(ui.visuals().warn_fg_color)
-                    } else {
-                        text
-                    });
-                }
-                ui.label(format!("{} of {}", report.contiguous, report.territories));
-                ui.label(format!("{:.2}", report.polsby_popper_mean));
-                if rebalance {
-                    ui.label(crate::numbers::whole(report.moved_accounts as f64));
-                    ui.label(format!("{:.1} %", report.moved_potential_pct));
-                }
-                ui.label(format!("{:.2}", report.seconds));
-                if ui.button(format!("Use {name}")).clicked() {
-                    taken = Some(k);
-                }
-                ui.end_row();
-            }
-        });
-    taken
-}
-
-/// What a design or rebalance achieved, for the planner.
-pub fn summary(report: &DesignReport, rebalance: bool) -> String {
-    let deviations: Vec<String> = report
-        .max_deviation_pct
-        .iter()
-        .map(|(m, d)| format!("{m} {d:.1} %"))
-        .collect();
-    let mut text = format!(
-        "{} \u{201c}{}\u{201d} in {:.1} s: largest deviations {} (tolerance {:.1} %); {} of {} \
-         territories connected; mean compactness {:.2}.",
-        if rebalance {
-            "Rebalanced into"
-        } else {
-            "Designed"
-        },
-        report.scenario,
-        report.seconds,
-        deviations.join(", "),
-        report.tolerance_pct,
-        report.contiguous,
-        report.territories,
-        report.polsby_popper_mean
-    );
-    if !report.feasible {
-        text.push_str(
-            " The tolerance could not be met (the units may be too coarse, or the locks too \
-             tight): this is the best plan found.",
-        );
-    }
-    if rebalance {
-        text.push_str(&format!(
-            " {} accounts change rep ({:.1} % of the potential).",
-            report.moved_accounts, report.moved_potential_pct
-        ));
-    }
-    text
 }
 
 impl super::TesseraApp {

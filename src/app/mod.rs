@@ -8,6 +8,7 @@ mod command;
 mod command_handling;
 mod compare;
 mod design_dialog;
+mod design_results;
 mod import;
 mod job;
 mod map;

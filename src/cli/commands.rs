@@ -22,6 +22,13 @@ pub(super) struct DesignArgs {
     /// an optional weight: omzet_2025:2.
     #[arg(long, value_name = "NAME[:WEIGHT]", value_parser = design::parse_column)]
     balance_column: Option<(String, f64)>,
+    /// The least every territory must hold of a metric (repeat for more): accounts:250.
+    #[arg(long, value_name = "METRIC:VALUE", value_parser = design::parse_limit)]
+    min: Vec<(crate::engine::balance::BalanceMetric, f64)>,
+    /// The most every territory may hold of a metric (repeat for more; workload in hours a
+    /// year): workload:1600.
+    #[arg(long, value_name = "METRIC:VALUE", value_parser = design::parse_limit)]
+    max: Vec<(crate::engine::balance::BalanceMetric, f64)>,
     /// The largest deviation from the mean allowed, %.
     #[arg(long, value_name = "PCT", default_value_t = 5.0)]
     tolerance: f64,
@@ -65,6 +72,20 @@ impl DesignArgs {
             locked: self.lock.clone(),
             locked_units: self.lock_unit.clone(),
             column: self.balance_column.clone(),
+            limits: self
+                .min
+                .iter()
+                .map(|&(metric, v)| crate::session::Limit {
+                    metric,
+                    min: Some(v),
+                    max: None,
+                })
+                .chain(self.max.iter().map(|&(metric, v)| crate::session::Limit {
+                    metric,
+                    min: None,
+                    max: Some(v),
+                }))
+                .collect(),
             seed: self.seed,
             from,
             into: self.into.clone(),

@@ -28,6 +28,25 @@ pub fn parse_column(text: &str) -> Result<(String, f64), String> {
     Ok((name.to_owned(), weight))
 }
 
+/// Parses `--min`/`--max METRIC:VALUE` (workload in hours a year): `workload:1600`.
+pub fn parse_limit(text: &str) -> Result<(BalanceMetric, f64), String> {
+    let Some((name, value)) = text.split_once(':') else {
+        return Err(format!(
+            "write the limit as METRIC:VALUE, e.g. workload:1600, not \"{text}\""
+        ));
+    };
+    let [(metric, _)] = parse_balance(name)?[..] else {
+        return Err(format!("name one metric before the colon, not \"{name}\""));
+    };
+    let value = crate::io::accounts::parse_number(value).ok_or_else(|| {
+        format!(
+            "the limit of {name} must be a number, not \"{}\"",
+            value.trim()
+        )
+    })?;
+    Ok((metric, value))
+}
+
 /// Parses `potential:2,workload,accounts` into metrics and weights (weight 1 when left out).
 pub fn parse_balance(text: &str) -> Result<Vec<(BalanceMetric, f64)>, String> {
     let mut out: Vec<(BalanceMetric, f64)> = Vec::new();
@@ -83,7 +102,13 @@ pub fn run(path: &Path, request: &DesignRequest, rebalance: bool, format: Format
     if report.cancelled {
         return Err(Interrupted("nothing was written".into()).into());
     }
-    if !report.feasible {
+    if !report.limits_met {
+        note!(
+            "some territories are outside the limits (the limits may be too tight for the \
+             plan's totals): {} is the best plan found",
+            report.scenario
+        );
+    } else if !report.feasible {
         note!(
             "the tolerance of {:.1} % could not be met (the units may be too coarse, or the \
              locks too tight): {} is the best plan found, with the deviations below",
@@ -222,5 +247,26 @@ mod tests {
         assert_eq!(parse_column("crm:omzet"), Ok(("crm:omzet".into(), 1.0)));
         assert_eq!(parse_column("crm:omzet:3"), Ok(("crm:omzet".into(), 3.0)));
         assert!(parse_column(":2").is_err());
+    }
+
+    #[test]
+    fn a_limit_is_one_metric_and_a_number() {
+        use crate::engine::balance::BalanceMetric;
+        assert_eq!(
+            super::parse_limit("workload:1600"),
+            Ok((BalanceMetric::Workload, 1600.0))
+        );
+        assert_eq!(
+            super::parse_limit("potential:1.250.000"),
+            Ok((BalanceMetric::Potential, 1_250_000.0))
+        );
+        for bad in [
+            "workload",
+            "workload:lots",
+            "speed:3",
+            "potential,accounts:3",
+        ] {
+            assert!(super::parse_limit(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -70,6 +70,9 @@ pub struct Goal {
     pub tolerance: f64,
     /// How much round shapes weigh (0: not at all; 1: the default).
     pub compactness: f64,
+    /// Per slot, the least and most a territory may hold (in the slot's units: workload in
+    /// minutes), whether or not the slot is balanced; unbounded by default.
+    pub limits: [(f64, f64); SLOTS],
 }
 
 impl Goal {
@@ -124,7 +127,21 @@ impl Goal {
             weights,
             tolerance,
             compactness,
+            limits: [(f64::NEG_INFINITY, f64::INFINITY); SLOTS],
         })
+    }
+
+    /// The goal, with territories holding at least `min` and at most `max` of `slot` (in the
+    /// slot's units).
+    pub fn limited(mut self, slot: Slot, min: Option<f64>, max: Option<f64>) -> Goal {
+        let limit = &mut self.limits[slot as usize];
+        if let Some(min) = min {
+            limit.0 = limit.0.max(min);
+        }
+        if let Some(max) = max {
+            limit.1 = limit.1.min(max);
+        }
+        self
     }
 }
 

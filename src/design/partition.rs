@@ -191,15 +191,25 @@ impl<'a> Partition<'a> {
             .fold(0.0, f64::max)
     }
 
-    /// How far a territory with these sums is outside the tolerance (weighted squares).
+    /// How far a territory with these sums is outside the tolerance (weighted squares), and
+    /// outside its limits (squares of the shortfall or overshoot, as fractions of the mean).
     fn excess(&self, sums: &[f64; SLOTS], tolerance: f64) -> f64 {
-        (0..SLOTS)
+        let balance: f64 = (0..SLOTS)
             .filter(|&s| self.goal.weights[s] > 0.0)
             .map(|s| {
                 let over = (self.deviation(sums, s).abs() - tolerance).max(0.0);
                 self.goal.weights[s] * over * over
             })
-            .sum()
+            .sum();
+        let limits: f64 = (0..SLOTS)
+            .filter(|&s| self.mean[s] > 0.0)
+            .map(|s| {
+                let (min, max) = self.goal.limits[s];
+                let out = (min - sums[s]).max(sums[s] - max).max(0.0) / self.mean[s];
+                out * out
+            })
+            .sum();
+        balance + limits
     }
 
     /// The design's cost of a territory with these sums, area and perimeter: squared

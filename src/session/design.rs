@@ -15,7 +15,7 @@ use crate::design::graph::UnitGraph;
 use crate::design::grow::FREE;
 use crate::design::loads::{UnitLoads, contribution};
 use crate::design::partition::KeyAccount;
-use crate::design::{Goal, Problem};
+use crate::design::{Goal, Problem, Slot};
 use crate::engine::balance::BalanceMetric;
 use crate::model::{
     AccountId, Change, Colour, Edit, Project, Scenario, Territory, TerritoryId, UnitPlan,
@@ -52,6 +52,8 @@ pub struct DesignRequest {
     pub locked_units: Vec<String>,
     /// A numeric column of the accounts' own to balance too, with its weight.
     pub column: Option<(String, f64)>,
+    /// The least and most every territory may hold of some metrics.
+    pub limits: Vec<Limit>,
     /// The random seed: the same seed gives the same plan.
     pub seed: u64,
     /// The plan to start from (rebalance) or take locks from (design), by name; the active
@@ -87,8 +89,11 @@ pub struct DesignReport {
     pub max_deviation_pct: BTreeMap<String, f64>,
     /// The tolerance asked for, %.
     pub tolerance_pct: f64,
-    /// Whether every balanced metric is within the tolerance.
+    /// Whether every balanced metric is within the tolerance and every territory within the
+    /// limits.
     pub feasible: bool,
+    /// Whether every territory holds what the limits allow (true when there are none).
+    pub limits_met: bool,
     /// Territories whose units form one connected set (islands joined to the mainland).
     pub contiguous: usize,
     /// Territories in the plan.
@@ -114,6 +119,69 @@ pub struct DesignReport {
     pub per_rep: Vec<RepChange>,
     /// Whether this was a rebalance (else a design).
     pub rebalance: bool,
+}
+
+/// The least and most every territory may hold of a metric, in the metric's own units
+/// (workload in hours a year, potential in EUR): workload against a rep's capacity, say.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Limit {
+    /// The metric limited.
+    #[serde(serialize_with = "metric_label")]
+    pub metric: BalanceMetric,
+    /// The least a territory may hold.
+    pub min: Option<f64>,
+    /// The most a territory may hold.
+    pub max: Option<f64>,
+}
+
+impl Limit {
+    /// Whether a territory holding `value` keeps to the limit.
+    pub fn admits(&self, value: f64) -> bool {
+        self.min.is_none_or(|m| value >= m - 1e-9) && self.max.is_none_or(|m| value <= m + 1e-9)
+    }
+}
+
+/// A metric by its label, in JSON.
+fn metric_label<S: serde::Serializer>(m: &BalanceMetric, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(m.label())
+}
+
+/// The goal's limits from the request's, in the slots' units, aimed 1 % inside (the engine
+/// measures travel account by account, the search unit by unit).
+fn limited_goal(goal: Goal, limits: &[Limit]) -> Result<Goal, SessionError> {
+    let mut goal = goal;
+    for limit in limits {
+        let Some(slot) = Slot::of(limit.metric) else {
+            return Err(refuse(format!(
+                "a design cannot limit {}; limit potential, workload, accounts, prospects or \
+                 revenue",
+                limit.metric.label()
+            )));
+        };
+        for v in [limit.min, limit.max].into_iter().flatten() {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(refuse(format!(
+                    "a limit of {} must be a number of 0 or more, not {v}",
+                    limit.metric.label()
+                )));
+            }
+        }
+        if let (Some(min), Some(max)) = (limit.min, limit.max)
+            && min > max
+        {
+            return Err(refuse(format!(
+                "the least {} a territory may hold ({min}) is more than the most ({max})",
+                limit.metric.label()
+            )));
+        }
+        let unit = if slot == Slot::Workload { 60.0 } else { 1.0 };
+        goal = goal.limited(
+            slot,
+            limit.min.map(|m| m * unit * 1.01),
+            limit.max.map(|m| m * unit * 0.99),
+        );
+    }
+    Ok(goal)
 }
 
 /// Why a plan could not be made, as a session error.
@@ -261,6 +329,7 @@ pub fn design_edit(
         request.compactness,
     )
     .map_err(SessionError::Design)?;
+    let goal = limited_goal(goal, &request.limits)?;
     let column = match &request.column {
         Some((name, _)) => super::numeric_column(&project.accounts, name)?,
         None => Vec::new(),

@@ -63,9 +63,17 @@ pub(super) fn measure(
             (m.label().to_owned(), worst)
         })
         .collect();
-    let feasible = max_deviation_pct
-        .values()
-        .all(|d| *d <= request.tolerance * 100.0 + 1e-9);
+    let limits_met = request.limits.iter().all(|limit| {
+        report
+            .territories
+            .iter()
+            .filter_map(|t| limit.metric.value(&t.metrics))
+            .all(|v| limit.admits(v))
+    });
+    let feasible = limits_met
+        && max_deviation_pct
+            .values()
+            .all(|d| *d <= request.tolerance * 100.0 + 1e-9);
     let k = scenario.territories.len();
     let contiguous = (0..k as u32)
         .filter(|&t| solution.of.contains(&t) && is_connected(graph, &solution.of, t))
@@ -96,6 +104,7 @@ pub(super) fn measure(
         max_deviation_pct,
         tolerance_pct: request.tolerance * 100.0,
         feasible,
+        limits_met,
         contiguous,
         territories: k,
         polsby_popper_mean,

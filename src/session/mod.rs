@@ -37,7 +37,7 @@ pub use actions::{
 use background::Lent;
 pub use background::{BackgroundWrite, LentFile};
 pub use columns::{numeric_column, numeric_columns};
-pub use design::{DesignReport, DesignRequest, RepChange, TerritoryCount, design_edit};
+pub use design::{DesignReport, DesignRequest, Limit, RepChange, TerritoryCount, design_edit};
 pub use history::History;
 pub use layers::{
     HEXAGONS, LayerChoice, PreparedLayer, check_new_key, layer_in, layer_key_from, layer_list,

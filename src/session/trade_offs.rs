@@ -63,6 +63,7 @@ mod tests {
             locked: vec!["West".into()],
             locked_units: Vec::new(),
             column: None,
+            limits: Vec::new(),
             seed: 9,
             from: None,
             into: "Designed".into(),
