@@ -66,6 +66,37 @@ fn run(
     (scenario, report)
 }
 
+/// The live assignment of `plan`, from scratch.
+fn live_plan(project: &Project, plan: &Scenario) -> LiveAssignment {
+    let grid = Arc::new(AccountGrid::new(
+        project.accounts.lons(),
+        project.accounts.lats(),
+    ));
+    LiveAssignment::new(project, plan, grid)
+}
+
+/// Makes the southernmost account of Zuid (the active plan's fourth territory) a key account
+/// of Noord (its first); returns its row and id.
+fn key_account_of_noord_in_zuid(project: &mut Project) -> (usize, tessera::model::AccountId) {
+    let active = project.active().expect("active").clone();
+    let plan = live_plan(project, &active);
+    let row = (0..project.accounts.len())
+        .filter(|&r| plan.owner(r) == Some(3))
+        .min_by(|&a, &b| project.accounts.lats()[a].total_cmp(&project.accounts.lats()[b]))
+        .expect("Zuid has accounts");
+    let key = project.accounts.ids()[row];
+    tessera::model::Edit {
+        description: "key account".into(),
+        changes: vec![Change::Overrides {
+            scenario: active.id,
+            changes: vec![(key, None, Some(active.territories[0].id))],
+        }],
+    }
+    .apply(project)
+    .expect("override set");
+    (row, key)
+}
+
 /// Whether each territory's units form one connected set of the layer's graph (islands
 /// joined to their nearest mainland unit), by breadth-first search.
 fn connected_territories(layer: &str, scenario: &Scenario) -> Vec<bool> {
@@ -247,25 +278,7 @@ fn a_balanced_plan_is_left_as_it_is_by_a_rebalance() {
 fn a_rebalance_keeps_locked_territories_and_key_accounts() {
     let mut project = demo();
     // A key account of Noord far away in Zuid's area.
-    let active = project.active().expect("active").clone();
-    let grid = Arc::new(AccountGrid::new(
-        project.accounts.lons(),
-        project.accounts.lats(),
-    ));
-    let plan = LiveAssignment::new(&project, &active, grid);
-    let row = (0..project.accounts.len())
-        .find(|&r| plan.owner(r) == Some(3))
-        .expect("Zuid has accounts");
-    let key = project.accounts.ids()[row];
-    let noord = active.territories[0].id;
-    let edit = tessera::model::Edit {
-        description: "key account".into(),
-        changes: vec![Change::Overrides {
-            scenario: active.id,
-            changes: vec![(key, active.overrides.get(&key).copied(), Some(noord))],
-        }],
-    };
-    edit.apply(&mut project).expect("override set");
+    let (row, key) = key_account_of_noord_in_zuid(&mut project);
     // The plan on units first, so that a locked territory's units can be compared.
     let (snap, _) = snap_edit(&project, None, "nl-pc4", None, "On units").expect("snapped");
     snap.apply(&mut project).expect("snap fits");
@@ -286,14 +299,7 @@ fn a_rebalance_keeps_locked_territories_and_key_accounts() {
     assert_eq!(west(&source), west(&plan));
     let noord_after = plan.territories[0].id;
     assert_eq!(plan.overrides.get(&key), Some(&noord_after));
-    let grid = Arc::new(AccountGrid::new(
-        project.accounts.lons(),
-        project.accounts.lats(),
-    ));
-    assert_eq!(
-        LiveAssignment::new(&project, &plan, grid).owner(row),
-        Some(0)
-    );
+    assert_eq!(live_plan(&project, &plan).owner(row), Some(0));
 }
 
 #[test]
@@ -348,11 +354,7 @@ fn units_locked_in_a_rebalance_stay_where_they_were_and_a_design_refuses_them() 
 /// The largest deviation from the mean of the accounts' column `name`, %, with each account
 /// in the territory the engine gives it.
 fn column_deviation(project: &Project, plan: &Scenario, values: &[f64]) -> f64 {
-    let grid = Arc::new(AccountGrid::new(
-        project.accounts.lons(),
-        project.accounts.lats(),
-    ));
-    let live = LiveAssignment::new(project, plan, grid);
+    let live = live_plan(project, plan);
     let mut sums = vec![0.0; plan.territories.len()];
     for (row, v) in values.iter().enumerate() {
         if let Some(t) = live.owner(row) {
@@ -421,29 +423,11 @@ fn an_accounts_own_numeric_column_is_balanced_too() {
 #[test]
 fn a_design_per_rep_keeps_each_key_account_with_its_rep() {
     let mut project = demo();
-    let active = project.active().expect("active").clone();
-    let grid = Arc::new(AccountGrid::new(
-        project.accounts.lons(),
-        project.accounts.lats(),
-    ));
-    let plan = LiveAssignment::new(&project, &active, grid);
+    let rep = project.active().expect("active").territories[0]
+        .rep
+        .expect("Noord has a rep");
     // A key account of Noord's rep, deep in Zuid.
-    let row = (0..project.accounts.len())
-        .filter(|&r| plan.owner(r) == Some(3))
-        .min_by(|&a, &b| project.accounts.lats()[a].total_cmp(&project.accounts.lats()[b]))
-        .expect("Zuid has accounts");
-    let key = project.accounts.ids()[row];
-    let noord = &active.territories[0];
-    let rep = noord.rep.expect("Noord has a rep");
-    tessera::model::Edit {
-        description: "key account".into(),
-        changes: vec![Change::Overrides {
-            scenario: active.id,
-            changes: vec![(key, None, Some(noord.id))],
-        }],
-    }
-    .apply(&mut project)
-    .expect("override set");
+    let (row, key) = key_account_of_noord_in_zuid(&mut project);
     let (designed, _) = run(
         &mut project,
         &request("nl-pc4", TerritoryCount::PerRep, "Per rep"),
@@ -458,11 +442,7 @@ fn a_design_per_rep_keeps_each_key_account_with_its_rep() {
         designed.overrides.get(&key),
         Some(&designed.territories[home].id)
     );
-    let grid = Arc::new(AccountGrid::new(
-        project.accounts.lons(),
-        project.accounts.lats(),
-    ));
-    let live = LiveAssignment::new(&project, &designed, grid);
+    let live = live_plan(&project, &designed);
     assert_eq!(live.owner(row), Some(home), "the key account is the rep's");
     let south = (0..project.accounts.len())
         .filter(|&r| r != row && project.accounts.lats()[r] < 51.0)
@@ -477,11 +457,7 @@ fn a_design_per_rep_keeps_each_key_account_with_its_rep() {
 /// The most and the mean workload of the territories of `plan`, hours a year, by the
 /// engine.
 fn workload(project: &Project, plan: &Scenario) -> (f64, f64) {
-    let grid = Arc::new(AccountGrid::new(
-        project.accounts.lons(),
-        project.accounts.lats(),
-    ));
-    let live = LiveAssignment::new(project, plan, grid);
+    let live = live_plan(project, plan);
     let hours: Vec<f64> = tessera::engine::report::ScenarioReport::from_plan(project, plan, &live)
         .territories
         .iter()
@@ -567,11 +543,7 @@ fn suggested_reps_travel_as_little_as_the_best_of_every_pairing() {
     let plan = project.active().expect("active").clone();
     let (edit, suggestion) = suggest_reps(&project, &plan, 0.0).expect("suggested");
     assert!(edit.is_some());
-    let grid = Arc::new(AccountGrid::new(
-        project.accounts.lons(),
-        project.accounts.lats(),
-    ));
-    let live = LiveAssignment::new(&project, &plan, grid);
+    let live = live_plan(&project, &plan);
     let rows: Vec<Vec<usize>> = (0..plan.territories.len())
         .map(|t| {
             (0..project.accounts.len())
