@@ -22,6 +22,23 @@ use crate::session::{
 /// The choice of a grid of hexagons in the layer list.
 const HEXAGONS_TITLE: &str = "Hexagons over the accounts (sized to their density)";
 
+/// The layer to show on the map as a preview of `layer`: itself, or none for hexagons
+/// (laid when the design runs).
+fn preview_of(layer: &str) -> Option<String> {
+    (layer != HEXAGONS).then(|| layer.to_owned())
+}
+
+/// A balance weight, editable while its metric is balanced.
+fn weight_field(ui: &mut egui::Ui, on: bool, weight: &mut f64) {
+    ui.add_enabled(
+        on,
+        egui::DragValue::new(weight)
+            .range(0.1..=10.0)
+            .speed(0.1)
+            .prefix("weight "),
+    );
+}
+
 /// The metrics a design can balance, in the order the dialog lists them.
 const METRICS: [BalanceMetric; 5] = [
     BalanceMetric::Potential,
@@ -348,10 +365,7 @@ impl DesignDialog {
                         for (key, title) in &layers {
                             if ui.selectable_label(self.layer == *key, title).clicked() {
                                 self.layer = key.clone();
-                                // The layer on the map, as a preview (hexagons are laid
-                                // when the design runs).
-                                let preview = (key != HEXAGONS).then(|| key.clone());
-                                commands.push(Command::ShowUnitLayer(preview));
+                                commands.push(Command::ShowUnitLayer(preview_of(key)));
                             }
                         }
                     });
@@ -372,13 +386,7 @@ impl DesignDialog {
                     for (metric, (on, weight)) in METRICS.iter().zip(&mut self.metrics) {
                         ui.horizontal(|ui| {
                             ui.checkbox(on, metric.label());
-                            ui.add_enabled(
-                                *on,
-                                egui::DragValue::new(weight)
-                                    .range(0.1..=10.0)
-                                    .speed(0.1)
-                                    .prefix("weight "),
-                            );
+                            weight_field(ui, *on, weight);
                         });
                     }
                     // The accounts' own numeric columns, from their import.
@@ -393,13 +401,7 @@ impl DesignDialog {
                                         ui.selectable_value(&mut self.column, name.clone(), name);
                                     }
                                 });
-                            ui.add_enabled(
-                                *on,
-                                egui::DragValue::new(weight)
-                                    .range(0.1..=10.0)
-                                    .speed(0.1)
-                                    .prefix("weight "),
-                            );
+                            weight_field(ui, *on, weight);
                         });
                     }
                 });
@@ -479,8 +481,10 @@ impl super::TesseraApp {
         };
         let dialog = DesignDialog::new(self.session.project(), plan, rebalance);
         // The layer it builds from, on the map under the plan, as a preview.
-        let preview = (dialog.layer != HEXAGONS).then(|| dialog.layer.clone());
-        self.apply(Command::ShowUnitLayer(preview), egui::Vec2::ZERO);
+        self.apply(
+            Command::ShowUnitLayer(preview_of(&dialog.layer)),
+            egui::Vec2::ZERO,
+        );
         self.design = Some(dialog);
     }
 

@@ -330,6 +330,12 @@ pub fn design_edit(
     )
     .map_err(SessionError::Design)?;
     let goal = limited_goal(goal, &request.limits)?;
+    if !rebalance && !request.locked_units.is_empty() {
+        return Err(refuse(
+            "single units stay in their territory in a rebalance; a design makes new \
+             territories, so lock whole territories instead",
+        ));
+    }
     let column = match &request.column {
         Some((name, _)) => super::numeric_column(&project.accounts, name)?,
         None => Vec::new(),
@@ -347,12 +353,6 @@ pub fn design_edit(
     };
     let locked_sources = locked_positions(source, &request.locked)?;
     let graph = UnitGraph::of(&layer);
-    if !rebalance && !request.locked_units.is_empty() {
-        return Err(refuse(
-            "single units stay in their territory in a rebalance; a design makes new \
-             territories, so lock whole territories instead",
-        ));
-    }
     let needs_source = rebalance || !locked_sources.is_empty();
     let (source_of, moved_by_snapping) = if needs_source {
         source_units(project, source, &layer)
@@ -474,7 +474,6 @@ pub fn design_edit(
         locked: layout.locked.clone(),
         keys,
     };
-    let layout_len = layout.territories.len();
     let solution = if rebalance {
         let start = fill_unheld(&graph, &source_of, &layout.locked, |s| {
             new_position(s).map(|p| p as u32)
@@ -530,7 +529,7 @@ pub fn design_edit(
     );
     report.moved_by_snapping = moved_by_snapping;
     if let Some((name, _)) = &request.column {
-        let worst = column_deviation_pct(&problem, &solution.of, layout_len);
+        let worst = column_deviation_pct(&problem, &solution.of, k);
         report.feasible &= worst <= request.tolerance * 100.0 + 1e-9;
         report.max_deviation_pct.insert(name.clone(), worst);
     }

@@ -91,11 +91,7 @@ pub fn hexagon_layer(
     if project.unit_layer(&key).is_some() {
         return Ok((layer_in(project, &key)?, None));
     }
-    let (topology, _) = Topology::build(&grid.shapes, &CleanOptions::default())
-        .map_err(|e| SessionError::Units(format!("laying hexagons failed: {e}")))?;
-    let built = UnitLayer::new(&key, &title, grid.units, topology)
-        .map_err(|e| SessionError::Units(e.to_string()))?;
-    let own = ProjectLayer::new(key.clone(), title.clone(), built.to_topojson(QUANTIZATION));
+    let (own, _) = cleaned_layer(&key, &title, grid.units, &grid.shapes)?;
     // Read back from what the project will store, so that the plan is built from exactly
     // the layer a reopened project has.
     let layer = UnitLayer::from_topojson(&key, &title, own.topojson())
@@ -244,21 +240,31 @@ pub fn prepare_layer(
         });
     }
     let shapes: Vec<_> = raw.features.iter().map(|f| f.geometry.clone()).collect();
-    let (topology, report) = Topology::build(&shapes, &CleanOptions::default())
-        .map_err(|e| SessionError::Units(format!("cleaning the layer failed: {e}")))?;
-    let layer = UnitLayer::new(&choice.key, &choice.title, units, topology)
-        .map_err(|e| SessionError::Units(e.to_string()))?;
+    let count = units.len();
+    let (layer, report) = cleaned_layer(&choice.key, &choice.title, units, &shapes)?;
     Ok(PreparedLayer {
-        units: layer.units.len(),
-        layer: ProjectLayer::new(
-            choice.key.clone(),
-            choice.title.clone(),
-            layer.to_topojson(QUANTIZATION),
-        ),
+        units: count,
+        layer,
         code_field,
         name_field,
         report,
     })
+}
+
+/// A project layer of `units` with their `shapes`, the topology cleaned once, as the
+/// project stores it (TopoJSON), with what the cleaning did.
+fn cleaned_layer(
+    key: &str,
+    title: &str,
+    units: Vec<Unit>,
+    shapes: &[geo::MultiPolygon<f64>],
+) -> Result<(ProjectLayer, CleanReport), SessionError> {
+    let (topology, report) = Topology::build(shapes, &CleanOptions::default())
+        .map_err(|e| SessionError::Units(format!("cleaning the layer failed: {e}")))?;
+    let layer = UnitLayer::new(key, title, units, topology)
+        .map_err(|e| SessionError::Units(e.to_string()))?;
+    let own = ProjectLayer::new(key, title, layer.to_topojson(QUANTIZATION));
+    Ok((own, report))
 }
 
 /// A layer key from a file name: lower case, runs of anything but letters and digits made
