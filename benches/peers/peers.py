@@ -75,22 +75,50 @@ def write_accounts(path, rows, columns=ACCOUNT_COLUMNS):
         writer.writerows(row[: len(columns)] for row in rows)
 
 
-def make_instance(tessera, units, n, k, seed, land_only, folder):
+# Every Dutch woonplaats with its inhabitants (the app's own asset), for --places.
+WOONPLAATSEN = Path(__file__).resolve().parents[2] / "assets" / "nl-woonplaatsen.csv.gz"
+
+
+def around_places(rows, seed):
+    """The accounts moved to real Dutch places: each to a woonplaats drawn by its inhabitants,
+    spread around its point (Gaussian, sigma 0.004 km x sqrt(inhabitants), at least 0.3 km:
+    about 3.7 km for Amsterdam, 0.3 km for a village). Potential and visits stay."""
+    import gzip
+    import random
+
+    with gzip.open(WOONPLAATSEN, "rt", encoding="utf-8") as f:
+        places = [p for p in csv.DictReader(f) if p["inhabitants"]]
+    rng = random.Random(seed)
+    picks = rng.choices(places, weights=[float(p["inhabitants"]) for p in places], k=len(rows))
+    moved = []
+    for row, place in zip(rows, picks):
+        sigma = max(0.3, 0.004 * math.sqrt(float(place["inhabitants"])))
+        lat = float(place["lat"]) + rng.gauss(0, sigma) / 111.0
+        lon = float(place["lon"]) + rng.gauss(0, sigma) / (111.0 * math.cos(math.radians(52.2)))
+        moved.append((row[0], row[1], round(lon, 6), round(lat, 6), *row[4:]))
+    return moved
+
+
+def make_instance(tessera, units, n, k, seed, land_only, folder, places=False):
     """Writes the project every method starts from and its accounts as CSV; returns the
     project, the accounts (arrays) and the project's travel settings.
 
     `tessera synth` spreads its accounts over the Netherlands' bounding box, sea, Belgium and
     Germany included. With land_only, it makes OVERSAMPLE x N accounts, the first N inside a PC4 unit are
-    kept and imported into a new project of K territories (`synth --accounts 0`)."""
+    kept and imported into a new project of K territories (`synth --accounts 0`). With places,
+    the N accounts are moved around real Dutch places (see around_places) and imported so."""
     folder.mkdir(parents=True, exist_ok=True)
     project = folder / "synth.tessera"
     synth(tessera, project, OVERSAMPLE * n if land_only else n, k, seed)
     settings, rows = read_project(project)
-    if land_only:
+    if places:
+        rows = around_places(rows, seed)
+    elif land_only:
         lon, lat = (np.array([r[c] for r in rows]) for c in (2, 3))
         rows = [r for r, unit in zip(rows, evaluate.within(units, lon, lat)) if unit >= 0][:n]
         if len(rows) < n:
             raise SystemExit(f"only {len(rows)} of {OVERSAMPLE * n} synthetic accounts are on land, fewer than {n}")
+    if places or land_only:
         if any(r[6] is not None for r in rows):
             raise SystemExit("synth now sets minutes per visit, which `tessera import` cannot read")
         on_land = folder / "on-land.csv"
@@ -275,9 +303,11 @@ def run_tessera(tessera, project, units, account_unit, k, seed, timeout, folder)
 
 
 def bench(args, units, n):
-    folder = Path(args.work) / f"n{n}{'-land' if args.land_only else ''}"
+    folder = Path(args.work) / f"n{n}{'-places' if args.places else '-land' if args.land_only else ''}"
     start = time.perf_counter()
-    project, accounts, settings = make_instance(args.tessera, units, n, args.k, args.seed, args.land_only, folder)
+    project, accounts, settings = make_instance(
+        args.tessera, units, n, args.k, args.seed, args.land_only, folder, args.places
+    )
     account_unit, outside = evaluate.locate(units, accounts["lon"], accounts["lat"])
     log(
         f"N={n}: instance in {time.perf_counter() - start:.1f} s; {outside} accounts in no PC4 unit "
@@ -285,7 +315,7 @@ def bench(args, units, n):
     )
     rows = []
     for method in args.methods:
-        row = {"n": n, "land_only": args.land_only, "method": method, "balanced_on": "", "outside_accounts": outside}
+        row = {"n": n, "land_only": args.land_only, "places": args.places, "method": method, "balanced_on": "", "outside_accounts": outside}
         log(f"N={n}: {method} ...")
         if method == "tessera":
             row["balanced_on"] = "potential, workload, accounts"
@@ -323,7 +353,7 @@ def bench(args, units, n):
 
 
 def instance(row):
-    return f"{row['n']:,}" + (" on land" if row["land_only"] else "")
+    return f"{row['n']:,}" + (" around places" if row.get("places") else " on land" if row["land_only"] else "")
 
 
 def table(rows, k):
@@ -364,6 +394,11 @@ def main():
     parser.add_argument("--methods", nargs="+", choices=METHODS, default=METHODS)
     parser.add_argument(
         "--land-only", action="store_true", help="keep only synthetic accounts inside a PC4 unit (see make_instance)"
+    )
+    parser.add_argument(
+        "--places",
+        action="store_true",
+        help="move the synthetic accounts around real Dutch places, by inhabitants (see around_places)",
     )
     parser.add_argument("--work", default="/tmp/peers", help="folder for the projects and CSV files")
     parser.add_argument("--json", help="also write every row, per-territory numbers included, here")

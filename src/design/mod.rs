@@ -9,6 +9,7 @@
 //! nothing runs in parallel where it could change a sum. The session turns the result into
 //! a scenario and measures it with the engine ([`crate::session::design_edit`]).
 
+pub mod anneal;
 pub mod assignment;
 pub mod contract;
 pub mod graph;
@@ -175,9 +176,10 @@ pub struct Solution {
 }
 
 /// Designs territories from scratch: seeds (at the homes, or spread over the load), grown
-/// into connected territories, then border units moved until the cost settles. Units in
-/// `problem.fixed` stay. `progress(iteration, worst deviation)` returns false to stop early
-/// (the plan so far is returned).
+/// into connected territories, then border units moved until the cost settles; if that
+/// leaves a territory outside the tolerance, a wider search ([`anneal`]) and the sweeps
+/// again. Units in `problem.fixed` stay. `progress(iteration, worst deviation)` returns
+/// false to stop early (the plan so far is returned).
 pub fn design(
     problem: &Problem,
     seed: u64,
@@ -217,8 +219,32 @@ pub fn design(
         &problem.fixed,
         !at_homes,
     );
-    let mut partition = Partition::new(problem, of);
-    let stats = search::design_sweeps(&mut partition, &mut rng, progress);
+    // Aim a little inside the tolerance, as a rebalance does: the engine measures travel
+    // account by account, the search unit by unit.
+    let aimed = Problem {
+        goal: Goal {
+            tolerance: problem.goal.tolerance * 0.9,
+            ..problem.goal
+        },
+        ..problem.clone()
+    };
+    let mut partition = Partition::new(&aimed, of);
+    let mut stats = search::design_sweeps(&mut partition, &mut rng, progress);
+    // Outside the tolerance, search wider, then round the shapes again.
+    if !stats.cancelled && partition.total_excess(aimed.goal.tolerance) > 0.0 {
+        let wider = anneal::threshold_accepting(
+            &mut partition,
+            &mut rng,
+            aimed.goal.tolerance,
+            &mut |round, worst| progress(stats.iterations + round, worst),
+        );
+        let polished = search::design_sweeps(&mut partition, &mut rng, &mut |sweep, worst| {
+            progress(stats.iterations + wider.rounds + sweep, worst)
+        });
+        stats.iterations += wider.rounds + polished.iterations;
+        stats.moves += wider.moves + polished.moves;
+        stats.cancelled = wider.cancelled || polished.cancelled;
+    }
     Solution {
         of: partition.into_assignment(),
         stats,

@@ -49,6 +49,16 @@ pub struct Partition<'a> {
     moment: Vec<(f64, f64)>,
     count: Vec<usize>,
     mean: [f64; SLOTS],
+    scratch: std::cell::RefCell<Scratch>,
+}
+
+/// What [`Partition::can_leave`] reuses from one call to the next: a stamp per unit (the
+/// units reached carry the current generation) and the queue.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    stamp: Vec<u32>,
+    generation: u32,
+    queue: Vec<u32>,
 }
 
 impl<'a> Partition<'a> {
@@ -74,6 +84,10 @@ impl<'a> Partition<'a> {
             moment: vec![(0.0, 0.0); k],
             count: vec![0; k],
             mean: [0.0; SLOTS],
+            scratch: std::cell::RefCell::new(Scratch {
+                stamp: vec![0; problem.graph.len()],
+                ..Scratch::default()
+            }),
         };
         p.refresh();
         p
@@ -87,6 +101,29 @@ impl<'a> Partition<'a> {
     /// Into the territory of each unit.
     pub fn into_assignment(self) -> Vec<u32> {
         self.of
+    }
+
+    /// Gives every unit the territory in `of` and measures everything again.
+    pub fn reset(&mut self, of: Vec<u32>) {
+        self.of = of;
+        self.refresh();
+    }
+
+    /// Sets how much round shapes weigh in the cost from now on.
+    pub fn set_compactness(&mut self, compactness: f64) {
+        self.goal.compactness = compactness;
+    }
+
+    /// How much round shapes weigh in the cost.
+    pub fn compactness(&self) -> f64 {
+        self.goal.compactness
+    }
+
+    /// The design's total cost: every territory's [`Partition::territory_cost`].
+    pub fn total_cost(&self) -> f64 {
+        (0..self.territories())
+            .map(|t| self.territory_cost(t))
+            .sum()
     }
 
     /// How many territories.
@@ -255,6 +292,18 @@ impl<'a> Partition<'a> {
         out
     }
 
+    /// The territory of a neighbour of `u` drawn from `rng`, if it is another one and not
+    /// locked: a move proposal that favours the territories `u` shares most neighbours with.
+    pub fn neighbour_territory(&self, u: usize, rng: &mut crate::rng::SplitMix64) -> Option<usize> {
+        let next = &self.graph.next[u];
+        if next.is_empty() {
+            return None;
+        }
+        let v = next[rng.below(next.len() as u64) as usize].0 as usize;
+        let to = self.of[v] as usize;
+        (to != self.of[u] as usize && !self.locked_territory[to]).then_some(to)
+    }
+
     /// Whether unit `u` may move at all.
     pub fn movable(&self, u: usize) -> bool {
         !self.locked_unit[u] && !self.locked_territory[self.of[u] as usize]
@@ -311,6 +360,13 @@ impl<'a> Partition<'a> {
     /// Whether unit `u` can leave its territory leaving it non-empty and connected: its
     /// neighbours in the territory still reach one another without it.
     pub fn can_leave(&self, u: usize) -> bool {
+        self.can_leave_within(u, usize::MAX)
+    }
+
+    /// [`Partition::can_leave`], but giving up (false) once the search has reached `budget`
+    /// units: a quick answer that is never wrongly yes, for a search that tries many moves
+    /// and can afford to skip a few.
+    pub fn can_leave_within(&self, u: usize, budget: usize) -> bool {
         let t = self.of[u];
         if self.count[t as usize] <= 1 {
             return false;
@@ -325,20 +381,39 @@ impl<'a> Partition<'a> {
             // with none is a territory's stray part: letting it go heals the territory.
             return true;
         }
-        // Breadth-first from one inside neighbour, without `u`, until all are reached.
-        let mut seen = std::collections::HashSet::from([u as u32, mine[0]]);
-        let mut queue = std::collections::VecDeque::from([mine[0]]);
+        // Breadth-first from one inside neighbour, without `u`, until all are reached. The
+        // search runs for every move tried, so it reuses one stamp per unit and one queue.
+        let mut scratch = self.scratch.borrow_mut();
+        let Scratch {
+            stamp,
+            generation,
+            queue,
+        } = &mut *scratch;
+        *generation = generation.wrapping_add(1);
+        if *generation == 0 {
+            stamp.fill(0);
+            *generation = 1;
+        }
+        let g = *generation;
+        stamp[u] = g;
+        stamp[mine[0] as usize] = g;
+        queue.clear();
+        queue.push(mine[0]);
         let mut missing = mine.len() - 1;
-        while let Some(x) = queue.pop_front() {
+        let mut next = 0;
+        while next < queue.len() && next < budget {
+            let x = queue[next];
+            next += 1;
             for &(v, _) in &self.graph.next[x as usize] {
-                if self.of[v as usize] == t && seen.insert(v) {
+                if self.of[v as usize] == t && stamp[v as usize] != g {
+                    stamp[v as usize] = g;
                     if mine.contains(&v) {
                         missing -= 1;
                         if missing == 0 {
                             return true;
                         }
                     }
-                    queue.push_back(v);
+                    queue.push(v);
                 }
             }
         }
