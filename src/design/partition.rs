@@ -381,6 +381,9 @@ impl<'a> Partition<'a> {
             // with none is a territory's stray part: letting it go heals the territory.
             return true;
         }
+        if self.touch_one_another(&mine) {
+            return true;
+        }
         // Breadth-first from one inside neighbour, without `u`, until all are reached. The
         // search runs for every move tried, so it reuses one stamp per unit and one queue.
         let mut scratch = self.scratch.borrow_mut();
@@ -418,6 +421,27 @@ impl<'a> Partition<'a> {
             }
         }
         false
+    }
+
+    /// Whether `units` (a unit's neighbours inside its territory) form one connected set by
+    /// their own borders: then they stay connected without the unit, whatever else the
+    /// territory holds. Most border units pass this, which spares a walk of the territory.
+    fn touch_one_another(&self, units: &[u32]) -> bool {
+        if units.len() > usize::BITS as usize {
+            return false;
+        }
+        let mut reached = 1usize; // bit i: units[i] reached
+        let mut stack = vec![0usize];
+        while let Some(i) = stack.pop() {
+            let next = &self.graph.next[units[i] as usize];
+            for (j, &v) in units.iter().enumerate() {
+                if reached & (1 << j) == 0 && next.binary_search_by_key(&v, |&(w, _)| w).is_ok() {
+                    reached |= 1 << j;
+                    stack.push(j);
+                }
+            }
+        }
+        reached.count_ones() as usize == units.len()
     }
 
     /// When unit `u` cannot leave its territory without cutting it in two: `u` and the parts
