@@ -33,6 +33,50 @@ fn clicking_a_territory_selects_it_and_centres_the_map_on_it() {
     );
 }
 
+/// The "vs mean" cells of the territory list, in order.
+fn vs_mean_cells(harness: &Harness<'static, TesseraApp>, metric: BalanceMetric) -> Vec<String> {
+    let balance = harness
+        .state()
+        .session()
+        .report()
+        .balance_of(metric)
+        .cloned();
+    let balance = balance.expect("the metric is measured");
+    balance
+        .index
+        .iter()
+        .map(|i| i.map_or("-".to_string(), |i| format!("{:+.0} %", i - 100.0)))
+        .collect()
+}
+
+#[test]
+fn vs_mean_in_the_territory_list_follows_the_balance_metric() {
+    let mut harness = harness();
+    assert!(harness.query_by_label("vs mean\n(workload)").is_some());
+    let workload = vs_mean_cells(&harness, BalanceMetric::Workload);
+    for text in &workload {
+        assert!(harness.query_by_label(text).is_some(), "workload {text}");
+    }
+    harness.state_mut().apply(
+        Command::SetMetric(BalanceMetric::Potential),
+        Vec2::new(700.0, 700.0),
+    );
+    harness.run_steps(2);
+    assert!(harness.query_by_label("vs mean\n(potential)").is_some());
+    assert!(harness.query_by_label("vs mean\n(workload)").is_none());
+    let potential = vs_mean_cells(&harness, BalanceMetric::Potential);
+    assert_ne!(potential, workload, "the demo's metrics differ");
+    for text in &potential {
+        assert!(harness.query_by_label(text).is_some(), "potential {text}");
+    }
+    for text in workload.iter().filter(|w| !potential.contains(w)) {
+        assert!(
+            harness.query_by_label(text).is_none(),
+            "still workload {text}"
+        );
+    }
+}
+
 #[test]
 fn switching_the_balance_metric_shows_the_engines_values() {
     let mut harness = harness();
@@ -142,6 +186,67 @@ fn opening_a_file_that_is_not_a_project_shows_the_error() {
     assert_eq!(
         std::fs::read_to_string(&path).expect("read"),
         "name,lat,lon\nA,52,5\n"
+    );
+}
+
+#[test]
+fn the_mouse_wheel_zooms_about_the_pointer() {
+    let mut harness = harness();
+    let utrecht = geo::Coord { x: 5.12, y: 52.09 };
+    let at = common::screen_point(&harness, utrecht);
+    let before = harness.state().map().memory.zoom();
+    harness.event(egui::Event::PointerMoved(at));
+    harness.run_steps(1);
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: Vec2::new(0.0, 3.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(20);
+    let zoomed = harness.state().map().memory.zoom();
+    assert!(zoomed > before + 0.2, "zoom {before} -> {zoomed}");
+    let still = common::screen_point(&harness, utrecht);
+    assert!(
+        (still - at).length() < 3.0,
+        "Utrecht moved from {at:?} to {still:?}: the zoom is not about the pointer"
+    );
+}
+
+#[test]
+fn f12_shows_and_hides_the_frame_time() {
+    let mut harness = harness();
+    assert!(
+        harness
+            .query_by_label_contains("Frame time (F12)")
+            .is_none()
+    );
+    harness.key_press(egui::Key::F12);
+    harness.run_steps(3);
+    let overlay = harness.get_by_label_contains("Frame time (F12)");
+    let text = {
+        use egui_kittest::kittest::NodeT;
+        let node = overlay.accesskit_node();
+        node.label().or(node.value()).unwrap_or_default()
+    };
+    let mean: f64 = text
+        .split("Tessera: ")
+        .nth(1)
+        .and_then(|rest| rest.split(" ms").next())
+        .and_then(|number| number.parse().ok())
+        .unwrap_or_else(|| panic!("no frame time in {text:?}"));
+    assert!(mean > 0.0, "{text}");
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("frame-time.png");
+        image.save(&out).expect("png");
+    }
+    harness.key_press(egui::Key::F12);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("Frame time (F12)")
+            .is_none()
     );
 }
 

@@ -102,6 +102,9 @@ pub struct TesseraApp {
     last_map_size: egui::Vec2,
     /// CPU seconds of recent frames (from eframe), for the F12 overlay and `--screenshot`.
     frame_times: Vec<f32>,
+    /// Seconds Tessera's own code took for recent frames, for the F12 overlay.
+    ui_times: Vec<f32>,
+    /// Whether the F12 frame-time overlay is shown.
     show_frame_time: bool,
     screenshot: Option<ScreenshotJob>,
     /// The "Project in use" question: a project to open is held by another program.
@@ -152,6 +155,7 @@ impl TesseraApp {
             fit_pending: true,
             last_map_size: egui::Vec2::ZERO,
             frame_times: Vec::new(),
+            ui_times: Vec::new(),
             show_frame_time: false,
             screenshot: None,
             in_use: None,

@@ -58,14 +58,13 @@ impl CompareView {
                     .max_rect(rect),
                 |ui| {
                     let mut memory = std::mem::take(&mut map.memory);
-                    walkers::Map::new(None, &mut memory, walkers::lon_lat(5.3, 52.2)).show(
-                        ui,
-                        |ui, _, projector, _| {
+                    walkers::Map::new(None, &mut memory, walkers::lon_lat(5.3, 52.2))
+                        .zoom_with_ctrl(false)
+                        .show(ui, |ui, _, projector, _| {
                             map.paint(ui, projector, &view, basemap, Selection::default());
                             paint_scale_bar(ui, projector);
                             map_title(ui, &title);
-                        },
-                    );
+                        });
                     map.memory = memory;
                 },
             );

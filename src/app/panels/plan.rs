@@ -8,31 +8,33 @@ use crate::engine::balance::BalanceMetric;
 use crate::numbers::whole;
 use crate::session::Session;
 
-/// Scenario picker and the territory list.
+/// Scenario picker and the territory list; "vs mean" compares the balance `metric` chosen
+/// in the balance panel.
 pub fn territories(
     ui: &mut egui::Ui,
     doc: &Session,
     selected: Option<usize>,
+    metric: BalanceMetric,
     commands: &mut Vec<Command>,
 ) {
     ui.heading("Plan");
     super::super::scenarios::section(ui, doc, commands);
     ui.separator();
-    let workload = doc.report().balance_of(BalanceMetric::Workload);
+    let balance = doc.report().balance_of(metric);
+    let vs_mean = format!("vs mean\n({})", metric.label());
     egui::Grid::new("territory list")
         .striped(true)
         .num_columns(6)
         .show(ui, |ui| {
-            for header in [
-                "",
-                "Territory",
-                "Accounts",
-                "Potential EUR",
-                "Workload h",
-                "vs mean",
-            ] {
+            for header in ["", "Territory", "Accounts", "Potential EUR", "Workload h"] {
                 ui.label(RichText::new(header).strong());
             }
+            ui.label(RichText::new(&vs_mean).strong())
+                .on_hover_text(format!(
+                    "Each territory's {} against the mean of the territories, in % (the metric \
+                 chosen in the Balance panel); red: outside the tolerance",
+                    metric.label()
+                ));
             ui.end_row();
             for (t, row) in doc.report().territories.iter().enumerate() {
                 let c = doc
@@ -49,8 +51,8 @@ pub fn territories(
                 ui.label(whole(row.metrics.accounts as f64));
                 ui.label(whole(row.metrics.potential));
                 ui.label(whole(row.metrics.workload_hours));
-                let deviation = workload.and_then(|b| b.index.get(t).copied().flatten());
-                let outside = workload
+                let deviation = balance.and_then(|b| b.index.get(t).copied().flatten());
+                let outside = balance
                     .and_then(|b| b.outside_tolerance.get(t).copied())
                     .unwrap_or(false);
                 let text = deviation.map_or("-".to_string(), |i| format!("{:+.0} %", i - 100.0));

@@ -65,6 +65,8 @@ impl TesseraApp {
                         egui::DragPanButtons::empty()
                     })
                     .double_click_to_zoom(matches!(tool, Tool::Select | Tool::Reshape))
+                    // The wheel zooms about the pointer, as in every GIS and web map; drag pans.
+                    .zoom_with_ctrl(false)
                     .show(ui, |ui, response, projector, _| {
                         map.paint(ui, projector, &view, basemap.as_deref(), selection);
                         if let Some(screen) = &map.last_screen {

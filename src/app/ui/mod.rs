@@ -13,6 +13,16 @@ use super::{Command, TesseraApp, panels, scenarios};
 impl TesseraApp {
     /// The whole window for one frame.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        let started = std::time::Instant::now();
+        self.show_frame(ui);
+        self.ui_times.push(started.elapsed().as_secs_f32());
+        if self.ui_times.len() > 120 {
+            self.ui_times.remove(0);
+        }
+    }
+
+    /// One frame of the window (what [`TesseraApp::show`] times).
+    fn show_frame(&mut self, ui: &mut egui::Ui) {
         self.poll_background();
         if self.opening.is_some()
             || self.working.is_some()
@@ -72,7 +82,13 @@ impl TesseraApp {
             .default_size(330.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    panels::territories(ui, &self.session, self.selected, &mut commands);
+                    panels::territories(
+                        ui,
+                        &self.session,
+                        self.selected,
+                        self.metric,
+                        &mut commands,
+                    );
                     if let Some(row) = self.selected_account {
                         ui.separator();
                         ui.heading("Selected account");
@@ -157,6 +173,9 @@ impl TesseraApp {
         mut commands: Vec<Command>,
         map_size: egui::Vec2,
     ) {
+        if self.show_frame_time {
+            frame_time_overlay(ui.ctx(), &self.ui_times, &self.frame_times);
+        }
         self.error_window(ui.ctx());
         self.notice_window(ui.ctx());
         self.in_use_window(ui.ctx(), &mut commands);
@@ -217,4 +236,34 @@ fn progress_line(ui: &mut egui::Ui, what: &str, fraction: f32) {
             .text(format!("{what}… {:.0}%", fraction * 100.0))
             .animate(true),
     );
+}
+
+/// The F12 overlay in the window's top right corner: how long the recent frames took, in
+/// milliseconds. `ui` are the seconds Tessera's own code took per frame; `whole` the CPU
+/// seconds eframe measured for whole frames (empty when no window runs, as in tests).
+fn frame_time_overlay(ctx: &egui::Context, ui: &[f32], whole: &[f32]) {
+    let ms = |times: &[f32]| {
+        let mean = times.iter().sum::<f32>() / times.len().max(1) as f32;
+        let slowest = times.iter().copied().fold(0.0f32, f32::max);
+        (mean * 1e3, slowest * 1e3)
+    };
+    let (ui_mean, ui_slowest) = ms(ui);
+    let mut text = format!(
+        "Frame time (F12), last {} frames\nTessera: {ui_mean:.1} ms mean, {ui_slowest:.1} ms slowest",
+        ui.len()
+    );
+    if !whole.is_empty() {
+        let (mean, slowest) = ms(whole);
+        text.push_str(&format!(
+            "\nWhole frame: {mean:.1} ms mean, {slowest:.1} ms slowest"
+        ));
+    }
+    egui::Area::new(egui::Id::unique("frame time"))
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 64.0))
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.label(egui::RichText::new(text).monospace());
+            });
+        });
 }
