@@ -66,6 +66,83 @@ fn renaming_and_reassigning_a_territory_in_properties_is_undoable() {
     );
 }
 
+/// Types `text` into the number field showing `value` and tabs out of it, which finishes
+/// the field. (A focused field shows its number without the unit.)
+fn type_into(h: &mut H, value: &str, text: &str) {
+    use egui_kittest::kittest::NodeT;
+    h.get_by_value(value).focus();
+    h.run_steps(1);
+    let number = value.trim_end_matches(" %");
+    let field = h
+        .get_all_by_role(egui::accesskit::Role::SpinButton)
+        .find(|n| n.accesskit_node().is_focused())
+        .expect("the field has the focus");
+    assert!(
+        field
+            .accesskit_node()
+            .value()
+            .is_some_and(|v| v.starts_with(number)),
+        "the focused field is not {value}"
+    );
+    field.type_text(text);
+    h.run_steps(1);
+    h.key_press(egui::Key::Tab);
+    h.run_steps(3);
+}
+
+#[test]
+fn an_average_deal_of_zero_is_refused_with_a_message_next_to_the_field() {
+    let mut h = harness();
+    command(&mut h, Command::PickTerritory(Some(0)));
+    let deal = |h: &H| h.state().session().current().expect("s").territories[0].average_deal;
+    let leads = |h: &H| {
+        h.state().session().report().territories[0]
+            .metrics
+            .required_leads
+    };
+    let (deal_before, leads_before) = (deal(&h), leads(&h));
+    let shown = format!("{deal_before}");
+    type_into(&mut h, &shown, "0");
+    assert_eq!(deal(&h), deal_before, "nothing changed silently");
+    assert_eq!(leads(&h), leads_before);
+    assert_eq!(h.state().session().history().undo_len(), 0);
+    if let Ok(image) = h.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("average-deal-0.png");
+        image.save(&out).expect("png");
+    }
+    assert!(
+        h.query_by_label_contains("Average deal must be more than EUR 0")
+            .is_some(),
+        "the refusal is shown"
+    );
+    assert!(
+        h.query_by_value(&shown).is_some(),
+        "the field shows the saved value"
+    );
+    // A valid value is saved, and the message goes.
+    type_into(&mut h, &shown, "50000");
+    assert_eq!(deal(&h), 50_000.0);
+    assert!(
+        h.query_by_label_contains("Average deal must be more than EUR 0")
+            .is_none(),
+        "the refusal is gone"
+    );
+    // A conversion of 0 % is refused too. (The Tab above left the conversion field being
+    // edited; Escape leaves it unchanged.)
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    let conversion = h.state().session().current().expect("s").territories[0].conversion;
+    type_into(&mut h, &format!("{:.1} %", conversion * 100.0), "0");
+    assert_eq!(
+        h.state().session().current().expect("s").territories[0].conversion,
+        conversion
+    );
+    assert!(
+        h.query_by_label_contains("Conversion must be more than 0 %")
+            .is_some()
+    );
+}
+
 #[test]
 fn deleting_a_rep_leaves_its_territory_without_rep_and_undo_brings_both_back() {
     let mut h = harness();

@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 
 use super::Command;
 use crate::edit;
-use crate::model::{Colour, Rep, RepId, Territory};
+use crate::model::{Colour, Rep, RepId, Territory, TerritoryId};
 use crate::session::Session;
 
 /// Drafts of what the panel edits.
@@ -16,6 +16,48 @@ pub struct Drafts {
     rep: Option<Rep>,
     /// The rep whose properties are shown.
     pub rep_shown: Option<RepId>,
+    /// Why the territory's last finished field was refused (shown next to it until a value
+    /// is accepted or another territory is selected).
+    refused: Option<Refusal>,
+}
+
+/// A territory field whose value was refused, and why.
+struct Refusal {
+    territory: TerritoryId,
+    field: Field,
+    message: String,
+}
+
+/// The territory fields a value can be refused for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    AverageDeal,
+    Conversion,
+}
+
+/// What is wrong with a territory draft's numbers, if anything: the field and a message that
+/// says why. Required deals divide the target by the average deal, and required leads divide
+/// the deals by the conversion, so neither may be zero.
+fn refusal(draft: &Territory) -> Option<(Field, String)> {
+    if !(draft.average_deal.is_finite() && draft.average_deal > 0.0) {
+        return Some((
+            Field::AverageDeal,
+            format!(
+                "Average deal must be more than EUR 0 (required deals = target / average \
+                 deal); {} was not saved",
+                crate::numbers::whole(draft.average_deal)
+            ),
+        ));
+    }
+    if !(draft.conversion.is_finite() && draft.conversion > 0.0) {
+        return Some((
+            Field::Conversion,
+            "Conversion must be more than 0 % (required leads = required deals / \
+             conversion); 0 % was not saved"
+                .to_string(),
+        ));
+    }
+    None
 }
 
 /// Whether a field's edit is finished (as opposed to still being typed or dragged).
@@ -39,8 +81,23 @@ impl Drafts {
         if stale {
             self.territory = Some(current.clone());
         }
+        if self
+            .refused
+            .as_ref()
+            .is_some_and(|r| r.territory != current.id)
+        {
+            self.refused = None;
+        }
         let Some(draft) = &mut self.territory else {
             return;
+        };
+        let refused = &mut self.refused;
+        let note = |ui: &mut Ui, field: Field, refused: &Option<Refusal>| {
+            if let Some(r) = refused.as_ref().filter(|r| r.field == field) {
+                ui.end_row();
+                ui.label("");
+                ui.label(RichText::new(&r.message).color(ui.visuals().error_fg_color));
+            }
         };
         let mut commit = false;
         ui.heading("Territory");
@@ -92,22 +149,38 @@ impl Drafts {
                     &ui.add(
                         egui::DragValue::new(&mut draft.average_deal)
                             .speed(100.0)
-                            .range(1.0..=1e10),
+                            .range(0.0..=1e10),
                     ),
                 );
+                note(ui, Field::AverageDeal, refused);
                 ui.end_row();
                 ui.label("Conversion");
                 let mut pct = draft.conversion * 100.0;
                 let r = ui.add(
                     egui::DragValue::new(&mut pct)
                         .speed(0.1)
-                        .range(0.1..=100.0)
+                        .range(0.0..=100.0)
                         .suffix(" %"),
                 );
                 draft.conversion = pct / 100.0;
                 commit |= finished(&r);
+                note(ui, Field::Conversion, refused);
                 ui.end_row();
             });
+        // A refused value is not saved: the field shows the saved one again, and the message
+        // says what was refused and why.
+        // A field finished without a change (focus passing through) leaves the message.
+        if commit && !same(draft, current) {
+            *refused = refusal(draft).map(|(field, message)| Refusal {
+                territory: current.id,
+                field,
+                message,
+            });
+            if refused.is_some() {
+                *draft = current.clone();
+                commit = false;
+            }
+        }
         ui.label(RichText::new("Segment rule (none ticked: every account)").weak());
         commit |= ticks(
             ui,
