@@ -313,8 +313,10 @@ fn a_vertex_can_be_removed_with_a_right_click() {
 #[test]
 fn lassoed_accounts_become_key_accounts_of_a_territory() {
     let mut h = harness();
+    // West is selected: the dialog offers it first.
+    command(&mut h, Command::PickTerritory(Some(2)));
     command(&mut h, Command::SetTool(Tool::Lasso));
-    // Circle the accounts around an Oost account (the dialog offers Noord first).
+    // Circle the accounts around an Oost account.
     let (centre, row) = {
         let app = h.state();
         let a = &app.session().project().accounts;
@@ -352,6 +354,11 @@ fn lassoed_accounts_become_key_accounts_of_a_territory() {
         .expect("accounts circled");
     let id = h.state().session().project().accounts.ids()[row];
     assert!(circled.contains(&id));
+    assert_eq!(
+        h.state().editing().lasso_target,
+        2,
+        "the dialog offers the selected territory"
+    );
     h.get_by_label("Name them key accounts").click();
     h.run_steps(3);
     let app = h.state();
@@ -359,8 +366,8 @@ fn lassoed_accounts_become_key_accounts_of_a_territory() {
     assert_eq!(s.overrides.len(), circled.len());
     assert_eq!(
         app.session().assignment().owner(row),
-        Some(0),
-        "the Oost account now belongs to Noord"
+        Some(2),
+        "the Oost account now belongs to West"
     );
     command(&mut h, Command::Undo);
     assert!(

@@ -7,8 +7,15 @@ use crate::app::map::{LonLatBounds, MapView};
 use crate::session::Session;
 
 impl Editing {
-    /// Lasso: the drag traces an outline; on release the accounts inside wait for a choice.
-    pub fn lasso(&mut self, response: &egui::Response, doc: &Session, map: &MapView) -> Outcome {
+    /// Lasso: the drag traces an outline; on release the accounts inside wait for a choice
+    /// of territory, which starts at the `selected` one.
+    pub fn lasso(
+        &mut self,
+        response: &egui::Response,
+        doc: &Session,
+        map: &MapView,
+        selected: Option<usize>,
+    ) -> Outcome {
         let Some(screen) = map.last_screen else {
             return Outcome::None;
         };
@@ -38,6 +45,9 @@ impl Editing {
             return Outcome::Refused("no accounts inside that outline".into());
         }
         self.lassoed = Some(rows);
+        if let Some(t) = selected {
+            self.lasso_target = t;
+        }
         Outcome::None
     }
 }

@@ -129,9 +129,10 @@ impl TesseraApp {
                         self.editing
                             .select(&inner.response, &mut self.session, &self.map)
                     }
-                    Tool::Lasso => self
-                        .editing
-                        .lasso(&inner.response, &self.session, &self.map),
+                    Tool::Lasso => {
+                        self.editing
+                            .lasso(&inner.response, &self.session, &self.map, self.selected)
+                    }
                     Tool::Paint => self.editing.paint_units(
                         &inner.response,
                         &mut self.session,
