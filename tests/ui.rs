@@ -251,6 +251,39 @@ fn f12_shows_and_hides_the_frame_time() {
 }
 
 #[test]
+fn the_rename_dialog_has_fields_wide_enough_to_read() {
+    use egui_kittest::kittest::NodeT;
+    let mut harness = harness();
+    harness.get_by_label("Rename…").click();
+    harness.run_steps(3);
+    let name = harness
+        .state()
+        .session()
+        .current()
+        .expect("a plan")
+        .name
+        .clone();
+    let widths: Vec<f64> = harness
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .chain(harness.query_all_by_role(egui::accesskit::Role::MultilineTextInput))
+        .filter(|n| {
+            let node = n.accesskit_node();
+            node.value()
+                .is_some_and(|v| v == name || v.starts_with("The worked example"))
+        })
+        .filter_map(|n| n.accesskit_node().bounding_box().map(|b| b.width()))
+        .collect();
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("rename-dialog.png");
+        image.save(&out).expect("png");
+    }
+    assert_eq!(widths.len(), 2, "the name and notes fields: {widths:?}");
+    for &width in &widths {
+        assert!(width >= 300.0, "a field is {width} px wide: {widths:?}");
+    }
+}
+
+#[test]
 fn map_buttons_zoom_in_and_out() {
     let mut harness = harness();
     let before = harness.state().map().memory.zoom();

@@ -145,22 +145,27 @@ pub fn rename_window(
 ) -> bool {
     let mut keep = true;
     let mut open = true;
+    // Fields wide enough for a real name and a few lines of notes.
+    let width = 360.0;
     egui::Window::new("Rename scenario")
         .collapsible(false)
         .resizable(false)
+        .min_width(width)
         .open(&mut open)
         .show(ctx, |ui| {
-            egui::Grid::new("rename scenario").show(ui, |ui| {
-                ui.label("Name");
-                let name = ui.text_edit_singleline(&mut draft.name);
-                if name.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                    keep = !finish(draft, doc, commands);
-                }
-                ui.end_row();
-                ui.label("Notes");
-                ui.text_edit_multiline(&mut draft.notes);
-                ui.end_row();
-            });
+            // Labels above the fields, not a grid: a grid's first frame measures its columns
+            // a few characters wide and keeps them so.
+            ui.label("Name");
+            let name = ui.add(egui::TextEdit::singleline(&mut draft.name).desired_width(width));
+            if name.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                keep = !finish(draft, doc, commands);
+            }
+            ui.label("Notes");
+            ui.add(
+                egui::TextEdit::multiline(&mut draft.notes)
+                    .desired_width(width)
+                    .desired_rows(4),
+            );
             ui.horizontal(|ui| {
                 if ui.button("OK").clicked() {
                     keep = !finish(draft, doc, commands);
