@@ -11,6 +11,7 @@
 //! balance only; the sweeps that follow round the shapes again. The best plan seen is kept.
 
 use super::partition::Partition;
+use super::search::SearchStats;
 use crate::rng::SplitMix64;
 
 /// The most rounds of one move proposal per unit; the threshold falls linearly to zero
@@ -26,29 +27,19 @@ const START_QUANTILE: f64 = 0.8;
 /// in ragged territories a full check can walk the whole territory, for every move tried.
 const SEARCH_BUDGET: usize = 128;
 
-/// What the threshold search did.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct AnnealStats {
-    /// Rounds run.
-    pub rounds: usize,
-    /// Moves accepted.
-    pub moves: usize,
-    /// Whether the caller asked it to stop.
-    pub cancelled: bool,
-}
-
 /// Runs the threshold search on `p` until a round ends with every territory within
 /// `tolerance`, and leaves `p` there; if no round does, at the best plan seen by the
 /// design's total cost without compactness, measured after the travel bases are refreshed.
-/// `progress(round, worst deviation)` returns false to stop.
+/// `progress(round, worst deviation)` returns false to stop; the stats count rounds as
+/// iterations.
 pub fn threshold_accepting(
     p: &mut Partition,
     rng: &mut SplitMix64,
     tolerance: f64,
     progress: &mut dyn FnMut(usize, f64) -> bool,
-) -> AnnealStats {
+) -> SearchStats {
     let n = p.assignment().len();
-    let mut stats = AnnealStats::default();
+    let mut stats = SearchStats::default();
     if n == 0 || p.territories() < 2 {
         return stats;
     }
@@ -73,7 +64,7 @@ pub fn threshold_accepting(
             }
         }
         p.refresh();
-        stats.rounds = round + 1;
+        stats.iterations = round + 1;
         let cost = p.total_cost();
         if cost < best_cost {
             best_cost = cost;
@@ -257,7 +248,7 @@ mod tests {
         let stats = threshold_accepting(&mut p, &mut rng, 0.02, &mut |_, _| true);
         p.set_compactness(0.0);
         let after = p.total_cost();
-        assert!(stats.moves > 0 && stats.rounds > 0);
+        assert!(stats.moves > 0 && stats.iterations > 0);
         assert!(after < before, "cost {before} -> {after}");
         assert!(
             p.worst_deviation() < worst_before,
@@ -288,7 +279,7 @@ mod tests {
         let (mut p, before) = settled(&problem, &mut rng);
         let stats = threshold_accepting(&mut p, &mut rng, 0.02, &mut |round, _| round < 3);
         assert!(stats.cancelled);
-        assert_eq!(stats.rounds, 3);
+        assert_eq!(stats.iterations, 3);
         p.set_compactness(0.0);
         assert!(p.total_cost() <= before);
     }

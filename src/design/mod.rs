@@ -166,6 +166,10 @@ pub struct Problem<'a> {
     pub keys: Vec<KeyAccount>,
 }
 
+/// The share of the tolerance a design or rebalance aims at: the engine measures travel
+/// account by account, the search unit by unit, so the search keeps a margin.
+const AIM: f64 = 0.9;
+
 /// A plan found, on positions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Solution {
@@ -219,11 +223,9 @@ pub fn design(
         &problem.fixed,
         !at_homes,
     );
-    // Aim a little inside the tolerance, as a rebalance does: the engine measures travel
-    // account by account, the search unit by unit.
     let aimed = Problem {
         goal: Goal {
-            tolerance: problem.goal.tolerance * 0.9,
+            tolerance: problem.goal.tolerance * AIM,
             ..problem.goal
         },
         ..problem.clone()
@@ -239,9 +241,9 @@ pub fn design(
             &mut |round, worst| progress(stats.iterations + round, worst),
         );
         let polished = search::design_sweeps(&mut partition, &mut rng, &mut |sweep, worst| {
-            progress(stats.iterations + wider.rounds + sweep, worst)
+            progress(stats.iterations + wider.iterations + sweep, worst)
         });
-        stats.iterations += wider.rounds + polished.iterations;
+        stats.iterations += wider.iterations + polished.iterations;
         stats.moves += wider.moves + polished.moves;
         stats.cancelled = wider.cancelled || polished.cancelled;
     }
@@ -277,9 +279,7 @@ pub fn rebalance(
     let origin: Vec<u32> = leader.iter().map(|&u| start[u]).collect();
     let share = disruption_shares(&c.loads);
     let mut partition = Partition::new(&grouped, origin.clone());
-    // Aim a little inside the tolerance: the engine measures travel account by account, the
-    // search unit by unit.
-    let aim = problem.goal.tolerance * 0.9;
+    let aim = problem.goal.tolerance * AIM;
     let stats = search::rebalance_moves(&mut partition, &origin, &share, aim, progress);
     let moved = partition.into_assignment();
     Solution {
