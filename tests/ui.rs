@@ -284,6 +284,46 @@ fn the_rename_dialog_has_fields_wide_enough_to_read() {
 }
 
 #[test]
+fn the_balance_panel_warns_of_reps_over_capacity_and_a_warning_selects_its_territory() {
+    let mut harness = harness();
+    let report = harness.state().session().report().clone();
+    let over: Vec<(usize, String)> = report
+        .territories
+        .iter()
+        .enumerate()
+        .filter_map(|(t, row)| {
+            let used = row.metrics.capacity_use.filter(|u| *u > 1.0)?;
+            let rep = row.rep.clone()?;
+            Some((
+                t,
+                format!(
+                    "! {rep} is at {:.0} % of capacity in {}",
+                    used * 100.0,
+                    row.name
+                ),
+            ))
+        })
+        .collect();
+    assert!(!over.is_empty(), "the demo has reps over capacity");
+    assert!(
+        harness
+            .query_by_label(&format!("Warnings ({})", over.len()))
+            .is_some()
+    );
+    for (_, text) in &over {
+        assert!(harness.query_by_label(text).is_some(), "{text}");
+    }
+    let (t, text) = &over[0];
+    harness.get_by_label(text).click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().selected_territory(), Some(*t));
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("warnings.png");
+        image.save(&out).expect("png");
+    }
+}
+
+#[test]
 fn map_buttons_zoom_in_and_out() {
     let mut harness = harness();
     let before = harness.state().map().memory.zoom();

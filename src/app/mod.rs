@@ -321,14 +321,35 @@ impl TesseraApp {
     }
 }
 
-/// The scenario a session shows, with its plan, for the map.
+/// The scenario a session shows, with its plan and its territories with warnings, for the
+/// map.
 pub fn scenario_view(session: &Session) -> ScenarioView<'_> {
+    let scenario = session.current();
+    let mut warned = vec![false; scenario.map_or(0, |s| s.territories.len())];
+    for w in plan_warnings(session) {
+        if let Some(flag) = warned.get_mut(w.territory()) {
+            *flag = true;
+        }
+    }
     ScenarioView {
         project: session.project(),
-        scenario: session.current(),
+        scenario,
         assignment: session.assignment(),
         highlight: &[],
+        warned,
     }
+}
+
+/// The warnings of the plan a session shows (none without a plan).
+pub fn plan_warnings(session: &Session) -> Vec<crate::engine::warnings::PlanWarning> {
+    session.current().map_or_else(Vec::new, |scenario| {
+        crate::engine::warnings::plan_warnings(
+            session.project(),
+            scenario,
+            session.report(),
+            session.assignment(),
+        )
+    })
 }
 
 impl eframe::App for TesseraApp {

@@ -388,6 +388,12 @@ impl LiveAssignment {
         Arc::clone(&self.grid)
     }
 
+    /// Whether territory `t`'s area contains the point (`x`, `y`) = (lon, lat), by its
+    /// prepared geometry (`false` for a territory that does not exist).
+    pub fn area_contains(&self, t: usize, x: f64, y: f64) -> bool {
+        t < self.zones.len() && self.zones.zone(t).area.contains(x, y)
+    }
+
     /// The owner (scenario territory index) of account row `i`, if any.
     pub fn owner(&self, i: usize) -> Option<usize> {
         let o = self.owner[self.grid.position(i)];

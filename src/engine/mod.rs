@@ -21,6 +21,7 @@ pub mod live;
 pub mod metrics;
 pub mod patched;
 pub mod report;
+pub mod warnings;
 
 /// Mean Earth radius in km (IUGG), as used by the haversine formula.
 pub const EARTH_RADIUS_KM: f64 = 6371.0088;

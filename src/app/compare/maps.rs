@@ -45,6 +45,7 @@ impl CompareView {
                 scenario: scenarios[k],
                 assignment: &computed.compared.plans[k],
                 highlight: &computed.moved_rows,
+                warned: Vec::new(),
             };
             let title = format!(
                 "{}: {}",

@@ -47,7 +47,7 @@ pub struct Selection {
 }
 
 /// What a map draws: one scenario of a project with its live assignment (which territory owns each account).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct ScenarioView<'a> {
     /// The project (accounts and reps).
     pub project: &'a Project,
@@ -57,6 +57,8 @@ pub struct ScenarioView<'a> {
     pub assignment: &'a LiveAssignment,
     /// Account rows to ring (the accounts that change hands in the compare view).
     pub highlight: &'a [usize],
+    /// Per territory: whether it has a warning (its label is marked); empty for none.
+    pub warned: Vec<bool>,
 }
 
 /// What the map keeps between frames.

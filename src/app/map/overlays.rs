@@ -13,6 +13,9 @@ const MAX_RINGS: usize = 20_000;
 /// Ring colour of highlighted accounts.
 const RING: Color32 = Color32::from_rgb(230, 90, 0);
 
+/// The border of a territory label with a warning.
+const WARNING: Color32 = Color32::from_rgb(235, 150, 0);
+
 /// The lon/lat of an account row, if the row exists.
 fn account_at(doc: &ScenarioView<'_>, row: usize) -> Option<LonLat> {
     let a = &doc.project.accounts;
@@ -125,7 +128,7 @@ impl MapView {
             .into_iter()
             .chain((0..scenario.territories.len()).filter(|&t| Some(t) != selected));
         let mut placed: Vec<Rect> = Vec::new();
-        for territory in order.filter_map(|t| scenario.territories.get(t)) {
+        for (t, territory) in order.filter_map(|t| Some((t, scenario.territories.get(t)?))) {
             let Some(label) = self
                 .territory_shapes
                 .get(&territory.id.0)
@@ -141,8 +144,14 @@ impl MapView {
                 .rep
                 .and_then(|r| doc.project.rep(r))
                 .map_or("no rep", |r| r.name.as_str());
-            // Name and rep; where that does not fit, the name alone; else nothing.
-            let plates = [format!("{}\n{rep}", territory.name), territory.name.clone()];
+            // Name and rep; where that does not fit, the name alone; else nothing. A territory
+            // with a warning (see the Balance panel) is marked.
+            let warned = doc.warned.get(t).copied().unwrap_or(false);
+            let mark = if warned { "! " } else { "" };
+            let plates = [
+                format!("{mark}{}\n{rep}", territory.name),
+                format!("{mark}{}", territory.name),
+            ];
             let Some((galley, rect)) = plates.into_iter().find_map(|text| {
                 let galley = painter.layout(
                     text,
@@ -161,12 +170,12 @@ impl MapView {
                 4.0,
                 Color32::from_rgba_unmultiplied(255, 255, 255, 200),
             );
-            painter.rect_stroke(
-                rect,
-                4.0,
-                Stroke::new(1.5, colour(territory.colour, 255)),
-                egui::StrokeKind::Inside,
-            );
+            let border = if warned {
+                Stroke::new(2.5, WARNING)
+            } else {
+                Stroke::new(1.5, colour(territory.colour, 255))
+            };
+            painter.rect_stroke(rect, 4.0, border, egui::StrokeKind::Inside);
             painter.galley(rect.min + Vec2::splat(4.0), galley, Color32::BLACK);
         }
     }

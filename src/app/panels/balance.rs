@@ -60,6 +60,7 @@ pub fn balance(
         metric.text(b.mean),
         b.max_deviation_pct
     ));
+    warnings(ui, doc, commands);
     ui.separator();
     ui.label(RichText::new("Feasibility").strong());
     egui::Grid::new("feasibility").striped(true).show(ui, |ui| {
@@ -186,5 +187,27 @@ fn bars(
             ],
             Stroke::new(1.5, Color32::from_rgb(30, 100, 30)),
         );
+    }
+}
+
+/// The plan's warnings (reps over capacity, homes outside their territory, territories
+/// without a rep), each a link that selects its territory; nothing when there are none.
+fn warnings(ui: &mut egui::Ui, doc: &Session, commands: &mut Vec<Command>) {
+    let warnings = super::super::plan_warnings(doc);
+    if warnings.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.label(RichText::new(format!("Warnings ({})", warnings.len())).strong());
+    let colour = ui.visuals().warn_fg_color;
+    for w in &warnings {
+        let text = RichText::new(format!("! {}", w.message(doc.report()))).color(colour);
+        if ui
+            .add(egui::Label::new(text).sense(Sense::click()))
+            .on_hover_text("Click to select the territory")
+            .clicked()
+        {
+            commands.push(Command::SelectTerritory(w.territory()));
+        }
     }
 }
