@@ -154,6 +154,25 @@ fn deleting_a_rep_leaves_its_territory_without_rep_and_undo_brings_both_back() {
     assert_eq!(app.session().project().reps.len(), 3);
     assert_eq!(app.session().current().expect("s").territories[1].rep, None);
     assert_eq!(app.session().report().territories[1].rep, None);
+    // Oost, without a rep, is left out of the mean: the others are measured against theirs.
+    let report = app.session().report();
+    let workload = report
+        .balance_of(tessera::engine::balance::BalanceMetric::Workload)
+        .expect("workload");
+    let others: Vec<f64> = [0, 2, 3]
+        .iter()
+        .map(|&t| report.territories[t].metrics.workload_hours)
+        .collect();
+    assert!((workload.mean - others.iter().sum::<f64>() / 3.0).abs() < 1e-6);
+    assert_eq!(workload.left_out, 1);
+    assert!(
+        !workload.outside_tolerance[1],
+        "a territory left out is not flagged"
+    );
+    assert!(
+        h.query_by_label("Left out of the mean until they have a rep: Oost")
+            .is_some()
+    );
     command(&mut h, Command::Undo);
     assert_eq!(*h.state().session().project(), before);
 }

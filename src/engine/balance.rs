@@ -92,15 +92,37 @@ pub struct MetricBalance {
     pub index: Vec<Option<f64>>,
     /// The largest absolute deviation from the mean, in percent.
     pub max_deviation_pct: f64,
-    /// Territories whose deviation exceeds the tolerance.
+    /// Territories whose deviation exceeds the tolerance (never one left out of the mean).
     pub outside_tolerance: Vec<bool>,
+    /// Territories left out of the mean (those without a rep, in a plan where others have
+    /// one): they still get an index against the others' mean, but no flag.
+    pub left_out: usize,
 }
 
 impl MetricBalance {
-    /// Measures the balance of `metric`; `tolerance` is a fraction (0.10 = +-10 %).
+    /// Measures the balance of `metric` over every territory; `tolerance` is a fraction
+    /// (0.10 = +-10 %).
     pub fn of(metric: BalanceMetric, metrics: &[TerritoryMetrics], tolerance: f64) -> Self {
+        Self::of_counted(metric, metrics, &vec![true; metrics.len()], tolerance)
+    }
+
+    /// Measures the balance of `metric` against the mean of the territories `counted`
+    /// (see [`counted_in_mean`]); the others get an index against that mean, but count in
+    /// neither the largest deviation nor the flags.
+    pub fn of_counted(
+        metric: BalanceMetric,
+        metrics: &[TerritoryMetrics],
+        counted: &[bool],
+        tolerance: f64,
+    ) -> Self {
+        let counts = |t: usize| counted.get(t).copied().unwrap_or(true);
         let values: Vec<Option<f64>> = metrics.iter().map(|m| metric.value(m)).collect();
-        let present: Vec<f64> = values.iter().flatten().copied().collect();
+        let present: Vec<f64> = values
+            .iter()
+            .enumerate()
+            .filter(|&(t, _)| counts(t))
+            .filter_map(|(_, v)| *v)
+            .collect();
         let mean = if present.is_empty() {
             0.0
         } else {
@@ -110,12 +132,11 @@ impl MetricBalance {
             .iter()
             .map(|v| v.filter(|_| mean != 0.0).map(|v| 100.0 * v / mean))
             .collect();
-        let deviation = |i: &Option<f64>| i.map(|i| (i - 100.0).abs());
-        let max_deviation_pct = index.iter().filter_map(deviation).fold(0.0, f64::max);
+        let deviation = |t: usize| index[t].filter(|_| counts(t)).map(|i| (i - 100.0).abs());
+        let max_deviation_pct = (0..index.len()).filter_map(deviation).fold(0.0, f64::max);
         // A hair of slack so that exactly-at-tolerance does not flip on rounding.
-        let outside_tolerance = index
-            .iter()
-            .map(|i| deviation(i).is_some_and(|d| d > tolerance * 100.0 + 1e-9))
+        let outside_tolerance = (0..index.len())
+            .map(|t| deviation(t).is_some_and(|d| d > tolerance * 100.0 + 1e-9))
             .collect();
         MetricBalance {
             metric,
@@ -123,7 +144,20 @@ impl MetricBalance {
             index,
             max_deviation_pct,
             outside_tolerance,
+            left_out: (0..metrics.len()).filter(|&t| !counts(t)).count(),
         }
+    }
+}
+
+/// Which territories count in a plan's means: those with a rep, when some have one and
+/// some do not (a territory just drawn, without a rep yet, would otherwise pull the mean and
+/// turn every other row red); all of them when none or all have a rep (a designed plan
+/// before reps are given counts whole).
+pub fn counted_in_mean(has_rep: &[bool]) -> Vec<bool> {
+    if has_rep.iter().all(|&r| r) || !has_rep.iter().any(|&r| r) {
+        vec![true; has_rep.len()]
+    } else {
+        has_rep.to_vec()
     }
 }
 
@@ -154,6 +188,30 @@ mod tests {
         );
         assert_eq!(b.max_deviation_pct, 25.0);
         assert_eq!(b.outside_tolerance, vec![false, false, true, true]);
+    }
+
+    #[test]
+    fn territories_without_a_rep_are_left_out_of_the_mean_when_others_have_one() {
+        let metrics = [
+            with_potential(90.0),
+            with_potential(110.0),
+            with_potential(10.0),
+        ];
+        let counted = counted_in_mean(&[true, true, false]);
+        assert_eq!(counted, vec![true, true, false]);
+        let b = MetricBalance::of_counted(BalanceMetric::Potential, &metrics, &counted, 0.05);
+        assert_eq!(b.mean, 100.0);
+        assert_eq!(b.index, vec![Some(90.0), Some(110.0), Some(10.0)]);
+        assert_eq!(b.max_deviation_pct, 10.0);
+        assert_eq!(b.outside_tolerance, vec![true, true, false]);
+        assert_eq!(b.left_out, 1);
+        // Counted whole: the new territory pulls the mean to 70.
+        let whole = MetricBalance::of(BalanceMetric::Potential, &metrics, 0.05);
+        assert!((whole.mean - 70.0).abs() < 1e-9);
+        assert_eq!(whole.left_out, 0);
+        // None or all with a rep: all count.
+        assert_eq!(counted_in_mean(&[false, false]), vec![true, true]);
+        assert_eq!(counted_in_mean(&[true, true]), vec![true, true]);
     }
 
     #[test]

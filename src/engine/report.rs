@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::balance::{BalanceMetric, MetricBalance};
+use super::balance::{BalanceMetric, MetricBalance, counted_in_mean};
 use super::index::AccountGrid;
 use super::live::LiveAssignment;
 use super::metrics::TerritoryMetrics;
@@ -50,9 +50,15 @@ impl ScenarioReport {
     ) -> ScenarioReport {
         let metrics = plan.metrics(scenario);
         let tolerance = project.settings.balance_tolerance;
+        let has_rep: Vec<bool> = scenario
+            .territories
+            .iter()
+            .map(|t| t.rep.and_then(|id| project.rep(id)).is_some())
+            .collect();
+        let counted = counted_in_mean(&has_rep);
         let balance = BalanceMetric::ALL
             .iter()
-            .map(|&m| MetricBalance::of(m, &metrics, tolerance))
+            .map(|&m| MetricBalance::of_counted(m, &metrics, &counted, tolerance))
             .collect();
         let territories = scenario
             .territories

@@ -60,6 +60,22 @@ pub fn balance(
         metric.text(b.mean),
         b.max_deviation_pct
     ));
+    if b.left_out > 0 {
+        let names: Vec<&str> = doc
+            .report()
+            .territories
+            .iter()
+            .filter(|t| t.rep.is_none())
+            .map(|t| t.name.as_str())
+            .collect();
+        ui.label(
+            RichText::new(format!(
+                "Left out of the mean until they have a rep: {}",
+                names.join(", ")
+            ))
+            .weak(),
+        );
+    }
     warnings(ui, doc, commands);
     ui.separator();
     ui.label(RichText::new("Feasibility").strong());
