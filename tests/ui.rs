@@ -162,6 +162,40 @@ fn hovering_an_account_shows_its_tooltip() {
 }
 
 #[test]
+fn a_key_account_is_marked_and_its_tooltip_names_its_territory() {
+    let mut harness = harness();
+    let (row, point) = account_on_screen(harness.state());
+    let session = harness.state().session();
+    let scenario = session.current().expect("a plan").clone();
+    let id = session.project().accounts.ids()[row];
+    // The account becomes a key account of a territory that is not its own.
+    let owner = session.assignment().owner(row).expect("an owner");
+    let other = (owner + 1) % scenario.territories.len();
+    let edit = tessera::edit::set_overrides(&scenario, &[id], Some(scenario.territories[other].id))
+        .expect("an edit");
+    harness
+        .state_mut()
+        .apply(Command::Edit(edit), Vec2::new(700.0, 700.0));
+    harness.run_steps(2);
+    assert!(harness.state().session().assignment().is_overridden(row));
+    assert!(
+        !harness
+            .state()
+            .session()
+            .assignment()
+            .is_overridden((row + 1) % 100)
+    );
+    harness.hover_at(point);
+    harness.run_steps(60);
+    let expected = format!("Key account of {}", scenario.territories[other].name);
+    assert!(harness.query_by_label(&expected).is_some(), "{expected}");
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("key-account.png");
+        image.save(&out).expect("png");
+    }
+}
+
+#[test]
 fn opening_a_file_that_is_not_a_project_shows_the_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("leads.csv");

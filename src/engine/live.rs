@@ -394,6 +394,11 @@ impl LiveAssignment {
         t < self.zones.len() && self.zones.zone(t).area.contains(x, y)
     }
 
+    /// Whether account row `i` is placed by a named-account override (a key account).
+    pub fn is_overridden(&self, i: usize) -> bool {
+        self.admitted[self.grid.position(i)] == OVERRIDDEN
+    }
+
     /// The owner (scenario territory index) of account row `i`, if any.
     pub fn owner(&self, i: usize) -> Option<usize> {
         let o = self.owner[self.grid.position(i)];

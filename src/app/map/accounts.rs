@@ -17,6 +17,11 @@ const BIN: f32 = 5.0;
 /// Colour of accounts no territory holds.
 const GAP: Color32 = Color32::from_rgb(0x80, 0x80, 0x80);
 
+/// The ring of a key account (placed by a named-account override), drawn larger than other
+/// dots so that it stands out among them.
+pub(super) const KEY_RING: Color32 = Color32::from_rgb(20, 20, 20);
+const KEY_SCALE: f32 = 1.6;
+
 /// Size of an account's dot, relative to the standard one, when dots show potential: by
 /// area, from 0.4 times the standard (no potential) to 4 times (the largest potential).
 fn dot_scale(potential: Option<f64>, max_potential: f64) -> f32 {
@@ -417,6 +422,8 @@ impl MapView {
                 dots.add(s, scale, GAP, Color32::WHITE);
             } else if assignment.is_overlap(row) {
                 dots.add(s, scale, owner_colour(owners[p]), Color32::RED);
+            } else if assignment.is_overridden(row) {
+                dots.add(s, scale * KEY_SCALE, owner_colour(owners[p]), KEY_RING);
             } else {
                 dots.add(s, scale, owner_colour(owners[p]), Color32::WHITE);
             }

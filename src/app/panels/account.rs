@@ -16,6 +16,11 @@ pub fn account_details(ui: &mut egui::Ui, doc: &Session, row: usize) {
         .and_then(|r| doc.project().rep(r))
         .map(|r| r.name.as_str());
     ui.label(egui::RichText::new(a.name(row)).strong());
+    if doc.assignment().is_overridden(row)
+        && let Some(t) = territory
+    {
+        ui.label(egui::RichText::new(format!("Key account of {}", t.name)).strong());
+    }
     ui.label(format!(
         "{} · {}",
         a.industries().name(a.industry_codes()[row]),
