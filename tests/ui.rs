@@ -196,6 +196,49 @@ fn a_key_account_is_marked_and_its_tooltip_names_its_territory() {
 }
 
 #[test]
+fn the_legend_explains_the_map_and_can_be_hidden_from_the_view_menu() {
+    let mut harness = harness();
+    for row in [
+        "Legend",
+        "Account (its territory's colour)",
+        "Gap: in no territory",
+        "Overlap: in two or more",
+        "Key account (named for a territory)",
+        "Rep's home",
+        "Territory with a warning (see Balance)",
+    ] {
+        assert!(harness.query_by_label(row).is_some(), "{row}");
+    }
+    // Every territory of the demo is listed (its name shows in the list, on the map and in
+    // the legend).
+    for t in &harness.state().session().report().territories {
+        assert!(
+            harness.query_all_by_label(&t.name).count() >= 1,
+            "{}",
+            t.name
+        );
+    }
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("legend.png");
+        image.save(&out).expect("png");
+    }
+    harness.get_by_label("View").click();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::CheckBox, "Legend")
+        .click();
+    harness.run_steps(2);
+    assert!(harness.state().preferences().hide_legend);
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label("Key account (named for a territory)")
+            .is_none()
+    );
+}
+
+#[test]
 fn opening_a_file_that_is_not_a_project_shows_the_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("leads.csv");

@@ -42,6 +42,8 @@ pub enum Command {
     SetOsmTiles(bool),
     /// Size account dots by potential (true) or draw them all alike.
     SizeByPotential(bool),
+    /// Show (true) or hide the map's legend.
+    ShowLegend(bool),
     /// Use another editing tool.
     SetTool(Tool),
     /// Undo the last edit.

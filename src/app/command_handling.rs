@@ -99,6 +99,7 @@ impl TesseraApp {
                 let _ = self.map.memory.set_zoom((z + step).clamp(2.0, 18.0));
             }
             Command::SizeByPotential(on) => self.preferences.size_by_potential = on,
+            Command::ShowLegend(on) => self.preferences.hide_legend = !on,
             Command::ShowUnitLayer(layer) => self.preferences.unit_layer = layer,
             Command::ColourUnitsBy(measure) => self.preferences.choropleth = measure,
             // A read-only project keeps the Select tool (a key could ask for another).

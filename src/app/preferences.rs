@@ -25,6 +25,9 @@ pub struct Preferences {
     /// What units are coloured by on the map, if anything.
     #[serde(default)]
     pub choropleth: Option<crate::units::stats::UnitMeasure>,
+    /// Whether the map's legend is hidden (shown unless the planner hides it).
+    #[serde(default)]
+    pub hide_legend: bool,
 }
 
 /// The key of the preferences in eframe's storage.

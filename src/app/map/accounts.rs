@@ -15,7 +15,7 @@ const AGGREGATE_ABOVE: usize = 20_000;
 /// Side of an aggregation cell, in points.
 const BIN: f32 = 5.0;
 /// Colour of accounts no territory holds.
-const GAP: Color32 = Color32::from_rgb(0x80, 0x80, 0x80);
+pub(super) const GAP: Color32 = Color32::from_rgb(0x80, 0x80, 0x80);
 
 /// The ring of a key account (placed by a named-account override), drawn larger than other
 /// dots so that it stands out among them.

@@ -6,6 +6,7 @@
 //! (dots and aggregated cells) and `overlays` (markers, labels, scale bar).
 
 mod accounts;
+mod legend;
 mod overlays;
 mod projection;
 mod shapes;
@@ -22,6 +23,7 @@ use crate::engine::live::LiveAssignment;
 use crate::model::Colour;
 use crate::model::{Project, Scenario};
 use accounts::{Aggregate, MercatorAccounts};
+pub use legend::paint_legend;
 pub use overlays::paint_scale_bar;
 pub use projection::{LonLat, LonLatBounds, Screen};
 use projection::{MercatorRect, WORLD_PIXELS};

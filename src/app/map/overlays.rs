@@ -14,7 +14,7 @@ const MAX_RINGS: usize = 20_000;
 const RING: Color32 = Color32::from_rgb(230, 90, 0);
 
 /// The border of a territory label with a warning.
-const WARNING: Color32 = Color32::from_rgb(235, 150, 0);
+pub(super) const WARNING: Color32 = Color32::from_rgb(235, 150, 0);
 
 /// The lon/lat of an account row, if the row exists.
 fn account_at(doc: &ScenarioView<'_>, row: usize) -> Option<LonLat> {

@@ -58,6 +58,7 @@ impl TesseraApp {
                     || editing.dragging()
                     || matches!(tool, Tool::Lasso | Tool::Paint));
                 let shift = ui.input(|i| i.modifiers.shift);
+                let legend = !self.preferences.hide_legend;
                 let inner = walkers::Map::new(tiles, &mut memory, centre)
                     .drag_pan_buttons(if pan {
                         egui::DragPanButtons::PRIMARY
@@ -73,6 +74,9 @@ impl TesseraApp {
                             editing.paint(ui, session, screen, selection.territory);
                         }
                         map::paint_scale_bar(ui, projector);
+                        if legend {
+                            map::paint_legend(ui.ctx(), ui.max_rect(), &view);
+                        }
                         map_buttons(ui, commands);
                         if tiles_on {
                             tile_notes(ui, offline);

@@ -150,6 +150,10 @@ impl TesseraApp {
                 {
                     commands.push(Command::SizeByPotential(sized));
                 }
+                let mut legend = !self.preferences.hide_legend;
+                if ui.checkbox(&mut legend, "Legend").changed() {
+                    commands.push(Command::ShowLegend(legend));
+                }
                 self.units_menu(ui, commands);
                 ui.separator();
                 self.action_button(ui, "Zoom to fit", Action::ZoomToFit, commands);
