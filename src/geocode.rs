@@ -341,6 +341,24 @@ impl Gazetteer {
         }
     }
 
+    /// Up to `limit` places whose name starts with `prefix` (ignoring case and accents),
+    /// the most inhabited first: what a search box offers while the planner types.
+    pub fn starting_with(&self, prefix: &str, limit: usize) -> Vec<&Place> {
+        let prefix = fold(prefix);
+        if prefix.is_empty() {
+            return Vec::new();
+        }
+        let mut found: Vec<&Place> = self
+            .by_name
+            .iter()
+            .filter(|(name, _)| name.starts_with(&prefix))
+            .flat_map(|(_, places)| places.iter().map(|&k| &self.places[k as usize]))
+            .collect();
+        found.sort_by(|a, b| b.population.cmp(&a.population).then(a.name.cmp(&b.name)));
+        found.truncate(limit);
+        found
+    }
+
     /// The place with this name (in this country, when given: ISO code or a common name).
     pub fn locate(&self, name: &str, country: Option<&str>) -> Result<&Place, Miss> {
         self.locate_near(name, country, None)

@@ -238,6 +238,78 @@ fn the_legend_explains_the_map_and_can_be_hidden_from_the_view_menu() {
     );
 }
 
+/// Opens the search box with Ctrl+F and types `query` into it (the field has the focus).
+fn type_search(harness: &mut Harness<'static, TesseraApp>, query: &str) {
+    use egui_kittest::kittest::NodeT;
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run_steps(3);
+    harness
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .find(|n| n.accesskit_node().is_focused())
+        .expect("the search field has the focus")
+        .type_text(query);
+    harness.run_steps(2);
+}
+
+/// Searches `query` and presses Enter.
+fn search(harness: &mut Harness<'static, TesseraApp>, query: &str) {
+    type_search(harness, query);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+}
+
+/// The map's centre (lon, lat).
+fn map_centre(harness: &Harness<'static, TesseraApp>) -> (f64, f64) {
+    let p = harness
+        .state()
+        .map()
+        .memory
+        .detached()
+        .expect("the map was moved");
+    (p.x(), p.y())
+}
+
+#[test]
+fn search_finds_an_account_a_place_and_a_postcode_and_zooms_to_them() {
+    let mut harness = harness();
+    // An account by its name: selected, the map centred on it.
+    let row = 11;
+    let (name, lon, lat) = {
+        let a = &harness.state().session().project().accounts;
+        (a.name(row).to_string(), a.lons()[row], a.lats()[row])
+    };
+    search(&mut harness, &name);
+    assert_eq!(harness.state().selected_account(), Some(row));
+    let (x, y) = map_centre(&harness);
+    assert!((x - lon).abs() < 1e-6 && (y - lat).abs() < 1e-6, "{x} {y}");
+    assert!(harness.state().map().memory.zoom() >= 11.0);
+    assert!(harness.query_by_label("Search").is_none(), "the box closes");
+    // A place.
+    search(&mut harness, "Zwolle");
+    let (x, y) = map_centre(&harness);
+    assert!(
+        (x - 6.09).abs() < 0.05 && (y - 52.51).abs() < 0.05,
+        "Zwolle at {x} {y}"
+    );
+    // A postcode area: 9711 is the centre of Groningen.
+    search(&mut harness, "9711");
+    let (x, y) = map_centre(&harness);
+    assert!(
+        (x - 6.57).abs() < 0.05 && (y - 53.22).abs() < 0.05,
+        "9711 at {x} {y}"
+    );
+    // The list shows what was found, before Enter.
+    type_search(&mut harness, "West");
+    assert!(harness.query_by_label("Territory: West").is_some());
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("search.png");
+        image.save(&out).expect("png");
+    }
+    harness.get_by_label("Territory: West").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().selected_territory(), Some(2));
+}
+
 #[test]
 fn opening_a_file_that_is_not_a_project_shows_the_error() {
     let dir = tempfile::tempdir().expect("tempdir");

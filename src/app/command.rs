@@ -125,4 +125,6 @@ pub enum Command {
     RemoveVertex(geo::Coord<f64>),
     /// Show or hide the frame time.
     ToggleFrameTime,
+    /// Open the search box (accounts, territories, places, postcodes).
+    OpenSearch,
 }

@@ -19,6 +19,7 @@ mod priority;
 mod properties;
 mod scenarios;
 mod screenshot;
+mod search;
 mod sharing;
 pub mod shortcuts;
 mod territory_import;
@@ -85,6 +86,8 @@ pub struct TesseraApp {
     rename: Option<scenarios::RenameDraft>,
     /// Holes between territories from the last "Find holes" (dropped at every edit).
     holes: Option<Vec<((f64, f64), f64)>>,
+    /// The search box (Ctrl+F), while it is open.
+    search: Option<search::SearchBox>,
     /// Metric in the balance panel.
     metric: BalanceMetric,
     /// An error to show (file could not be opened, ...).
@@ -146,6 +149,7 @@ impl TesseraApp {
             status_note: None,
             compare: None,
             holes: None,
+            search: None,
             metric: BalanceMetric::Workload,
             error: None,
             notice: None,

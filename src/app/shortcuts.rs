@@ -43,6 +43,8 @@ pub enum Action {
     RemoveVertex,
     /// Show or hide the frame time.
     FrameTime,
+    /// Open the search box.
+    Search,
 }
 
 /// The keys of one action.
@@ -75,6 +77,7 @@ pub const SHORTCUTS: &[Shortcut] = &[
     command(Action::Undo, &[(CTRL, Key::Z)]),
     command(Action::ComparePlans, &[(CTRL, Key::K)]),
     command(Action::FrameTime, &[(NONE, Key::F12)]),
+    command(Action::Search, &[(CTRL, Key::F)]),
     plain(Action::Tool(Tool::Select), &[(NONE, Key::V)]),
     plain(Action::Tool(Tool::Draw), &[(NONE, Key::D)]),
     plain(Action::Tool(Tool::Reshape), &[(NONE, Key::R)]),

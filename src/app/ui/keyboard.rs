@@ -47,6 +47,7 @@ impl TesseraApp {
                 }
             }
             Action::FrameTime => commands.push(Command::ToggleFrameTime),
+            Action::Search => commands.push(Command::OpenSearch),
         }
     }
 

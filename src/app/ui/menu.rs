@@ -156,6 +156,7 @@ impl TesseraApp {
                 }
                 self.units_menu(ui, commands);
                 ui.separator();
+                self.action_button(ui, "Search…", Action::Search, commands);
                 self.action_button(ui, "Zoom to fit", Action::ZoomToFit, commands);
                 self.action_button(ui, "Zoom in", Action::ZoomIn, commands);
                 self.action_button(ui, "Zoom out", Action::ZoomOut, commands);

@@ -176,6 +176,11 @@ impl TesseraApp {
         if self.show_frame_time {
             frame_time_overlay(ui.ctx(), &self.ui_times, &self.frame_times);
         }
+        if let Some(search) = &mut self.search
+            && !search.show(ui.ctx(), &self.session, &mut commands)
+        {
+            self.search = None;
+        }
         self.error_window(ui.ctx());
         self.notice_window(ui.ctx());
         self.in_use_window(ui.ctx(), &mut commands);
