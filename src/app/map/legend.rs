@@ -13,31 +13,32 @@ const MAX_LISTED: usize = 8;
 /// The legend's text size, smaller than the panels' so that it covers little of the map.
 const TEXT: f32 = 11.5;
 
-/// Below this map height the legend starts folded: open, it would hide half the map.
-const OPEN_FROM_HEIGHT: f32 = 650.0;
+/// Below this map height the legend leaves out the territories (the Plan panel lists them
+/// with their colours): in full it would hide half the map.
+const FULL_FROM_HEIGHT: f32 = 650.0;
 
-/// Draws the legend over the map (`map`: its rect), in its bottom-right corner.
+/// Draws the legend over the map (`map`: its rect), in its bottom-right corner. It takes no
+/// clicks: a click or a paint stroke under it reaches the map. View > Legend hides it.
 pub fn paint_legend(ctx: &egui::Context, map: Rect, doc: &ScenarioView<'_>) {
     // Above the tiles' attribution line.
     let corner = map.right_bottom() - Vec2::new(10.0, 30.0);
+    let territories = map.height() >= FULL_FROM_HEIGHT;
     egui::Area::new(egui::Id::unique("map legend"))
         .pivot(egui::Align2::RIGHT_BOTTOM)
         .fixed_pos(corner)
+        .interactable(false)
         .show(ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.spacing_mut().item_spacing.y = 0.0;
-                // Open at first on a big enough map; the planner can fold or unfold it
-                // (egui remembers).
-                egui::CollapsingHeader::new(egui::RichText::new("Legend").size(TEXT))
-                    .default_open(map.height() >= OPEN_FROM_HEIGHT)
-                    .show(ui, |ui| rows(ui, doc));
+                ui.label(egui::RichText::new("Legend").size(TEXT).strong());
+                rows(ui, doc, territories);
             });
         });
 }
 
-/// The legend's rows: the territories, then the symbols.
-fn rows(ui: &mut egui::Ui, doc: &ScenarioView<'_>) {
-    if let Some(scenario) = doc.scenario {
+/// The legend's rows: the territories (if `territories`), then the symbols.
+fn rows(ui: &mut egui::Ui, doc: &ScenarioView<'_>, territories: bool) {
+    if let Some(scenario) = doc.scenario.filter(|_| territories) {
         for t in scenario.territories.iter().take(MAX_LISTED) {
             row(ui, &t.name, |p, r| {
                 p.rect_filled(r.shrink(2.0), 2.0, colour(t.colour, 200));
