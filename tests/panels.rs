@@ -144,6 +144,47 @@ fn an_average_deal_of_zero_is_refused_with_a_message_next_to_the_field() {
 }
 
 #[test]
+fn a_long_territory_name_does_not_widen_the_panels() {
+    use egui_kittest::kittest::NodeT;
+    let mut h = harness();
+    let left_of = |h: &H, label: &str| {
+        h.get_by_label(label)
+            .accesskit_node()
+            .bounding_box()
+            .map(|b| b.x0)
+            .expect("laid out")
+    };
+    let (accounts, coverage) = (left_of(&h, "Accounts"), left_of(&h, "Coverage"));
+    let long = "Noord-Nederland met de Waddeneilanden en de Kop van Overijssel";
+    let scenario = h.state().session().current().expect("a plan").clone();
+    let mut renamed = scenario.territories[0].clone();
+    renamed.name = long.to_string();
+    let edit = tessera::edit::territory_properties(&scenario, &renamed).expect("an edit");
+    command(&mut h, Command::Edit(edit));
+    h.run_steps(3);
+    assert_eq!(h.state().session().report().territories[0].name, long);
+    assert_eq!(
+        left_of(&h, "Accounts"),
+        accounts,
+        "the Plan panel's columns stay"
+    );
+    assert_eq!(
+        left_of(&h, "Coverage"),
+        coverage,
+        "the Balance panel's columns stay"
+    );
+    assert!(
+        h.query_all_by_label_contains("Noord-Nederland met de W")
+            .next()
+            .is_some()
+    );
+    if let Ok(image) = h.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("long-name.png");
+        image.save(&out).expect("png");
+    }
+}
+
+#[test]
 fn deleting_a_rep_leaves_its_territory_without_rep_and_undo_brings_both_back() {
     let mut h = harness();
     let before = h.state().session().project().clone();

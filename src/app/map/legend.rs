@@ -13,6 +13,9 @@ const MAX_LISTED: usize = 8;
 /// The legend's text size, smaller than the panels' so that it covers little of the map.
 const TEXT: f32 = 11.5;
 
+/// On a map narrower than this the legend is not drawn: it would cover all of it.
+const MIN_MAP_WIDTH: f32 = 420.0;
+
 /// Below this map height the legend leaves out the territories (the Plan panel lists them
 /// with their colours): in full it would hide half the map.
 const FULL_FROM_HEIGHT: f32 = 650.0;
@@ -20,6 +23,9 @@ const FULL_FROM_HEIGHT: f32 = 650.0;
 /// Draws the legend over the map (`map`: its rect), in its bottom-right corner. It takes no
 /// clicks: a click or a paint stroke under it reaches the map. View > Legend hides it.
 pub fn paint_legend(ctx: &egui::Context, map: Rect, doc: &ScenarioView<'_>) {
+    if map.width() < MIN_MAP_WIDTH {
+        return;
+    }
     // Above the tiles' attribution line.
     let corner = map.right_bottom() - Vec2::new(10.0, 30.0);
     let territories = map.height() >= FULL_FROM_HEIGHT;

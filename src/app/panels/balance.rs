@@ -92,7 +92,8 @@ pub fn balance(
         ui.end_row();
         for t in &doc.report().territories {
             let m = &t.metrics;
-            ui.label(&t.name);
+            // A fixed width: a long name must not widen the panel.
+            ui.add_sized([80.0, 18.0], egui::Label::new(&t.name).truncate());
             ui.label(format!("{:.0}", m.required_deals));
             ui.label(format!("{:.0}", m.required_leads));
             ui.label(whole(m.prospects as f64));

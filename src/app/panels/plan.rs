@@ -8,6 +8,23 @@ use crate::engine::balance::BalanceMetric;
 use crate::numbers::whole;
 use crate::session::Session;
 
+/// The width of the territory list's name column, points.
+const NAME_WIDTH: f32 = 130.0;
+
+/// The most characters of a name or rep the list shows; longer ones are cut with an
+/// ellipsis to fit [`NAME_WIDTH`].
+const NAME_CHARS: usize = 14;
+
+/// `text` cut to [`NAME_CHARS`] characters, with an ellipsis when it was longer.
+fn cut(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= NAME_CHARS {
+        text.into()
+    } else {
+        let kept: String = text.chars().take(NAME_CHARS - 1).collect();
+        format!("{kept}…").into()
+    }
+}
+
 /// Scenario picker and the territory list; "vs mean" compares the balance `metric` chosen
 /// in the balance panel.
 pub fn territories(
@@ -44,8 +61,18 @@ pub fn territories(
                 let (rect, _) = ui.allocate_exact_size(Vec2::splat(12.0), Sense::hover());
                 ui.painter()
                     .rect_filled(rect, 2.0, c.unwrap_or(Color32::GRAY));
-                let label = format!("{}\n{}", row.name, row.rep.as_deref().unwrap_or("no rep"));
-                if ui.selectable_label(selected == Some(t), label).clicked() {
+                // A fixed width, long names cut with an ellipsis: a long name must not widen
+                // the panel and move the fields under the pointer (the tooltip has it whole).
+                let label = format!(
+                    "{}\n{}",
+                    cut(&row.name),
+                    cut(row.rep.as_deref().unwrap_or("no rep"))
+                );
+                // Nothing on the right, which grows and keeps the name at the left.
+                let button = egui::Button::selectable(selected == Some(t), label)
+                    .right_text(egui::Atoms::default())
+                    .min_size(Vec2::new(NAME_WIDTH, 0.0));
+                if ui.add(button).on_hover_text(&row.name).clicked() {
                     commands.push(Command::SelectTerritory(t));
                 }
                 ui.label(whole(row.metrics.accounts as f64));
