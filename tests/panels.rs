@@ -106,10 +106,7 @@ fn an_average_deal_of_zero_is_refused_with_a_message_next_to_the_field() {
     assert_eq!(deal(&h), deal_before, "nothing changed silently");
     assert_eq!(leads(&h), leads_before);
     assert_eq!(h.state().session().history().undo_len(), 0);
-    if let Ok(image) = h.render() {
-        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("average-deal-0.png");
-        image.save(&out).expect("png");
-    }
+    common::save_png(&mut h, "average-deal-0.png");
     assert!(
         h.query_by_label_contains("Average deal must be more than EUR 0")
             .is_some(),
@@ -178,10 +175,7 @@ fn a_long_territory_name_does_not_widen_the_panels() {
             .next()
             .is_some()
     );
-    if let Ok(image) = h.render() {
-        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("long-name.png");
-        image.save(&out).expect("png");
-    }
+    common::save_png(&mut h, "long-name.png");
 }
 
 #[test]
@@ -363,8 +357,5 @@ fn the_account_panel_names_the_selected_accounts_postcode_area_municipality_and_
     ] {
         assert!(h.query_by_label(&label).is_some(), "{label} shown");
     }
-    if let Ok(image) = h.render() {
-        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("account-panel.png");
-        image.save(&out).expect("png");
-    }
+    common::save_png(&mut h, "account-panel.png");
 }

@@ -189,10 +189,7 @@ fn a_key_account_is_marked_and_its_tooltip_names_its_territory() {
     harness.run_steps(60);
     let expected = format!("Key account of {}", scenario.territories[other].name);
     assert!(harness.query_by_label(&expected).is_some(), "{expected}");
-    if let Ok(image) = harness.render() {
-        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("key-account.png");
-        image.save(&out).expect("png");
-    }
+    common::save_png(&mut harness, "key-account.png");
 }
 
 #[test]
@@ -218,10 +215,7 @@ fn the_legend_explains_the_map_and_can_be_hidden_from_the_view_menu() {
             t.name
         );
     }
-    if let Ok(image) = harness.render() {
-        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("legend.png");
-        image.save(&out).expect("png");
-    }
+    common::save_png(&mut harness, "legend.png");
     harness.get_by_label("View").click();
     harness.run_steps(2);
     harness
@@ -301,10 +295,7 @@ fn search_finds_an_account_a_place_and_a_postcode_and_zooms_to_them() {
     // The list shows what was found, before Enter.
     type_search(&mut harness, "West");
     assert!(harness.query_by_label("Territory: West").is_some());
-    if let Ok(image) = harness.render() {
-        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("search.png");
-        image.save(&out).expect("png");
-    }
+    common::save_png(&mut harness, "search.png");
     harness.get_by_label("Territory: West").click();
     harness.run_steps(3);
     assert_eq!(harness.state().selected_territory(), Some(2));
@@ -386,10 +377,7 @@ fn f12_shows_and_hides_the_frame_time() {
         .and_then(|number| number.parse().ok())
         .unwrap_or_else(|| panic!("no frame time in {text:?}"));
     assert!(mean > 0.0, "{text}");
-    if let Ok(image) = harness.render() {
-        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("frame-time.png");
-        image.save(&out).expect("png");
-    }
+    common::save_png(&mut harness, "frame-time.png");
     harness.key_press(egui::Key::F12);
     harness.run_steps(2);
     assert!(
@@ -422,10 +410,7 @@ fn the_rename_dialog_has_fields_wide_enough_to_read() {
         })
         .filter_map(|n| n.accesskit_node().bounding_box().map(|b| b.width()))
         .collect();
-    if let Ok(image) = harness.render() {
-        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("rename-dialog.png");
-        image.save(&out).expect("png");
-    }
+    common::save_png(&mut harness, "rename-dialog.png");
     assert_eq!(widths.len(), 2, "the name and notes fields: {widths:?}");
     for &width in &widths {
         assert!(width >= 300.0, "a field is {width} px wide: {widths:?}");
@@ -466,10 +451,7 @@ fn the_balance_panel_warns_of_reps_over_capacity_and_a_warning_selects_its_terri
     harness.get_by_label(text).click();
     harness.run_steps(2);
     assert_eq!(harness.state().selected_territory(), Some(*t));
-    if let Ok(image) = harness.render() {
-        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("warnings.png");
-        image.save(&out).expect("png");
-    }
+    common::save_png(&mut harness, "warnings.png");
 }
 
 #[test]

@@ -12,6 +12,15 @@ use tessera::app::{Command, TesseraApp};
 use tessera::model::{Change, Edit, Project};
 use tessera::session::Session;
 
+/// Renders the window and saves it as `name` in cargo's test temp folder
+/// (`target/tmp`), to look at; where no GPU renders, nothing is saved.
+pub fn save_png(harness: &mut Harness<'static, TesseraApp>, name: &str) {
+    if let Ok(image) = harness.render() {
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        image.save(&out).expect("save the PNG");
+    }
+}
+
 /// The window size most UI tests use.
 pub const WINDOW: Vec2 = Vec2::new(1400.0, 860.0);
 
