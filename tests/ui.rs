@@ -455,6 +455,38 @@ fn the_balance_panel_warns_of_reps_over_capacity_and_a_warning_selects_its_terri
 }
 
 #[test]
+fn help_has_a_getting_started_that_opens_and_closes() {
+    let mut harness = harness();
+    assert!(
+        harness
+            .query_by_label("First three things to try")
+            .is_none()
+    );
+    harness.get_by_label("Help").click();
+    harness.run_steps(2);
+    harness.get_by_label("Getting started").click();
+    harness.run_steps(3);
+    assert!(
+        harness
+            .query_by_label("First three things to try")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Press R (Reshape) and drag a border")
+            .is_some()
+    );
+    common::save_png(&mut harness, "getting-started.png");
+    harness.get_by_label("Close window").click();
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label("First three things to try")
+            .is_none()
+    );
+}
+
+#[test]
 fn map_buttons_zoom_in_and_out() {
     let mut harness = harness();
     let before = harness.state().map().memory.zoom();

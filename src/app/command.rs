@@ -127,4 +127,6 @@ pub enum Command {
     ToggleFrameTime,
     /// Open the search box (accounts, territories, places, postcodes).
     OpenSearch,
+    /// Open Help > Getting started.
+    GettingStarted,
 }

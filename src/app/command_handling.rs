@@ -262,6 +262,7 @@ impl TesseraApp {
                 self.outcome(outcome);
             }
             Command::ToggleFrameTime => self.show_frame_time = !self.show_frame_time,
+            Command::GettingStarted => self.getting_started = true,
             Command::OpenSearch => {
                 if self.search.is_none() {
                     self.search = Some(super::search::SearchBox::open());

@@ -9,6 +9,7 @@ mod command_handling;
 mod compare;
 mod design_dialog;
 mod design_results;
+mod help;
 mod import;
 mod job;
 mod map;
@@ -88,6 +89,8 @@ pub struct TesseraApp {
     holes: Option<Vec<((f64, f64), f64)>>,
     /// The search box (Ctrl+F), while it is open.
     search: Option<search::SearchBox>,
+    /// Whether Help > Getting started is open.
+    getting_started: bool,
     /// Metric in the balance panel.
     metric: BalanceMetric,
     /// An error to show (file could not be opened, ...).
@@ -150,6 +153,7 @@ impl TesseraApp {
             compare: None,
             holes: None,
             search: None,
+            getting_started: false,
             metric: BalanceMetric::Workload,
             error: None,
             notice: None,

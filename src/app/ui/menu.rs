@@ -192,6 +192,10 @@ impl TesseraApp {
                 }
             });
             ui.menu_button("Help", |ui| {
+                if ui.button("Getting started").clicked() {
+                    commands.push(Command::GettingStarted);
+                }
+                ui.separator();
                 ui.label("Tessera — territory designer");
                 ui.label("Country boundaries: Made with Natural Earth.");
                 ui.label("Places: GeoNames (geonames.org), CC BY 4.0.");

@@ -176,6 +176,9 @@ impl TesseraApp {
         if self.show_frame_time {
             frame_time_overlay(ui.ctx(), &self.ui_times, &self.frame_times);
         }
+        if self.getting_started {
+            super::help::getting_started(ui.ctx(), &mut self.getting_started);
+        }
         if let Some(search) = &mut self.search
             && !search.show(ui.ctx(), &self.session, &mut commands)
         {
