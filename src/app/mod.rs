@@ -329,12 +329,15 @@ impl TesseraApp {
     }
 }
 
-/// The scenario a session shows, with its plan and its territories with warnings, for the
-/// map.
-pub fn scenario_view(session: &Session) -> ScenarioView<'_> {
+/// The scenario a session shows, with its plan and the territories that have one of
+/// `warnings` (the plan's, see [`plan_warnings`]), for the map.
+pub fn scenario_view<'a>(
+    session: &'a Session,
+    warnings: &[crate::engine::warnings::PlanWarning],
+) -> ScenarioView<'a> {
     let scenario = session.current();
     let mut warned = vec![false; scenario.map_or(0, |s| s.territories.len())];
-    for w in plan_warnings(session) {
+    for w in warnings {
         if let Some(flag) = warned.get_mut(w.territory()) {
             *flag = true;
         }
@@ -348,7 +351,8 @@ pub fn scenario_view(session: &Session) -> ScenarioView<'_> {
     }
 }
 
-/// The warnings of the plan a session shows (none without a plan).
+/// The warnings of the plan a session shows (none without a plan); computed once a frame
+/// for the Balance panel and the map.
 pub fn plan_warnings(session: &Session) -> Vec<crate::engine::warnings::PlanWarning> {
     session.current().map_or_else(Vec::new, |scenario| {
         crate::engine::warnings::plan_warnings(

@@ -1,10 +1,10 @@
 //! The map's legend in its bottom-right corner: what the colours and symbols mean. The
 //! choropleth's classes have their own legend, bottom left (see `units`).
 
-use egui::{Color32, Pos2, Rect, Sense, Shape, Stroke, Vec2};
+use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
 
 use super::accounts::{GAP, KEY_RING};
-use super::overlays::WARNING;
+use super::overlays::{WARNING, paint_house};
 use super::{ScenarioView, colour};
 
 /// Territories listed by name; more are summed up in one line.
@@ -69,7 +69,7 @@ fn rows(ui: &mut egui::Ui, doc: &ScenarioView<'_>, territories: bool) {
     row(ui, "Key account (named for a territory)", |p, r| {
         dot(p, r.center(), 5.0, fill, KEY_RING);
     });
-    row(ui, "Rep's home", |p, r| house(p, r.center(), fill));
+    row(ui, "Rep's home", |p, r| paint_house(p, r.center(), fill));
     row(ui, "Territory with a warning (see Balance)", |p, r| {
         p.rect_stroke(
             r.shrink(2.0),
@@ -92,22 +92,4 @@ fn row(ui: &mut egui::Ui, text: &str, symbol: impl FnOnce(&egui::Painter, Rect))
 /// An account dot as the map draws it: a disc with a ring.
 fn dot(painter: &egui::Painter, centre: Pos2, radius: f32, fill: Color32, ring: Color32) {
     painter.circle(centre, radius, fill, Stroke::new(1.2, ring));
-}
-
-/// A rep's home as the map draws it: a square with a roof.
-fn house(painter: &egui::Painter, centre: Pos2, fill: Color32) {
-    painter.rect_filled(
-        Rect::from_center_size(centre + Vec2::new(0.0, 3.0), Vec2::splat(9.0)),
-        1.0,
-        fill,
-    );
-    painter.add(Shape::convex_polygon(
-        vec![
-            centre + Vec2::new(-7.0, -1.0),
-            centre + Vec2::new(0.0, -8.0),
-            centre + Vec2::new(7.0, -1.0),
-        ],
-        fill,
-        Stroke::new(1.0, Color32::WHITE),
-    ));
 }

@@ -52,23 +52,26 @@ pub(super) fn paint_rings(painter: &egui::Painter, screen: &Screen, doc: &Scenar
 pub(super) fn paint_reps(painter: &egui::Painter, screen: &Screen, doc: &ScenarioView<'_>) {
     for rep in &doc.project.reps {
         let p = screen.to_screen(LonLat::new(rep.home_lon, rep.home_lat));
-        // A house: a square with a roof, in the rep's colour.
-        let c = colour(rep.colour, 255);
-        painter.rect_filled(
-            Rect::from_center_size(p + Vec2::new(0.0, 3.0), Vec2::splat(10.0)),
-            1.0,
-            c,
-        );
-        painter.add(Shape::convex_polygon(
-            vec![
-                p + Vec2::new(-8.0, -1.0),
-                p + Vec2::new(0.0, -9.0),
-                p + Vec2::new(8.0, -1.0),
-            ],
-            c,
-            Stroke::new(1.0, Color32::WHITE),
-        ));
+        paint_house(painter, p, colour(rep.colour, 255));
     }
+}
+
+/// A rep's home: a square with a roof, in `fill`, centred at `p` (the map and its legend).
+pub(super) fn paint_house(painter: &egui::Painter, p: egui::Pos2, fill: Color32) {
+    painter.rect_filled(
+        Rect::from_center_size(p + Vec2::new(0.0, 3.0), Vec2::splat(10.0)),
+        1.0,
+        fill,
+    );
+    painter.add(Shape::convex_polygon(
+        vec![
+            p + Vec2::new(-8.0, -1.0),
+            p + Vec2::new(0.0, -9.0),
+            p + Vec2::new(8.0, -1.0),
+        ],
+        fill,
+        Stroke::new(1.0, Color32::WHITE),
+    ));
 }
 
 /// The basemap's place names that fit without overlapping, the biggest first.

@@ -7,6 +7,7 @@ use super::super::Command;
 use super::super::map::colour;
 use crate::engine::balance::{BalanceMetric, MetricBalance};
 use crate::engine::report::TerritoryReport;
+use crate::engine::warnings::PlanWarning;
 use crate::numbers::whole;
 use crate::session::Session;
 
@@ -17,6 +18,7 @@ pub fn balance(
     doc: &Session,
     metric: BalanceMetric,
     baseline: Option<&[TerritoryReport]>,
+    warnings: &[PlanWarning],
     commands: &mut Vec<Command>,
 ) {
     ui.heading("Balance");
@@ -76,7 +78,7 @@ pub fn balance(
             .weak(),
         );
     }
-    warnings(ui, doc, commands);
+    warnings_list(ui, doc, warnings, commands);
     ui.separator();
     ui.label(RichText::new("Feasibility").strong());
     egui::Grid::new("feasibility").striped(true).show(ui, |ui| {
@@ -209,15 +211,19 @@ fn bars(
 
 /// The plan's warnings (reps over capacity, homes outside their territory, territories
 /// without a rep), each a link that selects its territory; nothing when there are none.
-fn warnings(ui: &mut egui::Ui, doc: &Session, commands: &mut Vec<Command>) {
-    let warnings = super::super::plan_warnings(doc);
+fn warnings_list(
+    ui: &mut egui::Ui,
+    doc: &Session,
+    warnings: &[PlanWarning],
+    commands: &mut Vec<Command>,
+) {
     if warnings.is_empty() {
         return;
     }
     ui.separator();
     ui.label(RichText::new(format!("Warnings ({})", warnings.len())).strong());
     let colour = ui.visuals().warn_fg_color;
-    for w in &warnings {
+    for w in warnings {
         let text = RichText::new(format!("! {}", w.message(doc.report()))).color(colour);
         if ui
             .add(egui::Label::new(text).sense(Sense::click()))

@@ -3,13 +3,21 @@
 
 use egui::Vec2;
 
+use crate::engine::warnings::PlanWarning;
+
 use super::super::shortcuts::{self, Action};
 use super::super::tools::{self, Tool};
 use super::super::{Command, OsmLayer, TesseraApp, map, panels, scenario_view};
 
 impl TesseraApp {
-    /// The map in the middle, with its tools: returns the map's size.
-    pub(super) fn map_area(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) -> Vec2 {
+    /// The map in the middle, with its tools; the territories with one of `warnings` are
+    /// marked. Returns the map's size.
+    pub(super) fn map_area(
+        &mut self,
+        ui: &mut egui::Ui,
+        warnings: &[PlanWarning],
+        commands: &mut Vec<Command>,
+    ) -> Vec2 {
         let mut map_size = Vec2::new(800.0, 600.0);
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
@@ -37,7 +45,7 @@ impl TesseraApp {
                     .osm
                     .as_ref()
                     .is_some_and(|o| o.health.offline(std::time::Instant::now()));
-                let view = scenario_view(&self.session);
+                let view = scenario_view(&self.session, warnings);
                 let session = &self.session;
                 let selection = map::Selection {
                     territory: self.selected,

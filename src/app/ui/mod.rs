@@ -77,6 +77,7 @@ impl TesseraApp {
             self.finish_frame(ui, commands, egui::Vec2::new(800.0, 600.0));
             return;
         }
+        let warnings = super::plan_warnings(&self.session);
         egui::Panel::left("plan")
             .resizable(true)
             .default_size(330.0)
@@ -122,13 +123,14 @@ impl TesseraApp {
                         &self.session,
                         self.metric,
                         self.editing.baseline.as_deref(),
+                        &warnings,
                         &mut commands,
                     );
                     ui.separator();
                     panels::validation(ui, &self.session, self.holes.as_deref(), &mut commands);
                 });
             });
-        let map_size = self.map_area(ui, &mut commands);
+        let map_size = self.map_area(ui, &warnings, &mut commands);
         self.finish_frame(ui, commands, map_size);
     }
 
@@ -137,7 +139,8 @@ impl TesseraApp {
     /// follows the planner; everything else waits for the project.
     fn loading_frame(&mut self, ui: &mut egui::Ui) {
         let mut commands = Vec::new();
-        let map_size = self.map_area(ui, &mut commands);
+        let warnings = super::plan_warnings(&self.session);
+        let map_size = self.map_area(ui, &warnings, &mut commands);
         if let Some((path, fraction)) = self.opening() {
             let name = path.file_name().map_or_else(
                 || path.display().to_string(),
